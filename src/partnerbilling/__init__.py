@@ -1,0 +1,1 @@
+"""partnerbilling: billing for a hosting provider's partner (reseller) programme."""

@@ -1,0 +1,161 @@
+"""The FastAPI application: lifespan, routers, problem+json errors, offline docs, health."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, Response
+from fastapi_offline import FastAPIOffline
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from partnerbilling import openapi
+from partnerbilling.db import make_engine, resolve_database_url
+from partnerbilling.errors import PROBLEM_JSON, DomainError, problem
+from partnerbilling.jsonio import dumps
+from partnerbilling.ops import OperationsMiddleware, request_id_var
+from partnerbilling.routers import ALL_ROUTERS
+from partnerbilling.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+}
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    body.setdefault("request_id", request_id_var.get())
+    return Response(dumps(body), status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _domain_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    headers = {"Retry-After": "1"} if exc.status in (409, 503) else None
+    return problem_response(exc.to_problem(), headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", ""))}
+        for err in exc.errors()
+    ]
+    malformed = any(err.get("type") == "json_invalid" for err in exc.errors())
+    detail = (
+        "The request body is not valid JSON."
+        if malformed
+        else "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)[:1000]
+    )
+    return problem_response(
+        problem(422, "validation_error", detail, title="The request is not valid", errors=errors)
+    )
+
+
+async def _http_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "No such resource."
+    return problem_response(problem(exc.status_code, code, detail), dict(exc.headers or {}))
+
+
+def create_app(
+    settings: Settings | None = None, engine: AsyncEngine | None = None, run_worker: bool = False
+) -> FastAPI:
+    """Build the application. Without an engine, one is made at start-up from the settings
+    (starting the embedded PostgreSQL when no database URL is configured). With ``run_worker``,
+    the webhook and e-mail delivery worker runs inside the process."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        embedded = None
+        own_engine = engine is None
+        if own_engine:
+            url, embedded = await asyncio.to_thread(resolve_database_url, settings)
+            app.state.engine = make_engine(url, settings)
+        stop = asyncio.Event()
+        worker = None
+        if run_worker:
+            from partnerbilling.worker import run_worker as deliver_forever
+
+            worker = asyncio.create_task(deliver_forever(app.state.engine, settings, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                await worker
+            if own_engine:
+                await app.state.engine.dispose()
+            if embedded is not None:
+                await asyncio.to_thread(embedded.stop)
+
+    app = FastAPIOffline(
+        title="partnerbilling",
+        version="1.0.0",
+        summary="Who pays, how much, which invoice goes to whom, and the partner's cashback.",
+        description=openapi.DESCRIPTION,
+        openapi_tags=openapi.TAGS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if engine is not None:
+        app.state.engine = engine
+
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(OperationsMiddleware, max_body_bytes=settings.max_body_bytes)
+
+    for router in ALL_ROUTERS:
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["operations"], summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="The database is reachable",
+        responses={503: openapi.problem_response("The database is unreachable")},
+    )
+    async def readyz(request: Request) -> Response:
+        try:
+            async with asyncio.timeout(settings.db_connect_timeout + 1):
+                async with request.app.state.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure to reach the database means "not ready"
+            log.warning("readiness check failed: %r", exc)
+            return problem_response(
+                problem(503, "service_unavailable", "The database is unreachable."),
+                {"Retry-After": "1"},
+            )
+        return Response(dumps({"status": "ready"}), media_type="application/json")
+
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    async def metrics() -> Response:
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    openapi.install(app)
+    return app

@@ -1,0 +1,55 @@
+"""HTTP: the product catalogue, and the platform's tier and product operations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
+
+from partnerbilling.catalog import repository, service
+from partnerbilling.catalog.schemas import ProductPut, ProductRead, TierPut, TierRead
+from partnerbilling.jsonio import JsonResponse
+from partnerbilling.unit_of_work import Conn, CurrentCaller, Platform, TransactionalRoute
+
+router = APIRouter(prefix="/v1", tags=["products"], route_class=TransactionalRoute)
+admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
+
+CodePath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+class ProductList(BaseModel):
+    data: list[ProductRead]
+    next_cursor: str | None
+
+
+@router.get("/products", response_model=ProductList, summary="List products")
+async def list_products(
+    conn: Conn,
+    _: CurrentCaller,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=64, description="The last sku seen.")] = None,
+) -> Response:
+    """The catalogue, by sku, with prices per currency (excluding VAT)."""
+    rows = await repository.list_products(conn, cursor, limit)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return JsonResponse(
+        {
+            "data": [service.product_view(row) for row in rows],
+            "next_cursor": rows[-1].sku if more else None,
+        }
+    )
+
+
+@admin.put("/reseller-tiers/{code}", response_model=TierRead, summary="Create or replace a tier")
+async def put_tier(conn: Conn, code: CodePath, body: TierPut) -> Response:
+    """The partner rates of a tier: a rate per product category, else `default_rate`.
+    Orders copy the rate when priced, so a change never rewrites history."""
+    return JsonResponse(service.tier_view(await service.put_tier(conn, code, body)))
+
+
+@admin.put("/products/{sku}", response_model=ProductRead, summary="Create or replace a product")
+async def put_product(conn: Conn, sku: CodePath, body: ProductPut) -> Response:
+    """A product and its public prices (excluding VAT) per currency."""
+    return JsonResponse(service.product_view(await service.put_product(conn, sku, body)))

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from partnerbilling.fields import CURRENCIES, Code, Money, Name, Rate
+
+
+class TierPut(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Gold",
+                    "default_rate": "0.10",
+                    "rates": {"hosting": "0.20", "domain": "0.05"},
+                }
+            ]
+        },
+    )
+
+    name: Name
+    default_rate: Rate
+    rates: dict[Code, Rate] = Field(default_factory=dict, max_length=100)
+
+
+class TierRead(BaseModel):
+    code: str
+    name: str
+    default_rate: str
+    rates: dict[str, str]
+
+
+class ProductPut(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Web Hosting Pro",
+                    "category": "hosting",
+                    "period_months": 12,
+                    "prices": {"CHF": "120.00", "EUR": "125.00"},
+                }
+            ]
+        },
+    )
+
+    name: Name
+    category: Code
+    period_months: int = Field(ge=1, le=120)
+    prices: dict[str, Money] = Field(min_length=1)
+
+    @field_validator("prices")
+    @classmethod
+    def _known_currencies(cls, prices: dict[str, Decimal]) -> dict[str, Decimal]:
+        unknown = sorted(set(prices) - set(CURRENCIES))
+        if unknown:
+            raise ValueError(f"unknown currency {', '.join(unknown)}; use CHF or EUR")
+        return prices
+
+
+class ProductRead(BaseModel):
+    sku: str
+    name: str
+    category: str
+    period_months: int
+    prices: dict[str, str] = Field(examples=[{"CHF": "120.00"}])

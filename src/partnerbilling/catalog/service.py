@@ -1,0 +1,72 @@
+"""The catalogue: reseller tiers (partner rates) and products (public prices)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.billing.money import format_money, format_rate
+from partnerbilling.billing.pricing import Tier
+from partnerbilling.catalog import repository
+from partnerbilling.catalog.schemas import ProductPut, TierPut
+from partnerbilling.db import utcnow
+
+
+async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> Row[Any]:
+    """Create or replace a reseller tier."""
+    return await repository.put_tier(
+        conn,
+        {
+            "code": code,
+            "name": data.name,
+            "default_rate": data.default_rate,
+            "rates": {category: str(rate) for category, rate in data.rates.items()},
+            "updated_at": utcnow(),
+        },
+    )
+
+
+async def put_product(conn: AsyncConnection, sku: str, data: ProductPut) -> Row[Any]:
+    """Create or replace a product and its prices."""
+    return await repository.put_product(
+        conn,
+        {
+            "sku": sku,
+            "name": data.name,
+            "category": data.category,
+            "period_months": data.period_months,
+            "prices": {currency: str(price) for currency, price in data.prices.items()},
+            "updated_at": utcnow(),
+        },
+    )
+
+
+def tier_of(row: Row[Any]) -> Tier:
+    """The pricing view of a stored tier."""
+    return Tier(
+        code=row.code,
+        default_rate=row.default_rate,
+        rates={category: Decimal(rate) for category, rate in row.rates.items()},
+    )
+
+
+def tier_view(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "name": row.name,
+        "default_rate": format_rate(row.default_rate),
+        "rates": {k: format_rate(Decimal(v)) for k, v in row.rates.items()},
+    }
+
+
+def product_view(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "sku": row.sku,
+        "name": row.name,
+        "category": row.category,
+        "period_months": row.period_months,
+        "prices": {k: format_money(Decimal(v)) for k, v in sorted(row.prices.items())},
+    }

@@ -1,0 +1,106 @@
+"""The command line: ``partnerbilling serve | worker | migrate | renew-due | demo | check``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from partnerbilling.db import make_engine, resolve_database_url
+from partnerbilling.settings import Settings, get_settings
+
+log = logging.getLogger("partnerbilling")
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """An engine on the configured database (or the embedded one), migrated to head."""
+    from partnerbilling.migrate import upgrade_to_head
+
+    url, embedded = resolve_database_url(settings)
+    engine = make_engine(url, settings)
+    try:
+        await upgrade_to_head(engine)
+        yield engine
+    finally:
+        await engine.dispose()
+        if embedded is not None:
+            embedded.stop()
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from partnerbilling.migrate import upgrade_to_head
+
+    url, embedded = resolve_database_url(settings)
+    if embedded is not None:
+        # The server process keeps using the same embedded PostgreSQL.
+        settings = settings.model_copy(update={"database_url": url})
+
+    async def migrate() -> None:
+        engine = make_engine(url, settings)
+        try:
+            await upgrade_to_head(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(migrate())
+    from partnerbilling.app import create_app
+
+    app = create_app(settings, run_worker=not args.no_worker)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
+def _migrate(_: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> None:
+        async with database(settings):
+            log.info("migrations applied")
+
+    asyncio.run(run())
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "serve": _serve,
+    "migrate": _migrate,
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="partnerbilling", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API (and a delivery worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-worker", action="store_true", help="do not deliver webhooks/mail")
+    sub.add_parser("migrate", help="apply pending database migrations")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``partnerbilling`` command."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return COMMANDS[args.command](args, get_settings())
+
+
+def run_async(coro: Awaitable[int]) -> int:
+    async def wrapper() -> int:
+        return await coro
+
+    return asyncio.run(wrapper())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Domain errors and their RFC 9457 (problem+json) rendering."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://partnerbilling.dev/problems/"
+
+
+class DomainError(Exception):
+    """A refusal the caller can act on: rendered as problem+json with a stable ``code``."""
+
+    status: int = 400
+    code: str = "bad_request"
+    title: str = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors
+
+    def to_problem(self) -> dict[str, Any]:
+        """The problem document for this error."""
+        return problem(self.status, self.code, self.detail, title=self.title, errors=self.errors)
+
+
+class Unauthenticated(DomainError):
+    status, code, title = 401, "unauthenticated", "Missing or unknown API key"
+
+
+class Forbidden(DomainError):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(DomainError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(DomainError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class PartnershipExists(Conflict):
+    code, title = "partnership_exists", "The customer already has a pending or active partnership"
+
+
+class PartnershipEnded(Conflict):
+    code, title = "partnership_ended", "The partnership has ended"
+
+
+class InvalidState(Conflict):
+    code, title = "invalid_state", "The object is not in a state that allows this action"
+
+
+class IdempotencyKeyInUse(Conflict):
+    code, title = "idempotency_key_in_use", "A request with this Idempotency-Key is still running"
+
+
+class Unprocessable(DomainError):
+    status, code, title = 422, "unprocessable", "The request cannot be processed"
+
+
+class ValidationFailed(Unprocessable):
+    code, title = "validation_error", "The request is not valid"
+
+
+class BillingModeRequiresFullAccess(Unprocessable):
+    code, title = "billing_mode_requires_full_access", "Billing mode 'partner' needs full access"
+
+
+class PartnerNotReseller(Unprocessable):
+    code, title = "partner_not_reseller", "The partner organisation has no reseller tier"
+
+
+class PartnerIsCustomer(Unprocessable):
+    code, title = "partner_is_customer", "An organisation cannot be its own partner"
+
+
+class PriceNotAvailable(Unprocessable):
+    code, title = "price_not_available", "The product has no price in the payer's currency"
+
+
+class IdempotencyKeyReused(Unprocessable):
+    code, title = "idempotency_key_reused", "This Idempotency-Key was used with a different request"
+
+
+class ServiceUnavailable(DomainError):
+    status, code, title = 503, "service_unavailable", "The service is temporarily unavailable"
+
+
+class Timeout(DomainError):
+    status, code, title = 503, "timeout", "The request took too long and was cancelled"
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    title: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """An RFC 9457 problem document."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return body

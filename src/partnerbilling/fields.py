@@ -1,0 +1,70 @@
+"""Validated input types shared by the request schemas."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, EmailStr, Field, StringConstraints, WithJsonSchema
+
+Currency = Literal["CHF", "EUR"]
+CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Email = Annotated[EmailStr, Field(max_length=320)]
+Code = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"),
+    Field(examples=["gold"]),
+]
+
+_RATE_PATTERN = r"^0(\.[0-9]{1,4})?$"
+_MONEY_PATTERN = r"^[0-9]{1,10}\.[0-9]{2}$"
+
+
+def _decimal_string(pattern: str, what: str, positive: bool = False) -> BeforeValidator:
+    """Accept only a JSON string matching ``pattern``; numbers are refused so that no amount
+    ever passes through a binary float."""
+    compiled = re.compile(pattern)
+
+    def parse(value: object) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        if not isinstance(value, str) or not compiled.match(value):
+            raise ValueError(f"must be {what}")
+        parsed = Decimal(value)
+        if positive and parsed <= 0:
+            raise ValueError("must be greater than 0.00")
+        return parsed
+
+    return BeforeValidator(parse)
+
+
+Rate = Annotated[
+    Decimal,
+    _decimal_string(_RATE_PATTERN, 'a decimal string in [0, 1) with at most 4 decimals, e.g. "0.081"'),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _RATE_PATTERN,
+            "description": "A fraction in [0, 1) as a decimal string with at most 4 decimals.",
+            "examples": ["0.081"],
+        }
+    ),
+]
+"""A rate in [0, 1): a decimal string with at most four decimals, e.g. ``"0.081"``."""
+
+Money = Annotated[
+    Decimal,
+    _decimal_string(_MONEY_PATTERN, 'a positive decimal string with two decimals, e.g. "120.00"', True),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _MONEY_PATTERN,
+            "description": "A positive amount with exactly two decimals.",
+            "examples": ["120.00"],
+        }
+    ),
+]
+"""A positive amount with exactly two decimals, e.g. ``"120.00"``."""

@@ -1,0 +1,75 @@
+"""Idempotency keys on POST (SPEC §4): replay the first response, refuse a different body."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.errors import IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed
+from partnerbilling.idempotency import repository
+from partnerbilling.jsonio import loads
+
+HEADER = "idempotency-key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+_KEPT_HEADERS = ("content-type", "location")
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    """A hash of what makes two requests "the same": method, path and the JSON body's content."""
+    try:
+        canonical = repr(_canonical(loads(body))).encode() if body.strip() else b""
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _canonical(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+def idempotency_key(request: Request) -> str | None:
+    """The request's Idempotency-Key, validated (1–255 characters)."""
+    key = request.headers.get(HEADER)
+    if key is None or request.method != "POST":
+        return None
+    if not 1 <= len(key) <= 255:
+        raise ValidationFailed(
+            "Idempotency-Key must be 1 to 255 characters.",
+            errors=[{"loc": ["header", "Idempotency-Key"], "msg": "must be 1-255 characters"}],
+        )
+    return key
+
+
+async def run_idempotently(
+    conn: AsyncConnection,
+    scope: str,
+    key: str,
+    request: Request,
+    call: Callable[[], Awaitable[Response]],
+) -> Response:
+    """Run ``call`` once per key. The record is written in the request's own transaction, so it
+    exists exactly when the change it answers for was committed."""
+    fingerprint = request_fingerprint(request.method, request.url.path, await request.body())
+    if not await repository.try_lock(conn, scope, key):
+        raise IdempotencyKeyInUse("A request with this Idempotency-Key is still running; retry.")
+    stored = await repository.find_fresh(conn, scope, key)
+    if stored is not None:
+        if stored.request_hash != fingerprint:
+            raise IdempotencyKeyReused("This Idempotency-Key was already used with a different request.")
+        headers = dict(stored.response_headers)
+        headers[REPLAYED_HEADER] = "true"
+        return Response(
+            content=bytes(stored.response_body), status_code=stored.response_status, headers=headers
+        )
+    response = await call()
+    if 200 <= response.status_code < 300:
+        kept = {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS}
+        await repository.save(conn, scope, key, fingerprint, response.status_code, bytes(response.body), kept)
+    return response

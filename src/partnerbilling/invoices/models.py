@@ -1,0 +1,55 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from partnerbilling.db import Base
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+    __table_args__ = (
+        CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind"),
+        CheckConstraint("status IN ('issued', 'paid', 'credited')", name="status"),
+        CheckConstraint("total = subtotal + tax", name="total"),
+        Index("ix_invoices_payer_created", "payer_id", "created_at", "id"),
+        Index("ix_invoices_order_id", "order_id"),
+        Index(
+            "uq_invoices_credits_invoice_id",
+            "credits_invoice_id",
+            unique=True,
+            postgresql_where="credits_invoice_id IS NOT NULL",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    credits_invoice_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("invoices.id"))
+    payer_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"))
+    customer_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"))
+    order_id: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    # [{description, sku, quantity, unit_price, amount, discount, net_amount}], amounts as strings.
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    subtotal: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    tax: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    issued_at: Mapped[datetime]
+    paid_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class InvoiceCounter(Base):
+    """The last number issued in a year; locked by the transaction that takes the next one."""
+
+    __tablename__ = "invoice_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int]

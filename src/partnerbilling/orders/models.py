@@ -1,0 +1,46 @@
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from partnerbilling.db import Base
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("kind IN ('new', 'renewal')", name="kind"),
+        CheckConstraint("channel IN ('partner', 'direct')", name="channel"),
+        CheckConstraint("quantity BETWEEN 1 AND 1000", name="quantity"),
+        CheckConstraint("net_amount = public_amount - discount", name="net"),
+        CheckConstraint("discount >= 0 AND discount <= public_amount", name="discount"),
+        # Exactly one charge per subscription period, whoever triggers it and however often.
+        UniqueConstraint("subscription_id", "period_start", name="uq_orders_subscription_period"),
+        Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
+        Index("ix_orders_partnership_created", "partnership_id", "created_at", "id"),
+        Index("ix_orders_payer_created", "payer_id", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"))
+    placed_by_id: Mapped[str | None] = mapped_column(String(40))
+    partnership_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("partnerships.id"))
+    partner_id: Mapped[str | None] = mapped_column(String(40))
+    subscription_id: Mapped[str] = mapped_column(String(40), ForeignKey("subscriptions.id"))
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    payer_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"))
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    public_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    discount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    net_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # The partner's rate d, copied when priced; null without an active partnership.
+    partner_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    invoice_id: Mapped[str] = mapped_column(String(40))
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    created_at: Mapped[datetime]

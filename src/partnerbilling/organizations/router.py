@@ -1,0 +1,73 @@
+"""HTTP: the caller's organisation, and the platform's organisation and API key operations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from partnerbilling.jsonio import JsonResponse
+from partnerbilling.organizations import service
+from partnerbilling.organizations.schemas import (
+    ApiKeyCreated,
+    OrganizationCreate,
+    OrganizationRead,
+    OrganizationUpdate,
+)
+from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
+from partnerbilling.visibility import organization_view
+
+router = APIRouter(prefix="/v1", tags=["organizations"], route_class=TransactionalRoute)
+admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
+
+OrgPathId = Annotated[str, Path(max_length=40, description="An organisation id.")]
+
+
+@router.get("/organizations/me", response_model=OrganizationRead, summary="Your organisation")
+async def get_me(conn: Conn, org_id: OrgId) -> Response:
+    """The organisation the API key belongs to."""
+    org = await service.get_organization(conn, org_id)
+    return JsonResponse(organization_view(org))
+
+
+@admin.post(
+    "/organizations",
+    status_code=201,
+    response_model=OrganizationRead,
+    summary="Create an organisation",
+)
+async def create_organization(conn: Conn, body: OrganizationCreate) -> Response:
+    """Create an organisation; with `reseller_tier` it can act as a partner."""
+    org = await service.create_organization(conn, body)
+    return JsonResponse(organization_view(org), status_code=201)
+
+
+@admin.get("/organizations/{org_id}", response_model=OrganizationRead, summary="Get an organisation")
+async def get_organization(conn: Conn, org_id: OrgPathId) -> Response:
+    """Any organisation, by id."""
+    return JsonResponse(organization_view(await service.get_organization(conn, org_id)))
+
+
+@admin.patch("/organizations/{org_id}", response_model=OrganizationRead, summary="Update an organisation")
+async def update_organization(conn: Conn, org_id: OrgPathId, body: OrganizationUpdate) -> Response:
+    """Change any of the fields; `reseller_tier: null` removes the tier."""
+    org = await service.update_organization(conn, org_id, body)
+    return JsonResponse(organization_view(org))
+
+
+@admin.post(
+    "/organizations/{org_id}/api-keys",
+    status_code=201,
+    response_model=ApiKeyCreated,
+    summary="Create an API key",
+)
+async def create_api_key(conn: Conn, org_id: OrgPathId) -> Response:
+    """A new key for the organisation. The key is shown in this response only; store it."""
+    return JsonResponse(await service.create_api_key(conn, org_id), status_code=201)
+
+
+@admin.delete("/api-keys/{key_id}", status_code=204, summary="Revoke an API key")
+async def revoke_api_key(conn: Conn, key_id: Annotated[str, Path(max_length=40)]) -> Response:
+    """Revoke a key; requests with it answer 401 from now on."""
+    await service.revoke_api_key(conn, key_id)
+    return Response(status_code=204)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from partnerbilling.fields import Code, Currency, Email, Name, Rate
+
+
+class OrganizationCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Acme AG",
+                    "billing_email": "billing@acme.example",
+                    "currency": "CHF",
+                    "vat_rate": "0.081",
+                    "reseller_tier": None,
+                }
+            ]
+        },
+    )
+
+    name: Name
+    billing_email: Email
+    currency: Currency
+    vat_rate: Rate
+    reseller_tier: Code | None = None
+
+
+class OrganizationUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"reseller_tier": "gold"}, {"reseller_tier": None}]},
+    )
+
+    name: Name | None = None
+    billing_email: Email | None = None
+    currency: Currency | None = None
+    vat_rate: Rate | None = None
+    reseller_tier: Code | None = Field(default=None, description="`null` removes the tier.")
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the caller sent; only ``reseller_tier`` may be set to null."""
+        sent = self.model_dump(exclude_unset=True)
+        return {k: v for k, v in sent.items() if v is not None or k == "reseller_tier"}
+
+
+class OrganizationRead(BaseModel):
+    id: str
+    name: str
+    billing_email: str
+    currency: Currency
+    vat_rate: str = Field(examples=["0.081"])
+    reseller_tier: str | None
+    created_at: str
+    updated_at: str
+
+
+class ApiKeyCreated(BaseModel):
+    id: str
+    key: str = Field(description="The secret key, shown only in this response.")
+    prefix: str
+    created_at: str
+
+
+def null_fields_rejected(update: OrganizationUpdate) -> list[str]:
+    """Fields sent as null that may not be null."""
+    sent = update.model_dump(exclude_unset=True)
+    return [k for k, v in sent.items() if v is None and k != "reseller_tier"]

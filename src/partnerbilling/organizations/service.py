@@ -1,0 +1,87 @@
+"""Organisations and their API keys (platform operations)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.auth import generate_api_key
+from partnerbilling.catalog import repository as catalog
+from partnerbilling.db import new_id, utcnow
+from partnerbilling.errors import NotFound, Unprocessable, ValidationFailed
+from partnerbilling.organizations import repository
+from partnerbilling.organizations.schemas import (
+    OrganizationCreate,
+    OrganizationUpdate,
+    null_fields_rejected,
+)
+from partnerbilling.visibility import rfc3339
+
+
+class UnknownResellerTier(Unprocessable):
+    code, title = "unknown_reseller_tier", "No reseller tier has this code"
+
+
+async def _check_tier(conn: AsyncConnection, code: str | None) -> None:
+    if code is not None and await catalog.get_tier(conn, code) is None:
+        raise UnknownResellerTier(
+            f"No reseller tier '{code}'; create it with PUT /v1/admin/reseller-tiers/{code}.",
+            errors=[{"loc": ["body", "reseller_tier"], "msg": "unknown reseller tier"}],
+        )
+
+
+async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -> Row[Any]:
+    """Create an organisation."""
+    await _check_tier(conn, data.reseller_tier)
+    now = utcnow()
+    return await repository.add(
+        conn,
+        {**data.model_dump(), "id": new_id("org"), "created_at": now, "updated_at": now},
+    )
+
+
+async def get_organization(conn: AsyncConnection, org_id: str) -> Row[Any]:
+    """An organisation by id, or 404."""
+    org = await repository.get(conn, org_id)
+    if org is None:
+        raise NotFound("No such organization.")
+    return org
+
+
+async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Row[Any]:
+    """Change an organisation's fields; ``reseller_tier: null`` removes its tier."""
+    if bad := null_fields_rejected(data):
+        raise ValidationFailed(
+            f"{', '.join(bad)} may not be null.",
+            errors=[{"loc": ["body", name], "msg": "may not be null"} for name in bad],
+        )
+    changes = data.changes()
+    if changes.get("reseller_tier") is not None:
+        await _check_tier(conn, changes["reseller_tier"])
+    if not changes:
+        return await get_organization(conn, org_id)
+    org = await repository.change(conn, org_id, changes)
+    if org is None:
+        raise NotFound("No such organization.")
+    return org
+
+
+async def create_api_key(conn: AsyncConnection, org_id: str) -> dict[str, Any]:
+    """A new API key for an organisation; the key itself is returned only here."""
+    await get_organization(conn, org_id)
+    key, prefix, digest = generate_api_key()
+    now = utcnow()
+    key_id = new_id("key")
+    await repository.add_api_key(
+        conn,
+        {"id": key_id, "org_id": org_id, "prefix": prefix, "key_hash": digest, "created_at": now},
+    )
+    return {"id": key_id, "key": key, "prefix": prefix, "created_at": rfc3339(now)}
+
+
+async def revoke_api_key(conn: AsyncConnection, key_id: str) -> None:
+    """Revoke an API key at once."""
+    if not await repository.revoke_api_key(conn, key_id):
+        raise NotFound("No such API key.")

@@ -1,0 +1,75 @@
+"""Cursor pagination, newest first, keyset on ``(created_at, id)``."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
+from sqlalchemy import ColumnElement, Select, tuple_
+
+from partnerbilling.errors import ValidationFailed
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    limit: int
+    after: tuple[datetime, str] | None
+
+
+def _page_params(
+    limit: Annotated[int, Query(ge=1, le=100, description="Page size, 1–100.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> PageParams:
+    return PageParams(limit=limit, after=decode_cursor(cursor) if cursor else None)
+
+
+Page = Annotated[PageParams, Depends(_page_params)]
+
+
+def encode_cursor(created_at: datetime, row_id: str) -> str:
+    raw = f"{created_at.isoformat()}|{row_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, row_id = raw.split("|", 1)
+        created_at = datetime.fromisoformat(stamp)
+        if created_at.tzinfo is None or not row_id:
+            raise ValueError(cursor)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(
+            "The cursor is not valid; pass the next_cursor of a previous page.",
+            errors=[{"loc": ["query", "cursor"], "msg": "invalid cursor"}],
+        ) from exc
+    return created_at, row_id
+
+
+def keyset(
+    stmt: Select[Any], created_at: ColumnElement[Any], row_id: ColumnElement[Any], page: PageParams
+) -> Select[Any]:
+    """Order newest first and continue after the cursor; fetches one row more than the page."""
+    if page.after is not None:
+        stmt = stmt.where(tuple_(created_at, row_id) < tuple_(*page.after))
+    return stmt.order_by(created_at.desc(), row_id.desc()).limit(page.limit + 1)
+
+
+def page_of(
+    rows: Sequence[Any], page: PageParams, render: Callable[[Any], dict[str, Any] | None]
+) -> dict[str, Any]:
+    """The ``{data, next_cursor}`` document for rows fetched with :func:`keyset`."""
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    data = [item for item in (render(row) for row in rows) if item is not None]
+    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
+    return {"data": data, "next_cursor": next_cursor}
+
+
+__all__ = ["Page", "PageParams", "keyset", "page_of"]

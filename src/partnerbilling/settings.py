@@ -1,0 +1,57 @@
+"""Settings, read from environment variables prefixed ``PARTNERBILLING_``."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; see the README's configuration table."""
+
+    model_config = SettingsConfigDict(env_prefix="PARTNERBILLING_", extra="ignore")
+
+    database_url: str | None = None
+    admin_token: str | None = None
+    smtp_url: str | None = None
+    mail_from: str = "billing@localhost"
+    webhook_allow_private_urls: bool = False
+    webhook_retry_schedule: Annotated[tuple[int, ...], NoDecode] = (
+        5,
+        300,
+        1800,
+        7200,
+        18000,
+        36000,
+        36000,
+    )
+
+    # Not in the public table: operational limits with safe defaults.
+    data_dir: Path = Path(".partnerbilling")
+    db_pool_size: int = 20
+    db_connect_timeout: float = 3.0
+    db_statement_timeout_ms: int = 10_000
+    db_lock_timeout_ms: int = 5_000
+    webhook_timeout: float = 15.0
+    webhook_disable_after_days: int = 5
+    worker_batch_size: int = 50
+    worker_concurrency: int = 32
+    worker_poll_interval: float = 0.5
+    max_body_bytes: int = 1024 * 1024
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _parse_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.split(",") if part.strip())
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,37 @@
+"""Every table, imported once so that the metadata (and Alembic) sees them all."""
+
+from partnerbilling.cashback.models import CashbackEntry
+from partnerbilling.catalog.models import Product, ResellerTier
+from partnerbilling.db import Base
+from partnerbilling.events.models import Event
+from partnerbilling.idempotency.models import IdempotencyRecord
+from partnerbilling.invoices.models import Invoice, InvoiceCounter
+from partnerbilling.mail.models import OutboxMail
+from partnerbilling.orders.models import Order
+from partnerbilling.organizations.models import ApiKey, Organization
+from partnerbilling.partnerships.models import Partnership, PartnershipChange
+from partnerbilling.subscriptions.models import Subscription
+from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
+
+metadata = Base.metadata
+
+__all__ = [
+    "ApiKey",
+    "CashbackEntry",
+    "DeliveryAttempt",
+    "Event",
+    "IdempotencyRecord",
+    "Invoice",
+    "InvoiceCounter",
+    "Order",
+    "Organization",
+    "OutboxMail",
+    "Partnership",
+    "PartnershipChange",
+    "Product",
+    "ResellerTier",
+    "Subscription",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "metadata",
+]

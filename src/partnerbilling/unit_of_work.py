@@ -1,0 +1,63 @@
+"""One transaction per request: the route class that opens, commits and authenticates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
+from partnerbilling.idempotency.service import idempotency_key, run_idempotently
+
+
+class TransactionalRoute(APIRoute):
+    """Each request runs in one database transaction, committed only if the handler succeeded
+    (before the response is sent), and rolled back on any error. The caller is authenticated
+    first, and a POST with an Idempotency-Key is run at most once."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run_in_transaction(request: Request) -> Response:
+            engine = request.app.state.engine
+            async with engine.begin() as conn:
+                request.state.conn = conn
+                caller = await authenticate(
+                    conn, bearer_token(request), request.app.state.settings.admin_token
+                )
+                request.state.caller = caller
+                key = idempotency_key(request)
+                if key is None:
+                    return await handler(request)
+                return await run_idempotently(conn, caller.scope, key, request, lambda: handler(request))
+
+        return run_in_transaction
+
+
+def _conn(request: Request) -> AsyncConnection:
+    conn: AsyncConnection = request.state.conn
+    return conn
+
+
+def _caller(request: Request) -> Caller:
+    caller: Caller = request.state.caller
+    return caller
+
+
+def _org_id(request: Request) -> str:
+    return require_org(_caller(request))
+
+
+def _platform(request: Request) -> Caller:
+    caller = _caller(request)
+    require_platform(caller)
+    return caller
+
+
+Conn = Annotated[AsyncConnection, Depends(_conn)]
+CurrentCaller = Annotated[Caller, Depends(_caller)]
+OrgId = Annotated[str, Depends(_org_id)]
+Platform = Depends(_platform)

@@ -1,0 +1,176 @@
+"""Need to know (SPEC §3): the one place that decides what a viewer may see of each object.
+
+Every read path — single objects, lists, events and webhooks — renders through these functions.
+``viewer`` is an organisation id, or ``None`` for the platform, which sees everything. A function
+returns ``None`` when the viewer may not see the object at all (the API answers 404), and
+otherwise the object's JSON with every field the viewer may not see set to ``null``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from partnerbilling.billing.money import format_money, format_rate
+
+JSON = dict[str, Any]
+
+
+def rfc3339(value: datetime | None) -> str | None:
+    """A timestamp as the API shows it: RFC 3339, UTC, ``Z``."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else format_money(value)
+
+
+def _rate(value: Decimal | None) -> str | None:
+    return None if value is None else format_rate(value)
+
+
+def organization_view(org: Any) -> JSON:
+    return {
+        "id": org.id,
+        "name": org.name,
+        "billing_email": org.billing_email,
+        "currency": org.currency,
+        "vat_rate": format_rate(org.vat_rate),
+        "reseller_tier": org.reseller_tier,
+        "created_at": rfc3339(org.created_at),
+        "updated_at": rfc3339(org.updated_at),
+    }
+
+
+def partnership_view(viewer: str | None, p: Any) -> JSON | None:
+    """Both parties see the whole partnership; nobody else sees it."""
+    if viewer is not None and viewer not in (p.customer_id, p.partner_id):
+        return None
+    return {
+        "id": p.id,
+        "customer_id": p.customer_id,
+        "partner_id": p.partner_id,
+        "access": p.access,
+        "billing_mode": p.billing_mode,
+        "status": p.status,
+        "created_at": rfc3339(p.created_at),
+        "updated_at": rfc3339(p.updated_at),
+        "accepted_at": rfc3339(p.accepted_at),
+        "ended_at": rfc3339(p.ended_at),
+    }
+
+
+def partnership_change_view(c: Any) -> JSON:
+    return {
+        "id": c.id,
+        "field": c.field,
+        "old_value": c.old_value,
+        "new_value": c.new_value,
+        "changed_by_id": c.changed_by_id,
+        "changed_at": rfc3339(c.changed_at),
+    }
+
+
+def order_view(viewer: str | None, o: Any) -> JSON | None:
+    """The customer sees its orders, the partner those charged in its partnership; the payer's
+    price (invoice, discount, net) only to the payer; the cashback only to the partner.
+
+    ``o`` carries the order's columns and its cashback entry's as ``cashback_*`` (or nulls).
+    """
+    is_partner = viewer is not None and o.partnership_id is not None and viewer == o.partner_id
+    if viewer is not None and viewer != o.customer_id and not is_partner:
+        return None
+    sees_price = viewer is None or viewer == o.payer_id
+    sees_cashback = (viewer is None or is_partner) and o.cashback_amount is not None
+    return {
+        "id": o.id,
+        "kind": o.kind,
+        "channel": o.channel,
+        "customer_id": o.customer_id,
+        "placed_by_id": o.placed_by_id,
+        "partnership_id": o.partnership_id,
+        "subscription_id": o.subscription_id,
+        "sku": o.sku,
+        "quantity": o.quantity,
+        "currency": o.currency,
+        "payer_id": o.payer_id,
+        "public_amount": format_money(o.public_amount),
+        "discount": _money(o.discount) if sees_price else None,
+        "net_amount": _money(o.net_amount) if sees_price else None,
+        "invoice_id": o.invoice_id if sees_price else None,
+        "cashback": (
+            {
+                "rate": format_rate(o.cashback_rate),
+                "amount": format_money(o.cashback_amount),
+                "status": o.cashback_status,
+            }
+            if sees_cashback
+            else None
+        ),
+        "created_at": rfc3339(o.created_at),
+    }
+
+
+def invoice_view(viewer: str | None, inv: Any) -> JSON | None:
+    """Invoices and credit notes are seen by their payer only."""
+    if viewer is not None and viewer != inv.payer_id:
+        return None
+    return {
+        "id": inv.id,
+        "number": inv.number,
+        "kind": inv.kind,
+        "credits_invoice_id": inv.credits_invoice_id,
+        "payer_id": inv.payer_id,
+        "customer_id": inv.customer_id,
+        "order_id": inv.order_id,
+        "currency": inv.currency,
+        "lines": inv.lines,
+        "subtotal": format_money(inv.subtotal),
+        "tax_rate": format_rate(inv.tax_rate),
+        "tax": format_money(inv.tax),
+        "total": format_money(inv.total),
+        "status": inv.status,
+        "reason": inv.reason,
+        "issued_at": rfc3339(inv.issued_at),
+        "paid_at": rfc3339(inv.paid_at),
+    }
+
+
+def subscription_view(viewer: str | None, s: Any, active_partner_id: str | None) -> JSON | None:
+    """The customer sees its subscriptions; its partner too, while their partnership is active."""
+    if viewer is not None and viewer not in (s.customer_id, active_partner_id):
+        return None
+    return {
+        "id": s.id,
+        "customer_id": s.customer_id,
+        "sku": s.sku,
+        "quantity": s.quantity,
+        "origin_channel": s.origin_channel,
+        "status": s.status,
+        "auto_renew": s.auto_renew,
+        "current_period_start": rfc3339(s.current_period_start),
+        "current_period_end": rfc3339(s.current_period_end),
+        "created_at": rfc3339(s.created_at),
+        "cancelled_at": rfc3339(s.cancelled_at),
+    }
+
+
+def cashback_entry_view(viewer: str | None, e: Any) -> JSON | None:
+    """A cashback entry is seen by the partner that earns it, never by the customer."""
+    if viewer is not None and viewer != e.partner_id:
+        return None
+    return {
+        "id": e.id,
+        "partner_id": e.partner_id,
+        "customer_id": e.customer_id,
+        "order_id": e.order_id,
+        "currency": e.currency,
+        "rate": format_rate(e.rate),
+        "amount": format_money(e.amount),
+        "status": e.status,
+        "created_at": rfc3339(e.created_at),
+        "updated_at": rfc3339(e.updated_at),
+    }

@@ -1,0 +1,116 @@
+"""Test fixtures: a real PostgreSQL database per run, migrated by Alembic, emptied per test.
+
+The server is ``PARTNERBILLING_TEST_DATABASE_URL`` when set (CI), else an embedded PostgreSQL.
+Each run creates its own fresh database on it, so parallel runs never share state.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from partnerbilling.app import create_app
+from partnerbilling.db import EmbeddedPostgres, make_engine
+from partnerbilling.migrate import upgrade_to_head
+from partnerbilling.settings import Settings
+from tests.support import ADMIN_TOKEN, Api
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A PostgreSQL server URL (asyncpg dialect) that tests may create databases on."""
+    configured = os.environ.get("PARTNERBILLING_TEST_DATABASE_URL")
+    if configured:
+        yield configured
+        return
+    with tempfile.TemporaryDirectory(prefix="pb-test-") as folder:
+        embedded = EmbeddedPostgres(Path(folder))
+        url = embedded.start()
+        try:
+            yield url
+        finally:
+            embedded.stop()
+
+
+def _plain(url: str) -> tuple[dict[str, object], str]:
+    parsed = make_url(url)
+    params: dict[str, object] = {
+        "user": parsed.username or "postgres",
+        "password": parsed.password,
+        "host": parsed.query.get("host") or parsed.host or "127.0.0.1",
+        "port": parsed.port or 5432,
+    }
+    return params, parsed.database or "postgres"
+
+
+@pytest.fixture(scope="session")
+async def database_url(server_url: str) -> AsyncIterator[str]:
+    """A fresh database for this run, dropped at the end."""
+    params, maintenance_db = _plain(server_url)
+    name = f"pb_test_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(database=maintenance_db, **params)  # type: ignore[arg-type]
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        admin_token=ADMIN_TOKEN,
+        webhook_allow_private_urls=True,
+        webhook_retry_schedule=(1, 1, 1),
+        db_pool_size=10,
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    assert settings.database_url
+    engine = make_engine(settings.database_url, settings)
+    await upgrade_to_head(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def table_names(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as conn:
+        result = await conn.execute(
+            text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename <> 'alembic_version'"
+            )
+        )
+        return [row[0] for row in result]
+
+
+@pytest.fixture
+async def db(engine: AsyncEngine, table_names: list[str]) -> AsyncEngine:
+    """The test database, emptied before the test."""
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
+    return engine
+
+
+@pytest.fixture
+async def api(db: AsyncEngine, settings: Settings) -> AsyncIterator[Api]:
+    """The application on an empty database, called in process."""
+    app = create_app(settings, engine=db)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield Api(client)
