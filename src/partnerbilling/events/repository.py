@@ -1,0 +1,58 @@
+"""Queries of the event log (the outbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import String
+
+from partnerbilling.db import new_id
+
+# One round trip: the events, and a pending delivery for every enabled endpoint of each
+# recipient that subscribes to the event's type.
+_RECORD = text(
+    """
+    WITH ev AS (
+        INSERT INTO events (id, org_id, type, data, created_at)
+        SELECT e.id, e.org_id, e.type, e.data, :created_at
+        FROM unnest(:ids, :org_ids, :types, :datas) AS e(id, org_id, type, data)
+        RETURNING id, org_id, type
+    )
+    INSERT INTO webhook_deliveries
+        (id, event_id, endpoint_id, status, attempt_count, next_attempt_at, created_at)
+    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, w.id, 'pending', 0,
+           :created_at, :created_at
+    FROM ev JOIN webhook_endpoints w
+      ON w.org_id = ev.org_id AND w.enabled AND w.event_types && ARRAY[ev.type, '*']::varchar[]
+    """
+).bindparams(
+    bindparam("ids", type_=ARRAY(String)),
+    bindparam("org_ids", type_=ARRAY(String)),
+    bindparam("types", type_=ARRAY(String)),
+    bindparam("datas", type_=ARRAY(JSONB)),
+)
+
+
+async def record(
+    conn: AsyncConnection,
+    events: Sequence[tuple[str, str, dict[str, Any]]],
+    created_at: datetime,
+) -> None:
+    """Write ``(recipient org id, type, data)`` events in the caller's transaction."""
+    if not events:
+        return
+    await conn.execute(
+        _RECORD,
+        {
+            "ids": [new_id("evt") for _ in events],
+            "org_ids": [org_id for org_id, _, _ in events],
+            "types": [event_type for _, event_type, _ in events],
+            "datas": [data for _, _, data in events],
+            "created_at": created_at,
+        },
+    )
