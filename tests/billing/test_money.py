@@ -111,7 +111,7 @@ def test_format_money_never_negative_zero() -> None:
     assert format_money(Decimal("-0")) == "0.00"
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(amount=st.integers(min_value=-(10**12), max_value=10**12))
 def test_format_money_property(amount: int) -> None:
     sign = "-" if amount < 0 else ""
@@ -144,7 +144,7 @@ def test_format_rate(rate: Decimal, text: str) -> None:
     assert format_rate(rate) == text
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(units=st.integers(min_value=0, max_value=RATE_SCALE - 1), normalise=st.booleans())
 def test_format_rate_property(units: int, normalise: bool) -> None:
     rate = ten_thousandths(units)

@@ -351,7 +351,7 @@ def at_half_cent(draw: st.DrawFn, max_cents: int) -> tuple[int, int]:
     return amount, rate
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(case=at_half_cent(MAX_UNIT_CENTS), benefit=st.sampled_from([Benefit.REBATE, Benefit.CASHBACK]))
 def test_benefit_at_half_cent_rounds_up(case: tuple[int, int], benefit: Benefit) -> None:
     amount, rate = case
@@ -363,7 +363,7 @@ def test_benefit_at_half_cent_rounds_up(case: tuple[int, int], benefit: Benefit)
     assert to_cents(got) == (amount * rate + 5000) // RATE_SCALE
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(case=at_half_cent(MAX_UNIT_CENTS))
 def test_tax_at_half_cent_rounds_up(case: tuple[int, int]) -> None:
     amount, vat = case
