@@ -438,9 +438,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_orders_customer_created", "orders", ["customer_id", "created_at", "id"], unique=False)
     op.create_index(
-        "ix_orders_partnership_created",
+        "ix_orders_partner_created",
         "orders",
-        ["partnership_id", "created_at", "id"],
+        ["partner_id", "created_at", "id"],
         unique=False,
     )
     op.create_index("ix_orders_payer_created", "orders", ["payer_id", "created_at", "id"], unique=False)
@@ -474,7 +474,7 @@ def downgrade() -> None:
     op.drop_index("ix_webhook_delivery_attempts_delivery", table_name="webhook_delivery_attempts")
     op.drop_table("webhook_delivery_attempts")
     op.drop_index("ix_orders_payer_created", table_name="orders")
-    op.drop_index("ix_orders_partnership_created", table_name="orders")
+    op.drop_index("ix_orders_partner_created", table_name="orders")
     op.drop_index("ix_orders_customer_created", table_name="orders")
     op.drop_table("orders")
     op.drop_index("ix_webhook_deliveries_endpoint_created", table_name="webhook_deliveries")

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import tuple_
 
 from partnerbilling.errors import ValidationFailed
 
@@ -52,9 +52,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     return created_at, row_id
 
 
-def keyset(
-    stmt: Select[Any], created_at: ColumnElement[Any], row_id: ColumnElement[Any], page: PageParams
-) -> Select[Any]:
+def keyset(stmt: Any, created_at: Any, row_id: Any, page: PageParams) -> Any:
     """Order newest first and continue after the cursor; fetches one row more than the page."""
     if page.after is not None:
         stmt = stmt.where(tuple_(created_at, row_id) < tuple_(*page.after))

@@ -18,7 +18,7 @@ class Order(Base):
         # Exactly one charge per subscription period, whoever triggers it and however often.
         UniqueConstraint("subscription_id", "period_start", name="uq_orders_subscription_period"),
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
-        Index("ix_orders_partnership_created", "partnership_id", "created_at", "id"),
+        Index("ix_orders_partner_created", "partner_id", "created_at", "id"),
         Index("ix_orders_payer_created", "payer_id", "created_at", "id"),
     )
 

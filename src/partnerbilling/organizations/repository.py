@@ -9,6 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
 from partnerbilling.organizations.models import ApiKey, Organization
 
@@ -48,3 +49,17 @@ async def revoke_api_key(conn: AsyncConnection, key_id: str) -> bool:
         update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=utcnow()).returning(ApiKey.id)
     )
     return result.first() is not None
+
+
+async def get_with_tier(conn: AsyncConnection, org_id: str) -> Row[Any] | None:
+    """An organisation with its reseller tier's rates (``tier_default_rate``, ``tier_rates``)."""
+    stmt = (
+        select(
+            Organization,
+            ResellerTier.default_rate.label("tier_default_rate"),
+            ResellerTier.rates.label("tier_rates"),
+        )
+        .outerjoin(ResellerTier, ResellerTier.code == Organization.reseller_tier)
+        .where(Organization.id == org_id)
+    )
+    return (await conn.execute(stmt)).first()

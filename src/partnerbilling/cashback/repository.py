@@ -1,0 +1,55 @@
+"""Queries of cashback entries and balances."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.cashback.models import CashbackEntry
+from partnerbilling.pagination import PageParams, keyset
+
+
+async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
+    await conn.execute(insert(CashbackEntry).values(**values))
+
+
+async def move_for_order(
+    conn: AsyncConnection, order_id: str, from_statuses: tuple[str, ...], to_status: str, at: Any
+) -> Row[Any] | None:
+    """Move the order's entry to ``to_status`` if it is in one of ``from_statuses``."""
+    stmt = (
+        update(CashbackEntry)
+        .where(CashbackEntry.order_id == order_id, CashbackEntry.status.in_(from_statuses))
+        .values(status=to_status, updated_at=at)
+        .returning(CashbackEntry)
+    )
+    return (await conn.execute(stmt)).first()
+
+
+async def list_for_partner(conn: AsyncConnection, partner_id: str, page: PageParams) -> list[Row[Any]]:
+    stmt = select(CashbackEntry).where(CashbackEntry.partner_id == partner_id)
+    return list(await conn.execute(keyset(stmt, CashbackEntry.created_at, CashbackEntry.id, page)))
+
+
+async def balances(conn: AsyncConnection, partner_id: str) -> list[Row[Any]]:
+    """Per currency: the sum of pending and of available entries."""
+
+    def total(status: str) -> Any:
+        return func.coalesce(
+            func.sum(case((CashbackEntry.status == status, CashbackEntry.amount), else_=0)), 0
+        )
+
+    stmt = (
+        select(
+            CashbackEntry.currency,
+            total("pending").label("pending"),
+            total("available").label("available"),
+        )
+        .where(CashbackEntry.partner_id == partner_id)
+        .group_by(CashbackEntry.currency)
+        .order_by(CashbackEntry.currency)
+    )
+    return list(await conn.execute(stmt))

@@ -1,0 +1,60 @@
+"""Queries of invoices, credit notes and the yearly number series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.invoices.models import Invoice
+from partnerbilling.pagination import PageParams, keyset
+
+# Takes the next number of the year's series and inserts the document, in one statement. The
+# counter row stays locked until commit, which serialises numbering without gaps; callers run
+# this as late as possible in their transaction to hold that lock briefly.
+_ISSUE = text(
+    """
+    WITH n AS (
+        INSERT INTO invoice_counters (year, last_number) VALUES (:year, 1)
+        ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
+        RETURNING last_number
+    )
+    INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id, order_id,
+                          currency, lines, subtotal, tax_rate, tax, total, status, reason,
+                          issued_at, paid_at, created_at)
+    SELECT :id,
+           :year || '-' || CASE WHEN n.last_number < 1000000
+                                THEN lpad(n.last_number::text, 6, '0')
+                                ELSE n.last_number::text END,
+           :kind, :credits_invoice_id, :payer_id, :customer_id, :order_id, :currency, :lines,
+           :subtotal, :tax_rate, :tax, :total, :status, :reason, :issued_at, NULL, :issued_at
+    FROM n
+    RETURNING number
+    """
+).bindparams(bindparam("lines", type_=JSONB))
+
+
+async def issue(conn: AsyncConnection, values: dict[str, Any]) -> str:
+    """Insert an invoice or credit note with the next number of its year; returns the number."""
+    number = await conn.scalar(_ISSUE, {**values, "year": values["issued_at"].year})
+    return str(number)
+
+
+async def get(conn: AsyncConnection, invoice_id: str, *, lock: bool = False) -> Row[Any] | None:
+    stmt = select(Invoice).where(Invoice.id == invoice_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return (await conn.execute(stmt)).first()
+
+
+async def change(conn: AsyncConnection, invoice_id: str, values: dict[str, Any]) -> Row[Any]:
+    stmt = update(Invoice).where(Invoice.id == invoice_id).values(**values).returning(Invoice)
+    return (await conn.execute(stmt)).one()
+
+
+async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Row[Any]]:
+    stmt = select(Invoice).where(Invoice.payer_id == payer_id)
+    return list(await conn.execute(keyset(stmt, Invoice.created_at, Invoice.id, page)))

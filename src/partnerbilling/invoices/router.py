@@ -1,0 +1,64 @@
+"""HTTP: invoices and credit notes (payer only), and the platform's pay and credit actions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Response
+
+from partnerbilling.errors import NotFound, ValidationFailed
+from partnerbilling.invoices import repository, service
+from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
+from partnerbilling.jsonio import JsonResponse
+from partnerbilling.pagination import Page, page_of
+from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
+from partnerbilling.visibility import invoice_view
+
+router = APIRouter(prefix="/v1", tags=["invoices"], route_class=TransactionalRoute)
+admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
+
+InvoiceId = Annotated[str, Path(max_length=40, description="An invoice or credit note id.")]
+
+
+@router.get("/invoices", response_model=InvoiceList, summary="List your invoices")
+async def list_invoices(conn: Conn, org_id: OrgId, page: Page) -> Response:
+    """Invoices and credit notes addressed to you (the payer), newest first."""
+    rows = await repository.list_for_payer(conn, org_id, page)
+    return JsonResponse(page_of(rows, page, lambda inv: invoice_view(org_id, inv)))
+
+
+@router.get("/invoices/{invoice_id}", response_model=InvoiceRead, summary="Get an invoice")
+async def get_invoice(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
+    """An invoice or credit note; only its payer sees it (everyone else gets 404)."""
+    invoice = await repository.get(conn, invoice_id)
+    view = invoice_view(org_id, invoice) if invoice is not None else None
+    if view is None:
+        raise NotFound("No such invoice.")
+    return JsonResponse(view)
+
+
+@admin.post("/invoices/{invoice_id}/pay", response_model=InvoiceRead, summary="Mark an invoice paid")
+async def pay_invoice(
+    conn: Conn, invoice_id: InvoiceId, body: Annotated[InvoicePay | None, Body()] = None
+) -> Response:
+    """The invoice becomes `paid`; the cashback of its order becomes `available`."""
+    paid_at = body.paid_at if body else None
+    if paid_at is not None and paid_at.tzinfo is None:
+        raise ValidationFailed(
+            "paid_at needs a time zone (RFC 3339).",
+            errors=[{"loc": ["body", "paid_at"], "msg": "needs a time zone"}],
+        )
+    return JsonResponse(invoice_view(None, await service.pay_invoice(conn, invoice_id, paid_at)))
+
+
+@admin.post(
+    "/invoices/{invoice_id}/credit-note",
+    status_code=201,
+    response_model=InvoiceRead,
+    summary="Credit an invoice",
+)
+async def credit_invoice(conn: Conn, invoice_id: InvoiceId, body: CreditNoteCreate) -> Response:
+    """Issue a credit note (negative amounts, its own number in the same series): the invoice
+    becomes `credited`, its order's cashback `reversed`, the subscription cancelled."""
+    note = await service.credit_invoice(conn, invoice_id, body.reason)
+    return JsonResponse(invoice_view(None, note), status_code=201)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+
+class InvoiceLine(BaseModel):
+    description: str
+    sku: str
+    quantity: int
+    unit_price: str = Field(examples=["120.00"])
+    amount: str = Field(examples=["120.00"])
+    discount: str = Field(examples=["0.00"])
+    net_amount: str = Field(examples=["120.00"])
+
+
+class InvoiceRead(BaseModel):
+    id: str
+    number: str = Field(examples=["2026-000001"])
+    kind: Literal["invoice", "credit_note"]
+    credits_invoice_id: str | None
+    payer_id: str
+    customer_id: str
+    order_id: str
+    currency: str
+    lines: list[InvoiceLine]
+    subtotal: str
+    tax_rate: str = Field(examples=["0.081"])
+    tax: str
+    total: str
+    status: Literal["issued", "paid", "credited"]
+    reason: str | None
+    issued_at: str
+    paid_at: str | None
+
+
+class InvoiceList(BaseModel):
+    data: list[InvoiceRead]
+    next_cursor: str | None
+
+
+class InvoicePay(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{}]})
+
+    paid_at: datetime | None = Field(
+        default=None, description="When the money arrived (RFC 3339); default: now."
+    )
+
+
+class CreditNoteCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "Customer withdrew the order"}]}
+    )
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]

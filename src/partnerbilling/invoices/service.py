@@ -1,0 +1,171 @@
+"""Invoices and credit notes: issued to the payer, paid, credited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.billing.money import format_money
+from partnerbilling.billing.pricing import Price
+from partnerbilling.cashback import repository as cashback
+from partnerbilling.db import new_id, utcnow
+from partnerbilling.errors import InvalidState, NotFound
+from partnerbilling.events.service import emit, emit_many
+from partnerbilling.invoices import repository
+from partnerbilling.orders import repository as orders
+from partnerbilling.subscriptions import repository as subscriptions
+from partnerbilling.visibility import cashback_entry_view, invoice_view, subscription_view
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDraft:
+    """What an invoice says about one charge."""
+
+    invoice_id: str
+    payer_id: str
+    customer_id: str
+    order_id: str
+    currency: str
+    description: str
+    sku: str
+    price: Price
+    issued_at: datetime
+
+
+def _line(draft: InvoiceDraft) -> dict[str, Any]:
+    p = draft.price
+    return {
+        "description": draft.description,
+        "sku": draft.sku,
+        "quantity": p.quantity,
+        "unit_price": format_money(p.unit_price),
+        "amount": format_money(p.public_amount),
+        "discount": format_money(p.discount),
+        "net_amount": format_money(p.net_amount),
+    }
+
+
+async def issue_invoice(conn: AsyncConnection, draft: InvoiceDraft) -> dict[str, Any]:
+    """Issue the payer's invoice for a charge; returns the stored values (with its number)."""
+    values: dict[str, Any] = {
+        "id": draft.invoice_id,
+        "kind": "invoice",
+        "credits_invoice_id": None,
+        "payer_id": draft.payer_id,
+        "customer_id": draft.customer_id,
+        "order_id": draft.order_id,
+        "currency": draft.currency,
+        "lines": [_line(draft)],
+        "subtotal": draft.price.net_amount,
+        "tax_rate": draft.price.tax_rate,
+        "tax": draft.price.tax,
+        "total": draft.price.total,
+        "status": "issued",
+        "reason": None,
+        "issued_at": draft.issued_at,
+    }
+    values["number"] = await repository.issue(conn, values)
+    return {**values, "paid_at": None, "created_at": draft.issued_at}
+
+
+async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Row[Any]:
+    invoice = await repository.get(conn, invoice_id, lock=True)
+    if invoice is None:
+        raise NotFound("No such invoice.")
+    return invoice
+
+
+async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime | None) -> Row[Any]:
+    """Mark an invoice paid; its order's cashback becomes available."""
+    invoice = await load_for_platform(conn, invoice_id)
+    if invoice.kind != "invoice" or invoice.status != "issued":
+        raise InvalidState(f"Only an issued invoice can be paid; this one is {invoice.status}.")
+    now = utcnow()
+    paid = await repository.change(conn, invoice.id, {"status": "paid", "paid_at": paid_at or now})
+    entry = await cashback.move_for_order(conn, invoice.order_id, ("pending",), "available", now)
+    await emit(conn, "invoice.paid", [paid.payer_id], lambda v: invoice_view(v, paid), now)
+    if entry is not None:
+        await emit(
+            conn,
+            "cashback.available",
+            [entry.partner_id],
+            lambda v: cashback_entry_view(v, entry),
+            now,
+        )
+    return paid
+
+
+async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> Row[Any]:
+    """Issue a credit note for the whole invoice: the invoice becomes credited, its cashback
+    reversed and its subscription cancelled."""
+    invoice = await load_for_platform(conn, invoice_id)
+    if invoice.kind != "invoice" or invoice.status == "credited":
+        raise InvalidState("Only an issued or paid invoice can be credited, and only once.")
+    now = utcnow()
+    credited = await repository.change(conn, invoice.id, {"status": "credited"})
+    entry = await cashback.move_for_order(conn, invoice.order_id, ("pending", "available"), "reversed", now)
+    note_id = new_id("inv")
+    note: dict[str, Any] = {
+        "id": note_id,
+        "kind": "credit_note",
+        "credits_invoice_id": invoice.id,
+        "payer_id": invoice.payer_id,
+        "customer_id": invoice.customer_id,
+        "order_id": invoice.order_id,
+        "currency": invoice.currency,
+        "lines": [_negated_line(line) for line in invoice.lines],
+        "subtotal": -invoice.subtotal,
+        "tax_rate": invoice.tax_rate,
+        "tax": -invoice.tax,
+        "total": -invoice.total,
+        "status": "issued",
+        "reason": reason,
+        "issued_at": now,
+    }
+    await repository.issue(conn, note)
+    note_row = await repository.get(conn, note_id)
+    assert note_row is not None
+    order = await orders.get(conn, invoice.order_id)
+    cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
+    batch: list[Any] = [
+        ("invoice.credited", [credited.payer_id], lambda v: invoice_view(v, credited)),
+        ("invoice.issued", [note_row.payer_id], lambda v: invoice_view(v, note_row)),
+    ]
+    if entry is not None:
+        batch.append(("cashback.reversed", [entry.partner_id], lambda v: cashback_entry_view(v, entry)))
+    if cancelled is not None:
+        batch.append(
+            (
+                "subscription.cancelled",
+                [cancelled.customer_id, cancelled.active_partner_id],
+                lambda v: subscription_view(v, cancelled, cancelled.active_partner_id),
+            )
+        )
+    await emit_many(conn, batch, now)
+    return note_row
+
+
+def _negated_line(line: dict[str, Any]) -> dict[str, Any]:
+    negated = dict(line)
+    for key in ("amount", "discount", "net_amount"):
+        value = line[key]
+        negated[key] = value if value == "0.00" else (value[1:] if value.startswith("-") else f"-{value}")
+    return negated
+
+
+async def _cancel_subscription(
+    conn: AsyncConnection, subscription_id: str | None, now: datetime
+) -> Row[Any] | None:
+    if subscription_id is None:
+        return None
+    sub = await subscriptions.get(conn, subscription_id, lock=True)
+    if sub is None or sub.status == "cancelled":
+        return None
+    await subscriptions.change(
+        conn, sub.id, {"status": "cancelled", "auto_renew": False, "cancelled_at": now}
+    )
+    return await subscriptions.get(conn, subscription_id)

@@ -1,0 +1,66 @@
+"""Queries of partnerships and their change history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.pagination import PageParams, keyset
+from partnerbilling.partnerships.models import Partnership, PartnershipChange
+
+
+async def get(conn: AsyncConnection, partnership_id: str, *, lock: bool = False) -> Row[Any] | None:
+    stmt = select(Partnership).where(Partnership.id == partnership_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    return (await conn.execute(stmt)).first()
+
+
+async def open_for_customer(conn: AsyncConnection, customer_id: str) -> Row[Any] | None:
+    """The customer's pending or active partnership, if any."""
+    stmt = select(Partnership).where(
+        Partnership.customer_id == customer_id, Partnership.status.in_(("pending", "active"))
+    )
+    return (await conn.execute(stmt)).first()
+
+
+async def active_for_customer(
+    conn: AsyncConnection, customer_id: str, *, share_lock: bool = False
+) -> Row[Any] | None:
+    """The customer's active partnership. With ``share_lock`` the row stays locked against
+    changes until the transaction ends, so a charge reads one consistent billing mode."""
+    stmt = select(Partnership).where(Partnership.customer_id == customer_id, Partnership.status == "active")
+    if share_lock:
+        stmt = stmt.with_for_update(read=True)
+    return (await conn.execute(stmt)).first()
+
+
+async def add(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:
+    return (await conn.execute(insert(Partnership).values(**values).returning(Partnership))).one()
+
+
+async def change(conn: AsyncConnection, partnership_id: str, values: dict[str, Any]) -> Row[Any]:
+    stmt = update(Partnership).where(Partnership.id == partnership_id).values(**values).returning(Partnership)
+    return (await conn.execute(stmt)).one()
+
+
+async def add_changes(conn: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await conn.execute(insert(PartnershipChange), rows)
+
+
+async def list_for_org(conn: AsyncConnection, org_id: str, page: PageParams) -> list[Row[Any]]:
+    stmt = select(Partnership).where(or_(Partnership.customer_id == org_id, Partnership.partner_id == org_id))
+    stmt = keyset(stmt, Partnership.created_at, Partnership.id, page)
+    return list(await conn.execute(stmt))
+
+
+async def list_changes(conn: AsyncConnection, partnership_id: str, page: PageParams) -> list[Row[Any]]:
+    stmt = select(PartnershipChange, PartnershipChange.changed_at.label("created_at")).where(
+        PartnershipChange.partnership_id == partnership_id
+    )
+    stmt = keyset(stmt, PartnershipChange.changed_at, PartnershipChange.id, page)
+    return list(await conn.execute(stmt))
