@@ -71,9 +71,21 @@ def _migrate(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _demo(_: argparse.Namespace, settings: Settings) -> int:
+    from partnerbilling.demo import describe, load_demo
+
+    async def run() -> str:
+        async with database(settings) as engine:
+            return describe(await load_demo(engine))
+
+    print(asyncio.run(run()))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": _serve,
     "migrate": _migrate,
+    "demo": _demo,
 }
 
 
@@ -85,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not deliver webhooks/mail")
     sub.add_parser("migrate", help="apply pending database migrations")
+    sub.add_parser("demo", help="load the specification's worked examples and print keys")
     return parser
 
 
