@@ -82,10 +82,25 @@ def _demo(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _check(_: argparse.Namespace, settings: Settings) -> int:
+    from partnerbilling.invariants import CHECKS, check_database
+
+    async def run() -> int:
+        async with database(settings) as engine:
+            breaches = await check_database(engine)
+        for breach in breaches:
+            print(f"BREACH: {breach.invariant}: {', '.join(breach.sample)}")
+        print(f"{len(CHECKS) - len(breaches)} of {len(CHECKS)} invariants hold")
+        return 1 if breaches else 0
+
+    return asyncio.run(run())
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": _serve,
     "migrate": _migrate,
     "demo": _demo,
+    "check": _check,
 }
 
 
@@ -98,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-worker", action="store_true", help="do not deliver webhooks/mail")
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("demo", help="load the specification's worked examples and print keys")
+    sub.add_parser("check", help="verify the database's invariants; non-zero exit on a breach")
     return parser
 
 

@@ -1,0 +1,115 @@
+"""``partnerbilling check``: verify the whole database against the promises of the contract.
+
+Each check is one SQL query returning the offending rows (at most a sample of them); an empty
+result means the invariant holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+SAMPLE = 20
+
+CHECKS: dict[str, str] = {
+    "every order has exactly one invoice, addressed to its payer": """
+        SELECT o.id FROM orders o
+        LEFT JOIN invoices i ON i.id = o.invoice_id
+        WHERE i.id IS NULL OR i.kind <> 'invoice' OR i.order_id <> o.id OR i.payer_id <> o.payer_id
+           OR i.currency <> o.currency
+           OR (SELECT count(*) FROM invoices j WHERE j.order_id = o.id AND j.kind = 'invoice') <> 1
+    """,
+    "every invoice has its order": """
+        SELECT i.id FROM invoices i LEFT JOIN orders o ON o.id = i.order_id
+        WHERE o.id IS NULL OR (i.kind = 'invoice' AND o.invoice_id <> i.id)
+    """,
+    "invoice totals are the sum of their lines": """
+        SELECT i.id FROM invoices i
+        WHERE i.subtotal <> (SELECT coalesce(sum((l->>'net_amount')::numeric), 0)
+                             FROM jsonb_array_elements(i.lines) l)
+           OR i.total <> i.subtotal + i.tax
+    """,
+    "tax = half-up(net × rate), rounded once": """
+        SELECT i.id FROM invoices i
+        WHERE abs(i.tax) <> round(abs(i.subtotal) * i.tax_rate, 2)
+           OR sign(i.tax) * sign(i.subtotal) < 0
+    """,
+    "order amounts: net = P − discount, P = unit price × quantity": """
+        SELECT id FROM orders
+        WHERE public_amount <> unit_price * quantity OR net_amount <> public_amount - discount
+    """,
+    "invoice numbers are gapless and increasing per year": """
+        WITH numbered AS (
+            SELECT split_part(number, '-', 1)::int AS year,
+                   split_part(number, '-', 2)::int AS n, created_at, id
+            FROM invoices
+        ), per_year AS (
+            SELECT year, count(*) AS c, count(DISTINCT n) AS d, min(n) AS lo, max(n) AS hi
+            FROM numbered GROUP BY year
+        )
+        SELECT 'year ' || p.year FROM per_year p
+        LEFT JOIN invoice_counters k ON k.year = p.year
+        WHERE p.c <> p.d OR p.lo <> 1 OR p.hi <> p.c OR k.last_number IS DISTINCT FROM p.hi
+        UNION ALL
+        SELECT a.id FROM numbered a JOIN numbered b
+          ON a.year = b.year AND a.n < b.n AND a.created_at > b.created_at
+    """,
+    "no cashback on an order the partner initiated and paid; its rebate is round(P × d)": """
+        SELECT o.id FROM orders o LEFT JOIN cashback_entries c ON c.order_id = o.id
+        WHERE o.channel = 'partner' AND o.payer_id = o.partner_id
+          AND (c.id IS NOT NULL OR o.discount <> round(o.public_amount * o.partner_rate, 2))
+    """,
+    "every other order in a partnership earns cashback round(P × d), with no discount": """
+        SELECT o.id FROM orders o LEFT JOIN cashback_entries c ON c.order_id = o.id
+        WHERE o.partnership_id IS NOT NULL
+          AND NOT (o.channel = 'partner' AND o.payer_id = o.partner_id)
+          AND (c.id IS NULL OR o.discount <> 0 OR c.partner_id <> o.partner_id
+               OR c.amount <> round(o.public_amount * c.rate, 2) OR c.currency <> o.currency)
+    """,
+    "no discount and no cashback without an active partnership": """
+        SELECT o.id FROM orders o LEFT JOIN cashback_entries c ON c.order_id = o.id
+        WHERE o.partnership_id IS NULL
+          AND (o.discount <> 0 OR c.id IS NOT NULL OR o.payer_id <> o.customer_id)
+    """,
+    "cashback status follows its invoice (pending/issued, available/paid, reversed/credited)": """
+        SELECT c.id FROM cashback_entries c JOIN orders o ON o.id = c.order_id
+        JOIN invoices i ON i.id = o.invoice_id
+        WHERE (c.status, i.status) NOT IN (('pending', 'issued'), ('available', 'paid'),
+                                           ('reversed', 'credited'))
+    """,
+    "every event recipient may see its payload": """
+        SELECT e.id FROM events e
+        WHERE (e.type LIKE 'invoice.%' AND e.org_id IS DISTINCT FROM e.data->>'payer_id')
+           OR (e.type LIKE 'cashback.%' AND e.org_id IS DISTINCT FROM e.data->>'partner_id')
+           OR (e.type = 'order.created' AND (
+                 (e.org_id <> e.data->>'payer_id' AND (e.data->>'invoice_id' IS NOT NULL
+                    OR e.data->>'net_amount' IS NOT NULL OR e.data->>'discount' IS NOT NULL))
+              OR (e.org_id = e.data->>'customer_id' AND e.data->'cashback' <> 'null'::jsonb)
+              OR (e.org_id <> e.data->>'customer_id' AND NOT EXISTS (
+                    SELECT 1 FROM orders o WHERE o.id = e.data->>'id' AND o.partner_id = e.org_id
+                      AND o.partnership_id IS NOT NULL))))
+           OR (e.type LIKE 'partnership.%' AND e.org_id NOT IN (e.data->>'customer_id',
+                                                                e.data->>'partner_id'))
+    """,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    invariant: str
+    sample: list[str]
+
+
+async def check_database(engine: AsyncEngine) -> list[Breach]:
+    """Run every check in one repeatable-read snapshot; return the breaches found."""
+    breaches: list[Breach] = []
+    async with engine.connect() as conn:
+        await conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+        for name, query in CHECKS.items():
+            rows = (await conn.execute(text(f"SELECT * FROM ({query}) q LIMIT {SAMPLE}"))).all()
+            if rows:
+                breaches.append(Breach(name, [str(row[0]) for row in rows]))
+        await conn.rollback()
+    return breaches
