@@ -10,9 +10,11 @@ from partnerbilling.jsonio import dumps
 
 async def try_lock(conn: AsyncConnection, scope: str, key: str) -> bool:
     """Take the key's transaction-scoped advisory lock, without waiting."""
+    # PostgreSQL text cannot hold NUL; a scope (an org id or "platform") never holds ':', so
+    # the pair still maps to one string.
     locked = await conn.scalar(
         text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"),
-        {"k": f"{scope}\x00{key}"},
+        {"k": f"{scope}:{key}"},
     )
     return bool(locked)
 
