@@ -71,6 +71,23 @@ def _migrate(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _worker(_: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
+    from partnerbilling.worker import run_worker
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        async with database(settings) as engine:
+            await run_worker(engine, settings, stop)
+
+    asyncio.run(run())
+    return 0
+
+
 def _demo(_: argparse.Namespace, settings: Settings) -> int:
     from partnerbilling.demo import describe, load_demo
 
@@ -99,6 +116,7 @@ def _check(_: argparse.Namespace, settings: Settings) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": _serve,
     "migrate": _migrate,
+    "worker": _worker,
     "demo": _demo,
     "check": _check,
 }
@@ -112,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not deliver webhooks/mail")
     sub.add_parser("migrate", help="apply pending database migrations")
+    sub.add_parser("worker", help="deliver webhooks and e-mail until stopped (run as many as you like)")
     sub.add_parser("demo", help="load the specification's worked examples and print keys")
     sub.add_parser("check", help="verify the database's invariants; non-zero exit on a breach")
     return parser

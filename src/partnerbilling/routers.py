@@ -4,11 +4,13 @@ from fastapi import APIRouter
 
 from partnerbilling.cashback import router as cashback
 from partnerbilling.catalog import router as catalog
+from partnerbilling.events import router as events
 from partnerbilling.invoices import router as invoices
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
 from partnerbilling.subscriptions import router as subscriptions
+from partnerbilling.webhooks import router as webhooks
 
 ALL_ROUTERS: list[APIRouter] = [
     organizations.router,
@@ -18,6 +20,8 @@ ALL_ROUTERS: list[APIRouter] = [
     subscriptions.router,
     invoices.router,
     cashback.router,
+    events.router,
+    webhooks.router,
     organizations.admin,
     catalog.admin,
     invoices.admin,

@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import String
 
 from partnerbilling.db import new_id
+from partnerbilling.events.models import Event
+from partnerbilling.pagination import PageParams, keyset
 
 # One round trip: the events, and a pending delivery for every enabled endpoint of each
 # recipient that subscribes to the event's type.
@@ -56,3 +59,20 @@ async def record(
             "created_at": created_at,
         },
     )
+
+
+async def get_for_org(conn: AsyncConnection, org_id: str, event_id: str) -> Row[Any] | None:
+    """One of the organisation's events."""
+    result = await conn.execute(select(Event).where(Event.id == event_id, Event.org_id == org_id))
+    return result.first()
+
+
+async def list_for_org(
+    conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams
+) -> Sequence[Row[Any]]:
+    """The organisation's events, newest first, optionally of one type."""
+    stmt = select(Event).where(Event.org_id == org_id)
+    if event_type is not None:
+        stmt = stmt.where(Event.type == event_type)
+    result = await conn.execute(keyset(stmt, Event.created_at, Event.id, page))
+    return result.all()

@@ -6,9 +6,13 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.errors import NotFound
 from partnerbilling.events import repository
+from partnerbilling.pagination import PageParams, page_of
+from partnerbilling.visibility import rfc3339
 
 View = Callable[[str], dict[str, Any] | None]
 
@@ -38,3 +42,29 @@ async def emit_many(
             if data is not None:
                 rows.append((org_id, event_type, data))
     await repository.record(conn, rows, at)
+
+
+def event_view(event: Any) -> dict[str, Any]:
+    """The event document, the same in the log and in a webhook's body."""
+    return {
+        "id": event.id,
+        "type": event.type,
+        "created_at": rfc3339(event.created_at),
+        "data": event.data,
+    }
+
+
+async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Row[Any]:
+    """One of the caller's events, or 404."""
+    event = await repository.get_for_org(conn, org_id, event_id)
+    if event is None:
+        raise NotFound("No such event.")
+    return event
+
+
+async def list_events(
+    conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams
+) -> dict[str, Any]:
+    """The caller's events, newest first, optionally of one type."""
+    rows = await repository.list_for_org(conn, org_id, event_type, page)
+    return page_of(rows, page, event_view)

@@ -24,3 +24,19 @@ def billing_mode_changed_mail(
         f"are unchanged.\n"
     )
     return subject, body
+
+
+def webhook_endpoint_disabled_mail(url: str, reason: str, at: datetime) -> tuple[str, str]:
+    """``(subject, body)`` of the message an organisation gets when one of its webhook endpoints
+    is disabled because deliveries to it keep failing."""
+    subject = f"Webhook endpoint disabled: {url}"
+    body = (
+        f"Hello,\n\n"
+        f"we disabled your webhook endpoint\n"
+        f"  {url}\n"
+        f"at {rfc3339(at)}: {reason}.\n\n"
+        f"No more events are sent to it, and its undelivered events were marked as failed.\n"
+        f"Once the endpoint works again, enable it (PATCH /v1/webhook-endpoints/{{id}} with\n"
+        f'{{"enabled": true}}) and redeliver what you missed, or catch up with GET /v1/events.\n'
+    )
+    return subject, body

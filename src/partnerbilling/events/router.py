@@ -1,0 +1,35 @@
+"""HTTP: the event log, each organisation's own redacted copy."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from partnerbilling.events import service
+from partnerbilling.events.schemas import EventList, EventRead, EventType
+from partnerbilling.jsonio import JsonResponse
+from partnerbilling.pagination import Page
+from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+
+router = APIRouter(prefix="/v1", tags=["events"], route_class=TransactionalRoute)
+
+EventId = Annotated[str, Path(max_length=40, description="An event id.")]
+
+
+@router.get("/events", response_model=EventList, summary="List your events")
+async def list_events(
+    conn: Conn,
+    org_id: OrgId,
+    page: Page,
+    event_type: Annotated[EventType | None, Query(alias="type", description="Only this type.")] = None,
+) -> Response:
+    """Events addressed to your organisation, newest first: the catch-up companion of webhooks.
+    Each event's `data` is the object as your organisation may see it."""
+    return JsonResponse(await service.list_events(conn, org_id, event_type, page))
+
+
+@router.get("/events/{event_id}", response_model=EventRead, summary="Get an event")
+async def get_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
+    """One of your organisation's events (else 404)."""
+    return JsonResponse(service.event_view(await service.get_event(conn, org_id, event_id)))

@@ -1,0 +1,138 @@
+"""The delivery worker's mail half: send due outbox messages over SMTP, or to the log.
+
+Claiming works as for webhooks: a short transaction takes due messages with
+``FOR UPDATE SKIP LOCKED`` and leases them; the result is recorded only if the lease still holds,
+so two workers never send the same message, and a crashed worker's messages are sent after the
+lease runs out. Failures are retried with a growing delay, then the message is marked failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+from prometheus_client import Counter
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from partnerbilling.db import utcnow
+from partnerbilling.mail import repository
+from partnerbilling.settings import Settings
+
+log = logging.getLogger("partnerbilling.mail")
+
+SENT = Counter("partnerbilling_mail_attempts_total", "Outgoing e-mail attempts.", ["outcome"])
+
+RETRY_DELAYS = (30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
+SMTP_TIMEOUT = 30.0
+BATCH_SIZE = 20
+CONCURRENCY = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpServer:
+    hostname: str
+    port: int
+    use_tls: bool
+    username: str | None
+    password: str | None
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """``smtp://[user:password@]host[:port]`` (STARTTLS when offered) or ``smtps://`` (TLS)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError(f"unsupported SMTP URL {url!r}; use smtp://host:port or smtps://host:port")
+    tls = parts.scheme == "smtps"
+    return SmtpServer(
+        hostname=parts.hostname,
+        port=parts.port or (465 if tls else 25),
+        use_tls=tls,
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
+
+
+def build_message(mail: Any, sender: str) -> EmailMessage:
+    """The outbox row as an e-mail; its Message-ID is derived from the row, so should a message
+    ever go out twice, mail systems can tell it is the same one."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(mail.created_at)
+    message["Message-ID"] = f"<{mail.id}@partnerbilling>"
+    message.set_content(mail.body)
+    return message
+
+
+def lease_seconds() -> float:
+    return SMTP_TIMEOUT * (math.ceil(BATCH_SIZE / CONCURRENCY) + 1) + 1.0
+
+
+async def send_due_mails(engine: AsyncEngine, settings: Settings) -> int:
+    """Send one batch of due outbox messages; returns how many were claimed."""
+    now = utcnow()
+    async with engine.begin() as conn:
+        claimed = await repository.claim_due(conn, now, BATCH_SIZE, now + timedelta(seconds=lease_seconds()))
+    if not claimed:
+        return 0
+    slots = asyncio.Semaphore(CONCURRENCY)
+
+    async def send_one(mail: Any) -> str | None:
+        async with slots:
+            return await send(settings, mail)
+
+    errors = await asyncio.gather(*(send_one(mail) for mail in claimed))
+    async with engine.begin() as conn:
+        for mail, error in zip(claimed, errors, strict=True):
+            await repository.finish(conn, mail.id, mail.lease_until, _after_attempt(mail, error))
+    return len(claimed)
+
+
+def _after_attempt(mail: Any, error: str | None) -> dict[str, Any]:
+    now = utcnow()
+    count = mail.attempt_count + 1
+    if error is None:
+        return {"status": "sent", "attempt_count": count, "sent_at": now, "last_error": None}
+    if count > len(RETRY_DELAYS):
+        return {"status": "failed", "attempt_count": count, "last_error": error}
+    return {
+        "attempt_count": count,
+        "next_attempt_at": now + timedelta(seconds=RETRY_DELAYS[count - 1]),
+        "last_error": error,
+    }
+
+
+async def send(settings: Settings, mail: Any) -> str | None:
+    """Send one message; returns the error, or None once the server accepted it."""
+    message = build_message(mail, settings.mail_from)
+    if not settings.smtp_url:
+        log.info("mail %s to %s (no SMTP server configured)\n%s", mail.id, mail.to_address, message)
+        SENT.labels("logged").inc()
+        return None
+    try:
+        server = parse_smtp_url(settings.smtp_url)
+        async with asyncio.timeout(SMTP_TIMEOUT):
+            await aiosmtplib.send(
+                message,
+                hostname=server.hostname,
+                port=server.port,
+                username=server.username,
+                password=server.password,
+                use_tls=server.use_tls,
+                timeout=SMTP_TIMEOUT,
+            )
+    except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
+        log.warning("mail %s to %s not sent: %r", mail.id, mail.to_address, exc)
+        SENT.labels("failed").inc()
+        return f"{type(exc).__name__}: {exc}"
+    SENT.labels("sent").inc()
+    return None

@@ -1,0 +1,226 @@
+"""The delivery worker's webhook half: claim due deliveries, send them signed, record the result.
+
+Each round claims a batch in a short transaction (``FOR UPDATE SKIP LOCKED``) and leases it by
+pushing ``next_attempt_at`` past the longest the round can take, so no other worker takes it.
+The requests go out concurrently outside any transaction; the results are recorded in a second
+one, fenced by the lease. A worker that dies mid-round records nothing: when the lease runs out,
+another worker sends the same deliveries again, with the same ``webhook-id`` (the event id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from prometheus_client import Counter
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from partnerbilling.db import new_id, utcnow
+from partnerbilling.events.service import event_view
+from partnerbilling.jsonio import dumps
+from partnerbilling.settings import Settings
+from partnerbilling.webhooks import repository, service
+from partnerbilling.webhooks.signing import signed_headers
+from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_client
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = Counter("partnerbilling_webhook_attempts_total", "Webhook delivery attempts.", ["outcome"])
+
+_MAX_RESPONSE_BYTES = 64 * 1024
+_ERROR_BODY_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What happened when one delivery was sent once."""
+
+    delivery: Row[Any]
+    attempted_at: datetime
+    finished_at: datetime
+    status_code: int | None
+    latency_ms: int
+    error: str | None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+    @property
+    def gone(self) -> bool:
+        return self.status_code == 410
+
+
+def lease_seconds(settings: Settings) -> float:
+    """How long a claimed batch is reserved: every request of the batch may wait for a free slot
+    and then take the whole timeout, plus a margin to record the results."""
+    rounds = math.ceil(settings.worker_batch_size / max(settings.worker_concurrency, 1))
+    return settings.webhook_timeout * (rounds + 1) + 1.0
+
+
+async def deliver_due(
+    engine: AsyncEngine, settings: Settings, client: httpx.AsyncClient | None = None
+) -> int:
+    """Send one batch of due deliveries; returns how many were claimed."""
+    now = utcnow()
+    async with engine.begin() as conn:
+        claimed = await repository.claim_due(
+            conn, now, settings.worker_batch_size, now + timedelta(seconds=lease_seconds(settings))
+        )
+    if not claimed:
+        return 0
+    live = [d for d in claimed if d.enabled]
+    async with AsyncExitStack() as stack:
+        if client is None:
+            client = await stack.enter_async_context(webhook_client(settings))
+        slots = asyncio.Semaphore(settings.worker_concurrency)
+        attempts = await asyncio.gather(*(_send_bounded(client, settings, d, slots) for d in live))
+    async with engine.begin() as conn:
+        await _record(conn, settings, attempts, [d for d in claimed if not d.enabled])
+    return len(claimed)
+
+
+async def _send_bounded(
+    client: httpx.AsyncClient, settings: Settings, delivery: Row[Any], slots: asyncio.Semaphore
+) -> Attempt:
+    async with slots:
+        return await send(client, settings, delivery)
+
+
+def _signing_secrets(delivery: Any, at: datetime) -> list[str]:
+    secrets = [delivery.secret]
+    expires = delivery.previous_secret_expires_at
+    if delivery.previous_secret and expires is not None and expires > at:
+        secrets.append(delivery.previous_secret)
+    return secrets
+
+
+async def send(client: httpx.AsyncClient, settings: Settings, delivery: Row[Any]) -> Attempt:
+    """One signed POST of the event to the endpoint; never raises for the receiver's faults."""
+    payload = dumps(
+        event_view(
+            _EventRow(delivery.event_id, delivery.event_type, delivery.event_created_at, delivery.event_data)
+        )
+    )
+    attempted_at = utcnow()
+    headers = signed_headers(
+        _signing_secrets(delivery, attempted_at), delivery.event_id, attempted_at, payload.decode()
+    )
+    started = time.perf_counter()
+    status_code: int | None = None
+    error: str | None = None
+    try:
+        if not settings.webhook_allow_private_urls and not delivery.url.startswith("https://"):
+            raise UnsafeDestination("refused: webhook URLs must use https")
+        async with asyncio.timeout(settings.webhook_timeout):
+            async with client.stream("POST", delivery.url, content=payload, headers=headers) as response:
+                status_code = response.status_code
+                body = await _read_some(response)
+        if not 200 <= status_code < 300:
+            error = _status_error(status_code, body)
+    except UnsafeDestination as exc:
+        error = str(exc)
+    except TimeoutError:
+        error = f"timed out after {settings.webhook_timeout:g} s"
+    except (httpx.HTTPError, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    latency_ms = round((time.perf_counter() - started) * 1000)
+    attempt = Attempt(delivery, attempted_at, utcnow(), status_code, latency_ms, error)
+    ATTEMPTS.labels("succeeded" if attempt.succeeded else "failed").inc()
+    return attempt
+
+
+@dataclass(frozen=True, slots=True)
+class _EventRow:
+    id: str
+    type: str
+    created_at: datetime
+    data: dict[str, Any]
+
+
+async def _read_some(response: httpx.Response) -> bytes:
+    """Up to 64 KiB of the answer; reading it lets the connection be reused."""
+    body = bytearray()
+    async for chunk in response.aiter_raw():
+        body += chunk
+        if len(body) >= _MAX_RESPONSE_BYTES:
+            break
+    return bytes(body)
+
+
+def _status_error(status_code: int, body: bytes) -> str:
+    snippet = body[:_ERROR_BODY_CHARS].decode("utf-8", "replace").strip()
+    return f"HTTP {status_code}" + (f": {snippet}" if snippet else "")
+
+
+def _result(attempt: Attempt, schedule: Sequence[int]) -> dict[str, Any]:
+    """The delivery's state after an attempt: succeeded, retried later, or failed for good."""
+    count = attempt.delivery.attempt_count + 1
+    status, next_at = "pending", attempt.finished_at
+    if attempt.succeeded:
+        status = "succeeded"
+    elif attempt.gone or count > len(schedule):
+        status = "failed"
+    else:
+        next_at = attempt.finished_at + timedelta(seconds=schedule[count - 1])
+    return {
+        "id": attempt.delivery.id,
+        "lease_until": attempt.delivery.lease_until,
+        "status": status,
+        "attempt_count": count,
+        "next_attempt_at": next_at,
+        "attempted_at": attempt.attempted_at,
+    }
+
+
+async def _record(
+    conn: AsyncConnection, settings: Settings, attempts: Sequence[Attempt], unattempted: Sequence[Row[Any]]
+) -> None:
+    await repository.add_attempts(
+        conn,
+        [
+            {
+                "id": new_id("wha"),
+                "delivery_id": a.delivery.id,
+                "attempted_at": a.attempted_at,
+                "status_code": a.status_code,
+                "latency_ms": a.latency_ms,
+                "error": a.error,
+            }
+            for a in attempts
+        ],
+    )
+    await repository.finish_attempts(conn, [_result(a, settings.webhook_retry_schedule) for a in attempts])
+    await repository.fail_unattempted(conn, [(d.id, d.lease_until) for d in unattempted])
+    await _track_endpoint_health(conn, settings, attempts)
+
+
+async def _track_endpoint_health(
+    conn: AsyncConnection, settings: Settings, attempts: Sequence[Attempt]
+) -> None:
+    """Reset the failing streak on success; disable an endpoint answering 410 Gone, or whose
+    deliveries have failed without a success for ``webhook_disable_after_days``."""
+    if not attempts:
+        return
+    healthy = sorted({a.delivery.endpoint_id for a in attempts if a.succeeded})
+    failing = sorted({a.delivery.endpoint_id for a in attempts if not a.succeeded} - set(healthy))
+    gone = sorted({a.delivery.endpoint_id for a in attempts if a.gone})
+    now = min(a.attempted_at for a in attempts)
+    await repository.mark_healthy(conn, healthy)
+    cutoff = now - timedelta(days=settings.webhook_disable_after_days)
+    too_long = await repository.mark_failing(conn, failing, now, cutoff)
+    days = settings.webhook_disable_after_days
+    reasons = {endpoint_id: f"deliveries failed for {days} days" for endpoint_id in too_long}
+    reasons |= {endpoint_id: "the endpoint answered 410 Gone" for endpoint_id in gone}
+    for endpoint_id, reason in sorted(reasons.items()):
+        log.warning("disabling webhook endpoint %s: %s", endpoint_id, reason)
+        await service.disable_failing_endpoint(conn, endpoint_id, reason, utcnow())

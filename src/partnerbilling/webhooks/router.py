@@ -1,0 +1,134 @@
+"""HTTP: webhook endpoints, their deliveries, and redelivery."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+
+from partnerbilling.jsonio import JsonResponse
+from partnerbilling.pagination import Page
+from partnerbilling.settings import Settings
+from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.webhooks import service
+from partnerbilling.webhooks.schemas import (
+    DeliveriesScheduled,
+    DeliveryList,
+    DeliveryRead,
+    DeliveryStatus,
+    EndpointCreate,
+    EndpointList,
+    EndpointRead,
+    EndpointUpdate,
+    EndpointWithSecret,
+)
+
+router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=TransactionalRoute)
+
+EndpointId = Annotated[str, Path(max_length=40, description="A webhook endpoint id.")]
+DeliveryId = Annotated[str, Path(max_length=40, description="A delivery id.")]
+EventId = Annotated[str, Path(max_length=40, description="An event id.")]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(_settings)]
+
+
+@router.post(
+    "/webhook-endpoints",
+    status_code=201,
+    response_model=EndpointWithSecret,
+    summary="Create a webhook endpoint",
+)
+async def create_endpoint(conn: Conn, org_id: OrgId, settings: AppSettings, body: EndpointCreate) -> Response:
+    """Receive your organisation's events at `url` (https, public address), signed per Standard
+    Webhooks. `event_types` defaults to `["*"]` (all). The signing `secret` is in this response
+    only: store it. 422 `webhook_url_not_https` / `webhook_url_private` for a refused URL."""
+    return JsonResponse(await service.create_endpoint(conn, settings, org_id, body), status_code=201)
+
+
+@router.get("/webhook-endpoints", response_model=EndpointList, summary="List webhook endpoints")
+async def list_endpoints(conn: Conn, org_id: OrgId, page: Page) -> Response:
+    """Your organisation's endpoints, newest first (without secrets)."""
+    return JsonResponse(await service.list_endpoints(conn, org_id, page))
+
+
+@router.get("/webhook-endpoints/{endpoint_id}", response_model=EndpointRead, summary="Get a webhook endpoint")
+async def get_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
+    """One of your endpoints (without its secret)."""
+    return JsonResponse(service.endpoint_view(await service.get_endpoint(conn, org_id, endpoint_id)))
+
+
+@router.patch(
+    "/webhook-endpoints/{endpoint_id}", response_model=EndpointRead, summary="Update a webhook endpoint"
+)
+async def update_endpoint(
+    conn: Conn, org_id: OrgId, settings: AppSettings, endpoint_id: EndpointId, body: EndpointUpdate
+) -> Response:
+    """Change `url`, `event_types`, `description` or `enabled`. Disabling marks its undelivered
+    deliveries as failed; enabling clears `disabled_reason` and `failing_since`."""
+    endpoint = await service.update_endpoint(conn, settings, org_id, endpoint_id, body)
+    return JsonResponse(service.endpoint_view(endpoint))
+
+
+@router.delete("/webhook-endpoints/{endpoint_id}", status_code=204, summary="Delete a webhook endpoint")
+async def delete_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
+    """Delete the endpoint with its delivery log; the events stay in `GET /v1/events`."""
+    await service.delete_endpoint(conn, org_id, endpoint_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/rotate-secret",
+    response_model=EndpointWithSecret,
+    summary="Rotate the signing secret",
+)
+async def rotate_secret(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
+    """A new signing secret, shown in this response only. For 24 hours every delivery carries two
+    signatures in `webhook-signature` (new and previous secret), so you can switch without a gap."""
+    return JsonResponse(await service.rotate_secret(conn, org_id, endpoint_id))
+
+
+@router.get(
+    "/webhook-endpoints/{endpoint_id}/deliveries",
+    response_model=DeliveryList,
+    summary="List an endpoint's deliveries",
+)
+async def list_deliveries(
+    conn: Conn,
+    org_id: OrgId,
+    endpoint_id: EndpointId,
+    page: Page,
+    status: Annotated[DeliveryStatus | None, Query(description="Only deliveries in this state.")] = None,
+) -> Response:
+    """The delivery log, newest first: each event sent to the endpoint, its state, and every
+    attempt (time, HTTP status, latency, error)."""
+    return JsonResponse(await service.list_deliveries(conn, org_id, endpoint_id, status, page))
+
+
+@router.post(
+    "/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
+    status_code=202,
+    response_model=DeliveryRead,
+    summary="Redeliver a delivery",
+)
+async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery_id: DeliveryId) -> Response:
+    """Send the delivery's event again as soon as possible, with the same `webhook-id` and the
+    whole retry schedule ahead. 409 `webhook_endpoint_disabled` if the endpoint is disabled."""
+    return JsonResponse(await service.redeliver(conn, org_id, endpoint_id, delivery_id), status_code=202)
+
+
+@router.post(
+    "/events/{event_id}/redeliver",
+    status_code=202,
+    response_model=DeliveriesScheduled,
+    summary="Redeliver an event",
+)
+async def redeliver_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
+    """Send one of your events again to each of your enabled endpoints that takes its type,
+    including endpoints created after the event. Returns the scheduled deliveries (possibly none)."""
+    return JsonResponse(await service.redeliver_event(conn, org_id, event_id), status_code=202)

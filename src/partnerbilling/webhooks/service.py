@@ -1,0 +1,220 @@
+"""Webhook endpoints: create, change, rotate the secret, inspect and redeliver deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.db import new_id, utcnow
+from partnerbilling.errors import Conflict, NotFound, Unprocessable, ValidationFailed
+from partnerbilling.events import service as events
+from partnerbilling.mail import repository as mail
+from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
+from partnerbilling.organizations import repository as organizations
+from partnerbilling.pagination import PageParams, page_of
+from partnerbilling.settings import Settings
+from partnerbilling.visibility import rfc3339
+from partnerbilling.webhooks import repository
+from partnerbilling.webhooks.schemas import EndpointCreate, EndpointUpdate
+from partnerbilling.webhooks.signing import new_secret
+from partnerbilling.webhooks.url_safety import check_url
+
+MAX_ENDPOINTS_PER_ORG = 20
+PREVIOUS_SECRET_VALIDITY = timedelta(hours=24)
+
+
+class TooManyEndpoints(Unprocessable):
+    code, title = "too_many_webhook_endpoints", "The organisation has the maximum number of endpoints"
+
+
+class EndpointDisabled(Conflict):
+    code, title = "webhook_endpoint_disabled", "The webhook endpoint is disabled"
+
+
+def endpoint_view(e: Any) -> dict[str, Any]:
+    """An endpoint as its organisation sees it; the secret is never part of it."""
+    return {
+        "id": e.id,
+        "url": e.url,
+        "description": e.description,
+        "event_types": list(e.event_types),
+        "enabled": e.enabled,
+        "disabled_reason": e.disabled_reason,
+        "failing_since": rfc3339(e.failing_since),
+        "created_at": rfc3339(e.created_at),
+        "updated_at": rfc3339(e.updated_at),
+    }
+
+
+def delivery_view(d: Any, attempts: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "endpoint_id": d.endpoint_id,
+        "event_id": d.event_id,
+        "event_type": d.event_type,
+        "status": d.status,
+        "next_attempt_at": rfc3339(d.next_attempt_at) if d.status == "pending" else None,
+        "last_attempt_at": rfc3339(d.last_attempt_at),
+        "created_at": rfc3339(d.created_at),
+        "attempts": [
+            {
+                "attempted_at": rfc3339(a.attempted_at),
+                "status_code": a.status_code,
+                "latency_ms": a.latency_ms,
+                "error": a.error,
+            }
+            for a in attempts
+        ],
+    }
+
+
+async def create_endpoint(
+    conn: AsyncConnection, settings: Settings, org_id: str, data: EndpointCreate
+) -> dict[str, Any]:
+    """Register an endpoint; its signing secret is returned only here."""
+    url = await check_url(data.url, settings)
+    if await repository.count_endpoints(conn, org_id) >= MAX_ENDPOINTS_PER_ORG:
+        raise TooManyEndpoints(f"An organisation may have at most {MAX_ENDPOINTS_PER_ORG} endpoints.")
+    now = utcnow()
+    secret = new_secret()
+    endpoint = await repository.add_endpoint(
+        conn,
+        {
+            "id": new_id("we"),
+            "org_id": org_id,
+            "url": url,
+            "description": data.description,
+            "event_types": data.event_types,
+            "enabled": data.enabled,
+            "secret": secret,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    return {**endpoint_view(endpoint), "secret": secret}
+
+
+async def get_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> Row[Any]:
+    """One of the caller's endpoints, or 404."""
+    endpoint = await repository.get_endpoint(conn, org_id, endpoint_id)
+    if endpoint is None:
+        raise NotFound("No such webhook endpoint.")
+    return endpoint
+
+
+async def list_endpoints(conn: AsyncConnection, org_id: str, page: PageParams) -> dict[str, Any]:
+    """The caller's endpoints, newest first."""
+    return page_of(await repository.list_endpoints(conn, org_id, page), page, endpoint_view)
+
+
+async def update_endpoint(
+    conn: AsyncConnection, settings: Settings, org_id: str, endpoint_id: str, data: EndpointUpdate
+) -> Row[Any]:
+    """Change the URL, the event types, the description, or enable/disable the endpoint.
+    Disabling abandons its undelivered deliveries; enabling clears the failure record."""
+    endpoint = await get_endpoint(conn, org_id, endpoint_id)
+    changes = data.model_dump(exclude_unset=True)
+    if nulls := [name for name, value in changes.items() if value is None and name != "description"]:
+        raise ValidationFailed(
+            f"{', '.join(nulls)} may not be null.",
+            errors=[{"loc": ["body", name], "msg": "may not be null"} for name in nulls],
+        )
+    if "url" in changes:
+        changes["url"] = await check_url(changes["url"], settings)
+    if changes.get("enabled") is True and not endpoint.enabled:
+        changes |= {"disabled_reason": None, "failing_since": None}
+    if not changes:
+        return endpoint
+    updated = await repository.change_endpoint(conn, endpoint_id, {**changes, "updated_at": utcnow()})
+    assert updated is not None
+    if changes.get("enabled") is False:
+        await repository.abandon_pending(conn, endpoint_id)
+    return updated
+
+
+async def delete_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> None:
+    """Delete an endpoint, its deliveries and their attempts; the events stay in the log."""
+    if not await repository.delete_endpoint(conn, org_id, endpoint_id):
+        raise NotFound("No such webhook endpoint.")
+
+
+async def rotate_secret(conn: AsyncConnection, org_id: str, endpoint_id: str) -> dict[str, Any]:
+    """A new signing secret, returned only here. The previous one keeps signing (a second
+    signature in ``webhook-signature``) for 24 hours, so receivers can switch without a gap."""
+    endpoint = await get_endpoint(conn, org_id, endpoint_id)
+    now = utcnow()
+    secret = new_secret()
+    updated = await repository.change_endpoint(
+        conn,
+        endpoint.id,
+        {
+            "secret": secret,
+            "previous_secret": endpoint.secret,
+            "previous_secret_expires_at": now + PREVIOUS_SECRET_VALIDITY,
+            "updated_at": now,
+        },
+    )
+    return {**endpoint_view(updated), "secret": secret}
+
+
+async def list_deliveries(
+    conn: AsyncConnection, org_id: str, endpoint_id: str, status: str | None, page: PageParams
+) -> dict[str, Any]:
+    """An endpoint's deliveries, newest first, each with all its attempts."""
+    await get_endpoint(conn, org_id, endpoint_id)
+    rows = await repository.list_deliveries(conn, endpoint_id, status, page)
+    attempts = await repository.attempts_of(conn, [row.id for row in rows[: page.limit]])
+    return page_of(rows, page, lambda d: delivery_view(d, attempts[d.id]))
+
+
+async def redeliver(conn: AsyncConnection, org_id: str, endpoint_id: str, delivery_id: str) -> dict[str, Any]:
+    """Send a delivery again as soon as possible, with the whole retry schedule ahead."""
+    endpoint = await get_endpoint(conn, org_id, endpoint_id)
+    if await repository.get_delivery(conn, endpoint_id, delivery_id) is None:
+        raise NotFound("No such delivery.")
+    if not endpoint.enabled:
+        raise EndpointDisabled("Enable the endpoint before redelivering to it.")
+    await repository.schedule_now(conn, delivery_id, utcnow())
+    return await _delivery(conn, delivery_id)
+
+
+async def redeliver_event(conn: AsyncConnection, org_id: str, event_id: str) -> dict[str, Any]:
+    """Send one of the caller's events again to each of its enabled endpoints that takes its
+    type, including endpoints created after the event."""
+    event = await events.get_event(conn, org_id, event_id)
+    ids = await repository.schedule_event(conn, org_id, event.id, event.type, utcnow())
+    rows = await repository.get_deliveries(conn, ids)
+    attempts = await repository.attempts_of(conn, ids)
+    return {"data": [delivery_view(row, attempts[row.id]) for row in rows]}
+
+
+async def _delivery(conn: AsyncConnection, delivery_id: str) -> dict[str, Any]:
+    rows = await repository.get_deliveries(conn, [delivery_id])
+    attempts = await repository.attempts_of(conn, [delivery_id])
+    return delivery_view(rows[0], attempts[delivery_id])
+
+
+async def disable_failing_endpoint(
+    conn: AsyncConnection, endpoint_id: str, reason: str, at: datetime
+) -> None:
+    """Disable an endpoint the worker gave up on, and tell its organisation: an event
+    ``webhook_endpoint.disabled`` and an e-mail to its billing address."""
+    endpoint = await repository.change_endpoint(
+        conn,
+        endpoint_id,
+        {"enabled": False, "disabled_reason": reason, "updated_at": at},
+        only_if_enabled=True,
+    )
+    if endpoint is None:  # already disabled (or deleted) meanwhile
+        return
+    await repository.abandon_pending(conn, endpoint_id)
+    view = endpoint_view(endpoint)
+    await events.emit(conn, "webhook_endpoint.disabled", [endpoint.org_id], lambda _: view, at)
+    org = await organizations.get(conn, endpoint.org_id)
+    if org is not None:
+        subject, body = webhook_endpoint_disabled_mail(endpoint.url, reason, at)
+        await mail.queue(conn, org.billing_email, subject, body, at)

@@ -1,0 +1,125 @@
+"""Sending the mail outbox to a real SMTP server (aiosmtpd on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from partnerbilling.db import utcnow
+from partnerbilling.mail import repository
+from partnerbilling.mail.messages import billing_mode_changed_mail, webhook_endpoint_disabled_mail
+from partnerbilling.mail.sender import RETRY_DELAYS, parse_smtp_url, send_due_mails
+from partnerbilling.settings import Settings
+from tests.webhooks.flows import scalar
+from tests.webhooks.peers import SmtpSink, free_port, text_of
+
+
+async def _queue(db: AsyncEngine, to: str = "billing@webagency.example") -> str:
+    async with db.begin() as conn:
+        return await repository.queue(conn, to, "Hello", "Line one\nLine two\n", utcnow())
+
+
+async def test_a_queued_mail_is_delivered_exactly_once(
+    db: AsyncEngine, settings: Settings, smtp: SmtpSink
+) -> None:
+    mail_id = await _queue(db)
+    with_smtp = settings.model_copy(update={"smtp_url": smtp.url, "mail_from": "billing@host.example"})
+
+    claimed = await asyncio.gather(*(send_due_mails(db, with_smtp) for _ in range(3)))
+    assert sorted(claimed) == [0, 0, 1]
+    assert await send_due_mails(db, with_smtp) == 0
+
+    [message] = smtp.messages
+    assert smtp.inbox.recipients == [["billing@webagency.example"]]
+    assert message["From"] == "billing@host.example"
+    assert message["To"] == "billing@webagency.example"
+    assert message["Subject"] == "Hello"
+    assert message["Message-ID"] == f"<{mail_id}@partnerbilling>"
+    assert text_of(message) == "Line one\nLine two\n"
+    assert await scalar(db, "SELECT status || ' ' || attempt_count FROM outbox_mails") == "sent 1"
+
+
+async def test_a_mail_that_cannot_be_sent_is_retried_later(db: AsyncEngine, settings: Settings) -> None:
+    port = free_port()  # nothing listens there yet: the server is down
+    with_smtp = settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{port}"})
+    await _queue(db)
+
+    assert await send_due_mails(db, with_smtp) == 1
+    row = await scalar(
+        db,
+        "SELECT json_build_object('status', status, 'attempts', attempt_count, 'error', last_error,"
+        " 'delay', extract(epoch FROM next_attempt_at - now())) FROM outbox_mails",
+    )
+    assert row["status"] == "pending" and row["attempts"] == 1
+    assert "ConnectionRefused" in row["error"] or "SMTPConnectError" in row["error"]
+    assert RETRY_DELAYS[0] - 5 < row["delay"] <= RETRY_DELAYS[0]
+    assert await send_due_mails(db, with_smtp) == 0  # not due yet
+
+    sink = SmtpSink(port).start()
+    try:
+        await scalar(db, "UPDATE outbox_mails SET next_attempt_at = now() RETURNING 1")
+        assert await send_due_mails(db, with_smtp) == 1
+        assert len(sink.messages) == 1
+    finally:
+        sink.stop()
+    assert await scalar(db, "SELECT status || ' ' || attempt_count FROM outbox_mails") == "sent 2"
+
+
+async def test_a_mail_failing_every_time_is_given_up_after_the_schedule(
+    db: AsyncEngine, settings: Settings
+) -> None:
+    with_smtp = settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{free_port()}"})
+    await _queue(db)
+    for _ in range(len(RETRY_DELAYS) + 1):
+        assert await send_due_mails(db, with_smtp) == 1
+        await scalar(db, "UPDATE outbox_mails SET next_attempt_at = now() RETURNING 1")
+    assert await send_due_mails(db, with_smtp) == 0
+    assert await scalar(db, "SELECT status FROM outbox_mails") == "failed"
+
+
+async def test_without_an_smtp_server_mail_goes_to_the_log(
+    db: AsyncEngine, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert settings.smtp_url is None
+    await _queue(db, "partner@example.com")
+    with caplog.at_level(logging.INFO, logger="partnerbilling.mail"):
+        assert await send_due_mails(db, settings) == 1
+    [record] = [r for r in caplog.records if r.name == "partnerbilling.mail"]
+    assert record.levelno == logging.INFO
+    assert "partner@example.com" in record.getMessage() and "Line two" in record.getMessage()
+    assert await scalar(db, "SELECT status FROM outbox_mails") == "sent"
+
+
+def test_smtp_urls() -> None:
+    plain = parse_smtp_url("smtp://mail.example.com:2525")
+    assert (plain.hostname, plain.port, plain.use_tls, plain.username) == (
+        "mail.example.com",
+        2525,
+        False,
+        None,
+    )
+    secure = parse_smtp_url("smtps://user%40x:p%2Fw@mail.example.com")
+    assert (secure.port, secure.use_tls, secure.username, secure.password) == (465, True, "user@x", "p/w")
+    assert parse_smtp_url("smtp://mail.example.com").port == 25
+    for bad in ("http://mail.example.com", "smtp://", "mail.example.com:25"):
+        with pytest.raises(ValueError, match="unsupported SMTP URL"):
+            parse_smtp_url(bad)
+
+
+def test_the_billing_mode_message_names_the_customer_both_modes_and_the_time() -> None:
+    at = datetime(2026, 11, 26, 21, 5, 11, tzinfo=UTC)
+    subject, body = billing_mode_changed_mail("Acme AG", "customer", "partner", at)
+    assert "Acme AG" in subject and "partner" in subject
+    assert "Acme AG" in body and "'customer'" in body and "'partner'" in body
+    assert "2026-11-26T21:05:11" in body
+
+
+def test_the_endpoint_disabled_message_names_the_url_and_the_reason() -> None:
+    at = datetime(2026, 11, 26, tzinfo=UTC)
+    subject, body = webhook_endpoint_disabled_mail("https://hooks.example.com/x", "it answered 410 Gone", at)
+    assert subject == "Webhook endpoint disabled: https://hooks.example.com/x"
+    assert "it answered 410 Gone" in body and "2026-11-26T00:00:00" in body

@@ -1,0 +1,140 @@
+"""Outbound safety: only public https destinations, at creation and at send time."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from partnerbilling.app import create_app
+from partnerbilling.settings import Settings
+from partnerbilling.webhooks.delivery import deliver_due
+from partnerbilling.webhooks.url_safety import is_public
+from tests.support import Api
+from tests.webhooks.flows import add_endpoint, deliveries, emit_event, quick
+from tests.webhooks.peers import Receiver
+
+
+@pytest.fixture
+async def strict_api(api: Api, db: AsyncEngine, settings: Settings) -> AsyncIterator[Api]:
+    """The application with private webhook URLs refused (the production default)."""
+    app = create_app(settings.model_copy(update={"webhook_allow_private_urls": False}), engine=db)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield Api(client)
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("http://127.0.0.1/hook", "webhook_url_not_https"),
+        ("http://example.com/hook", "webhook_url_not_https"),
+        ("https://10.0.0.1/hook", "webhook_url_private"),
+        ("https://192.168.1.20/hook", "webhook_url_private"),
+        ("https://169.254.169.254/latest/meta-data/", "webhook_url_private"),
+        ("https://localhost/hook", "webhook_url_private"),
+        ("https://LOCALHOST./hook", "webhook_url_private"),
+        ("https://api.localhost:8443/hook", "webhook_url_private"),
+        ("https://127.0.0.1/hook", "webhook_url_private"),
+        ("https://0.0.0.0/hook", "webhook_url_private"),
+        ("https://[::1]/hook", "webhook_url_private"),
+        ("https://[::ffff:127.0.0.1]/hook", "webhook_url_private"),
+        ("https://[fd00:ec2::254]/hook", "webhook_url_private"),
+        ("https://100.64.0.1/hook", "webhook_url_private"),
+        ("https://2130706433/hook", "webhook_url_private"),
+        ("ftp://example.com/hook", "validation_error"),
+        ("not a url", "validation_error"),
+    ],
+)
+async def test_a_private_or_insecure_url_is_refused_when_the_setting_is_off(
+    strict_api: Api, url: str, code: str
+) -> None:
+    acme = await strict_api.org("Acme")
+    response = await strict_api.call(acme, "POST", "/v1/webhook-endpoints", json={"url": url})
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == code
+    assert problem["errors"][0]["loc"] == ["body", "url"]
+    assert (await strict_api.ok(acme, "GET", "/v1/webhook-endpoints"))["data"] == []
+
+
+async def test_a_public_https_url_is_accepted_when_the_setting_is_off(strict_api: Api) -> None:
+    acme = await strict_api.org("Acme")
+    for url in ("https://93.184.215.14/hook", "https://[2606:4700::1111]/hook"):
+        created = await strict_api.ok(acme, "POST", "/v1/webhook-endpoints", json={"url": url})
+        assert created["url"] == url
+
+
+async def test_changing_the_url_is_checked_too(strict_api: Api) -> None:
+    acme = await strict_api.org("Acme")
+    created = await strict_api.ok(acme, "POST", "/v1/webhook-endpoints", json={"url": "https://1.1.1.1/"})
+    response = await strict_api.call(
+        acme, "PATCH", f"/v1/webhook-endpoints/{created['id']}", json={"url": "https://10.1.2.3/"}
+    )
+    assert response.status_code == 422 and response.json()["code"] == "webhook_url_private"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1/hook", "https://10.0.0.1/hook", "https://169.254.169.254/", "https://localhost/"],
+)
+async def test_private_urls_are_accepted_when_the_setting_is_on(api: Api, url: str) -> None:
+    acme = await api.org("Acme")
+    created = await api.ok(acme, "POST", "/v1/webhook-endpoints", json={"url": url})
+    assert created["url"] == url
+
+
+async def test_the_send_time_check_refuses_a_private_destination(
+    api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
+) -> None:
+    """Endpoints registered while private URLs were allowed are refused once they are not:
+    the address actually dialled is checked, whatever was checked at creation."""
+    acme = await api.org("Acme")
+    plain = await add_endpoint(api, acme, receiver.url())
+    secure = await add_endpoint(api, acme, f"https://127.0.0.1:{receiver.port}/hook")
+    named = await add_endpoint(api, acme, f"https://localhost:{receiver.port}/hook")
+    await emit_event(db, acme.id)
+
+    strict = quick(settings, webhook_allow_private_urls=False, webhook_retry_schedule=(60,))
+    assert await deliver_due(db, strict) == 3
+
+    assert receiver.receipts == []
+    errors = {}
+    for endpoint in (plain, secure, named):
+        [delivery] = await deliveries(api, acme, endpoint["id"])
+        [attempt] = delivery["attempts"]
+        assert attempt["status_code"] is None and delivery["status"] == "pending"
+        errors[endpoint["id"]] = attempt["error"]
+    assert errors[plain["id"]] == "refused: webhook URLs must use https"
+    assert errors[secure["id"]] == "refused: 127.0.0.1 resolves to the non-public address 127.0.0.1"
+    assert errors[named["id"]] == "refused: localhost is a local name"
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("2606:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("172.16.0.1", False),
+        ("192.168.0.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("255.255.255.255", False),
+        ("::1", False),
+        ("::", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("::ffff:10.0.0.1", False),
+        ("::ffff:8.8.8.8", True),
+        ("ff0e::1", False),
+    ],
+)
+def test_only_globally_routable_unicast_addresses_are_public(address: str, public: bool) -> None:
+    assert is_public(ipaddress.ip_address(address)) is public
