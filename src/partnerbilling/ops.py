@@ -52,6 +52,10 @@ def classify_exception(exc: BaseException) -> tuple[int, str, str]:
         return 503, "service_unavailable", "The database is unreachable; retry the request."
     if sqlstate in ("40001", "40P01"):
         return 503, "conflict_retry", "The request collided with another one; retry it."
+    if sqlstate is not None and sqlstate.startswith("22"):
+        # A data exception: a value the database cannot store, such as a NUL character in a
+        # path, query or body string that no schema rule caught. Bad input, never a 500.
+        return 422, "validation_error", "The request contains a value that cannot be stored."
     return 500, "internal_error", "An unexpected error occurred; it has been logged."
 
 
