@@ -1,0 +1,36 @@
+# The two commands of the README: `make serve` and `make test`.
+# Installs go into ./.venv; a stamp file per extra keeps a repeated run from reinstalling
+# until pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: serve test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+## serve: run the API on http://$(HOST):$(PORT) on the embedded PostgreSQL (data in ./.partnerbilling)
+serve: $(VENV)/.installed
+	$(BIN)/partnerbilling serve --host $(HOST) --port $(PORT)
+
+## lint: ruff (lint and format) and mypy --strict
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/mypy src
+
+## test: lint, types, then the whole test suite on a real PostgreSQL
+test: lint
+	$(BIN)/pytest -q

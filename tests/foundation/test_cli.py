@@ -1,0 +1,100 @@
+"""The ``partnerbilling`` command line, run as a user would."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+
+from partnerbilling.migrate import alembic_config
+
+COMMAND = str(Path(sys.executable).with_name("partnerbilling"))
+
+
+@pytest.fixture
+async def empty_database(server_url: str) -> AsyncIterator[str]:
+    """A database with nothing in it, dropped afterwards."""
+    url = make_url(server_url)
+    params = {
+        "user": url.username or "postgres",
+        "password": url.password,
+        "host": url.query.get("host") or url.host or "127.0.0.1",
+        "port": url.port or 5432,
+    }
+    name = f"pb_cli_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(database=url.database or "postgres", **params)  # type: ignore[arg-type]
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield url.set(database=name).render_as_string(hide_password=False)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [COMMAND, *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+async def _tables_and_version(url: str) -> tuple[set[str], list[str]]:
+    parsed = make_url(url)
+    conn = await asyncpg.connect(
+        database=parsed.database,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        host=parsed.query.get("host") or parsed.host or "127.0.0.1",  # type: ignore[arg-type]
+        port=parsed.port or 5432,
+    )
+    try:
+        tables = {
+            r["tablename"]
+            for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public'")
+        }
+        versions = [r["version_num"] for r in await conn.fetch("SELECT version_num FROM alembic_version")]
+    finally:
+        await conn.close()
+    return tables, versions
+
+
+async def test_migrate_builds_the_schema_on_the_configured_database_and_is_repeatable(
+    empty_database: str,
+) -> None:
+    env = {"PARTNERBILLING_DATABASE_URL": empty_database}
+    first = _run("migrate", env=env)
+    assert first.returncode == 0, first.stderr
+    tables, versions = await _tables_and_version(empty_database)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert versions == [head]
+    assert {"organizations", "api_keys", "reseller_tiers", "products"} <= tables
+
+    again = _run("migrate", env=env)
+    assert again.returncode == 0, again.stderr
+    assert await _tables_and_version(empty_database) == (tables, versions)
+
+
+def test_migrate_fails_clearly_when_the_database_is_unreachable() -> None:
+    result = _run(
+        "migrate", env={"PARTNERBILLING_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/none"}
+    )
+    assert result.returncode != 0
+
+
+def test_the_command_lists_its_subcommands() -> None:
+    result = _run("--help")
+    assert result.returncode == 0
+    for command in ("serve", "migrate"):
+        assert command in result.stdout
