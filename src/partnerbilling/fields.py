@@ -21,7 +21,11 @@ def _printable(value: str) -> str:
 
 
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_printable)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_printable),
+    # The same rule for clients and fuzzers: something besides spaces, and no control characters.
+    Field(json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"}),
 ]
 Email = Annotated[EmailStr, Field(max_length=320)]
 Code = Annotated[
