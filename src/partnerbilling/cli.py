@@ -113,13 +113,30 @@ def _check(_: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _renew_due(args: argparse.Namespace, settings: Settings) -> int:
+    from partnerbilling.renewals.console import renew_due
+
+    async def run() -> int:
+        async with database(settings) as engine:
+            return await renew_due(engine, args.as_of)
+
+    return asyncio.run(run())
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": _serve,
     "migrate": _migrate,
+    "renew-due": _renew_due,
     "worker": _worker,
     "demo": _demo,
     "check": _check,
 }
+
+
+def _as_of(value: str) -> object:
+    from partnerbilling.renewals.console import parse_as_of
+
+    return parse_as_of(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-worker", action="store_true", help="do not deliver webhooks/mail")
     sub.add_parser("migrate", help="apply pending database migrations")
+    renew = sub.add_parser("renew-due", help="renew every subscription period due by --as-of")
+    renew.add_argument(
+        "--as-of", metavar="T", type=_as_of, default=None, help="RFC 3339 time or date (default: now)"
+    )
     sub.add_parser("worker", help="deliver webhooks and e-mail until stopped (run as many as you like)")
     sub.add_parser("demo", help="load the specification's worked examples and print keys")
     sub.add_parser("check", help="verify the database's invariants; non-zero exit on a breach")

@@ -9,6 +9,7 @@ from partnerbilling.invoices import router as invoices
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
+from partnerbilling.renewals import router as renewals
 from partnerbilling.subscriptions import router as subscriptions
 from partnerbilling.webhooks import router as webhooks
 
@@ -25,4 +26,5 @@ ALL_ROUTERS: list[APIRouter] = [
     organizations.admin,
     catalog.admin,
     invoices.admin,
+    renewals.admin,
 ]

@@ -28,7 +28,7 @@ from partnerbilling.cashback import repository as cashback
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable
-from partnerbilling.events.service import emit_many
+from partnerbilling.events.service import View, emit_many
 from partnerbilling.invoices.service import InvoiceDraft, issue_invoice
 from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
@@ -57,6 +57,8 @@ class Charge:
     period_start: datetime
     period_end: datetime
     at: datetime
+    # Events of the caller's to record with the charge's own, in the same statement.
+    also_emit: tuple[tuple[str, list[str | None], View], ...] = ()
 
 
 def active_terms(row: Row[Any] | None) -> ActivePartnership | None:
@@ -210,6 +212,7 @@ async def charge(conn: AsyncConnection, c: Charge) -> Any:
     ]
     if entry is not None:
         batch.append(("cashback.credited", [entry.partner_id], lambda v: cashback_entry_view(v, entry)))
+    batch.extend(c.also_emit)
     await emit_many(conn, batch, c.at)
     return view
 

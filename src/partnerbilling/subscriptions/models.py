@@ -12,10 +12,11 @@ class Subscription(Base):
         CheckConstraint("status IN ('active', 'cancelled')", name="status"),
         CheckConstraint("origin_channel IN ('partner', 'direct')", name="origin_channel"),
         Index("ix_subscriptions_customer_created", "customer_id", "created_at", "id"),
-        # The renewal runner's work list: only what can still renew.
+        # The renewal runner's work list, walked in (period end, id) order: only what can still renew.
         Index(
             "ix_subscriptions_due",
             "current_period_end",
+            "id",
             postgresql_where=text("status = 'active' AND auto_renew"),
         ),
     )
@@ -34,3 +35,5 @@ class Subscription(Base):
     current_period_end: Mapped[datetime]
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
+    # A renewal runner's lease: other runners leave the subscription alone until then.
+    renewal_claimed_until: Mapped[datetime | None]

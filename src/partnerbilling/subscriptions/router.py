@@ -8,11 +8,14 @@ from fastapi import APIRouter, Path, Response
 
 from partnerbilling.errors import NotFound
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.pagination import Page, page_of
+from partnerbilling.renewals.service import renew_subscription
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.schemas import SubscriptionList, SubscriptionRead
+from partnerbilling.subscriptions.service import cancel_subscription
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
-from partnerbilling.visibility import subscription_view
+from partnerbilling.visibility import order_view, subscription_view
 
 router = APIRouter(prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute)
 
@@ -34,3 +37,32 @@ async def get_subscription(conn: Conn, org_id: OrgId, subscription_id: Subscript
     if view is None:
         raise NotFound("No such subscription.")
     return JsonResponse(view)
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/renew",
+    status_code=201,
+    response_model=OrderRead,
+    summary="Renew a subscription for one period",
+)
+async def renew(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
+    """Renew for the period after the current one, now: as the customer (channel `direct`) or
+    as its active full-access partner (channel `partner`); a limited partner gets 403. Priced
+    by today's catalogue; the billing mode at this moment decides the payer. Returns the renewal
+    order; the subscription's current period moves on by one. A cancelled subscription: 409
+    `subscription_cancelled`. Send an `Idempotency-Key` to retry safely."""
+    renewed = await renew_subscription(conn, org_id, subscription_id)
+    return JsonResponse(order_view(org_id, renewed.order), status_code=201)
+
+
+@router.post(
+    "/subscriptions/{subscription_id}/cancel",
+    response_model=SubscriptionRead,
+    summary="Cancel a subscription",
+)
+async def cancel(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
+    """Stop automatic renewals: the subscription becomes `cancelled` (`auto_renew: false`) and
+    stays paid until its current period ends. Cancelling it again answers the same 200 and
+    changes nothing. The customer or its active full-access partner may cancel."""
+    sub = await cancel_subscription(conn, org_id, subscription_id)
+    return JsonResponse(subscription_view(org_id, sub, sub.active_partner_id))

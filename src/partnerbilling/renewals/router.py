@@ -1,0 +1,46 @@
+"""HTTP: the platform's renewal run."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, Response
+from sqlalchemy import text
+
+from partnerbilling.db import utcnow
+from partnerbilling.jsonio import JsonResponse
+from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
+from partnerbilling.renewals.schemas import RenewalRun, RenewalRunResult
+from partnerbilling.unit_of_work import Conn, Platform, TransactionalRoute
+from partnerbilling.visibility import rfc3339
+
+admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
+
+
+@admin.post("/renewals/run", response_model=RenewalRunResult, summary="Renew due subscriptions")
+async def run_renewals(
+    request: Request, conn: Conn, body: Annotated[RenewalRun | None, Body()] = None
+) -> Response:
+    """Renew every active auto-renewing subscription whose period ends at or before `as_of`,
+    once per period, as many periods as are due, each renewal in its own transaction. A second
+    call with the same `as_of` renews nothing. A failed renewal (say, no price in the payer's
+    currency) is reported in `failures` and the run goes on."""
+    # The request's own transaction (authentication, idempotency record) waits for the run.
+    await conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
+    as_of = body.as_of if body and body.as_of else utcnow()
+    report = await renew_due_subscriptions(request.app.state.engine, as_of)
+    return JsonResponse(run_result(report))
+
+
+def run_result(report: RunReport) -> dict[str, object]:
+    return {
+        "as_of": rfc3339(report.as_of),
+        "renewed": report.renewed,
+        "failed": report.failed,
+        "skipped": report.skipped,
+        "failures": [
+            {"subscription_id": f.subscription_id, "code": f.code, "detail": f.detail}
+            for f in report.failures
+        ],
+        "reasons": dict(report.reasons),
+    }

@@ -1,0 +1,175 @@
+"""The renewal runner: every due period of every auto-renewing subscription, exactly once.
+
+Runners claim subscriptions in batches (``FOR UPDATE SKIP LOCKED``, then a short lease on the
+row) so that several can work side by side, each on its own subscriptions; the claimed ones are
+renewed by a few concurrent workers, one transaction per period. Exactly once does not rest on
+the claims: each renewal locks its subscription and starts where its current period ends, and
+the database refuses a second order for the same (subscription, period start).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from partnerbilling.catalog import repository as catalog
+from partnerbilling.db import utcnow
+from partnerbilling.errors import DomainError
+from partnerbilling.ops import classify_exception
+from partnerbilling.organizations import repository as organizations
+from partnerbilling.renewals.service import Parties, renew_due_period
+from partnerbilling.subscriptions import repository as subscriptions
+
+log = logging.getLogger(__name__)
+
+# Failures worth another attempt within the run: a lock wait that timed out, a deadlock.
+_TRANSIENT = frozenset({"timeout", "conflict_retry"})
+_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    subscription_id: str
+    code: str
+    detail: str
+
+
+@dataclass(slots=True)
+class RunReport:
+    """What a run did. ``failures`` lists the first :attr:`listed` failures; ``reasons`` counts
+    all of them by code."""
+
+    as_of: datetime
+    renewed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    subscriptions: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)
+    listed: int = 100
+
+    def record_failure(self, failure: Failure) -> None:
+        self.failed += 1
+        self.reasons[failure.code] += 1
+        if len(self.failures) < self.listed:
+            self.failures.append(failure)
+
+
+Progress = Callable[[RunReport], None]
+
+
+async def renew_due_subscriptions(
+    engine: AsyncEngine,
+    as_of: datetime,
+    *,
+    batch_size: int = 200,
+    concurrency: int = 4,
+    lease: timedelta = timedelta(minutes=5),
+    on_progress: Progress | None = None,
+) -> RunReport:
+    """Renew, for every active auto-renewing subscription whose period ends at or before
+    ``as_of``, every period that is due, each in its own transaction. A failed renewal is
+    reported and not retried in this run; the run goes on with the others."""
+    report = RunReport(as_of)
+    claims = _Claims(engine, as_of, batch_size, lease)
+
+    async def work() -> None:
+        async with engine.connect() as conn:
+            while (claimed := await claims.next()) is not None:
+                await _renew_claimed(conn, *claimed, as_of, report)
+                if on_progress is not None:
+                    on_progress(report)
+
+    await asyncio.gather(*(work() for _ in range(concurrency)))
+    return report
+
+
+class _Claims:
+    """The run's queue of claimed subscriptions, refilled a batch at a time, each with its
+    customer and product read once for the batch. The keyset moves forward only, so a
+    subscription the run has handled, failed included, never comes back."""
+
+    def __init__(self, engine: AsyncEngine, as_of: datetime, batch_size: int, lease: timedelta):
+        self._engine, self._as_of, self._batch_size, self._lease = engine, as_of, batch_size, lease
+        self._queue: deque[tuple[str, Parties | None]] = deque()
+        self._after: tuple[datetime, str] | None = None
+        self._exhausted = False
+        self._lock = asyncio.Lock()
+
+    async def next(self) -> tuple[str, Parties | None] | None:
+        async with self._lock:
+            if not self._queue and not self._exhausted:
+                await self._claim_batch()
+            return self._queue.popleft() if self._queue else None
+
+    async def _claim_batch(self) -> None:
+        now = utcnow()
+        async with self._engine.begin() as conn:
+            rows = await subscriptions.claim_due(
+                conn, self._as_of, self._after, self._batch_size, now, now + self._lease
+            )
+            customers = await organizations.get_many(conn, list({row.customer_id for row in rows}))
+            products = {sku: await catalog.get_product(conn, sku) for sku in {row.sku for row in rows}}
+        if not rows:
+            self._exhausted = True
+            return
+        rows.sort(key=lambda row: (row.current_period_end, row.id))
+        self._after = (rows[-1].current_period_end, rows[-1].id)
+        for row in rows:
+            customer, product = customers.get(row.customer_id), products.get(row.sku)
+            parties = Parties(customer, product) if customer and product else None
+            self._queue.append((row.id, parties))
+
+
+async def _renew_claimed(
+    conn: AsyncConnection, subscription_id: str, parties: Parties | None, as_of: datetime, report: RunReport
+) -> None:
+    """Renew one claimed subscription period after period while one is due."""
+    report.subscriptions += 1
+    renewed = 0
+    attempt = 1
+    while True:
+        try:
+            async with conn.begin():
+                period = await renew_due_period(conn, subscription_id, as_of, parties)
+        except Exception as exc:
+            failure = _failure(subscription_id, exc)
+            if failure.code in _TRANSIENT and attempt < _ATTEMPTS:
+                attempt += 1
+                continue
+            report.record_failure(failure)
+            await _release(conn, subscription_id)
+            return
+        if period is None:
+            if renewed == 0:
+                report.skipped += 1  # renewed, cancelled or claimed elsewhere meanwhile
+            return
+        renewed += 1
+        report.renewed += 1
+        attempt = 1
+        if period.period_end > as_of:
+            return
+
+
+def _failure(subscription_id: str, exc: Exception) -> Failure:
+    if isinstance(exc, DomainError):
+        return Failure(subscription_id, exc.code, exc.detail)
+    status, code, detail = classify_exception(exc)
+    if status >= 500 and code == "internal_error":
+        log.exception("renewal of %s failed", subscription_id, exc_info=exc)
+    return Failure(subscription_id, code, f"{detail} ({type(exc).__name__})")
+
+
+async def _release(conn: AsyncConnection, subscription_id: str) -> None:
+    """Let other runs have a failed subscription again (this one will not come back to it)."""
+    try:
+        async with conn.begin():
+            await subscriptions.release_claim(conn, subscription_id)
+    except Exception:
+        log.warning("could not release the claim on %s; it lapses with its lease", subscription_id)
