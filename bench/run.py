@@ -1,0 +1,235 @@
+"""``make bench``: the service against a raw-asyncpg reference, on realistic data, in one run.
+
+1. A database: ``PARTNERBILLING_DATABASE_URL`` if set (it must be empty), else a fresh
+   ``pb_bench`` on the local PostgreSQL at 127.0.0.1:5432 (user postgres), else the embedded
+   server; migrated with ``partnerbilling migrate``.
+2. Seed (``bench/seed.py``, plain SQL): 10,000 organisations, partnerships in both billing modes,
+   keys, webhook endpoints, and first 1,000 invoices (all of one payer).
+3. Statement parity (``bench/trace_sql.py``): the reference must send the service's statements.
+4. ``GET /v1/invoices?limit=50`` of that payer on the 1,000-row table: service, then reference.
+5. Load the invoice table to 1,000,000 rows; the same GET again (the payer still has 1,000), the
+   first page of a payer with ~300,000 invoices, and ``POST /v1/orders`` rotating over 1,200
+   valid orders of many customers: service, then reference.
+
+Each target is served as deployed, ``uvicorn --workers 2`` on its app factory, one target at a
+time; the load comes from ``wrk`` (Debian's package) in its own process: a warm-up, then the
+measured run, at 16 connections. Prints the table and writes it to
+``bench/results/perf-<date>.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import seed
+from harness import (
+    RESULTS,
+    ROOT,
+    Database,
+    Load,
+    Run,
+    Server,
+    ensure_wrk,
+    log,
+    migrate,
+    open_database,
+    page_query_ms,
+    serve,
+    sql,
+)
+
+
+@contextmanager
+def both_servers(db: Database, args: argparse.Namespace) -> Iterator[list[Server]]:
+    with (
+        serve("service", db, args.port, args.pool_size, args.workers) as service,
+        serve("reference", db, args.port + 1, args.pool_size, args.workers) as reference,
+    ):
+        yield [service, reference]
+
+
+GET_SMALL = "(1,000-row table)"
+
+
+def get_large() -> str:
+    return f"({seed.TOTAL_INVOICES:,}-row table)"
+
+
+def get_big() -> str:
+    return f"({seed.TOTAL_INVOICES:,}-row table, payer with ~30 % of it)"
+
+
+def report(
+    runs: list[Run], memory: dict[str, list[float]], context: dict[str, str], queries: list[str]
+) -> str:
+    by = {(r.operation, r.target): r for r in runs}
+    lines = [
+        "| operation | target | req/s | p50 ms | p99 ms | worker CPU ms/req | service/reference |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    verdicts = []
+    for operation in dict.fromkeys(r.operation for r in runs):
+        for target in ("service", "reference"):
+            r = by.get((operation, target))
+            if r is None:
+                continue
+            ratio = ""
+            ref = by.get((operation, "reference"))
+            if target == "service" and ref is not None:
+                ratio = f"req/s ×{r.rps / ref.rps:.2f}, p99 ×{r.p99_ms / ref.p99_ms:.2f}"
+            errors = f" ({r.errors} errors)" if r.errors else ""
+            lines.append(
+                f"| {operation} | {target}{errors} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
+                f"| {r.cpu_ms_per_request:.2f} | {ratio} |"
+            )
+    post_s, post_r = by.get(("POST /v1/orders", "service")), by.get(("POST /v1/orders", "reference"))
+    if post_s and post_r:
+        rps, p99 = post_s.rps / post_r.rps, post_s.p99_ms / post_r.p99_ms
+        verdicts.append(
+            f"- POST /v1/orders: req/s ×{rps:.3f} (target ≥ 0.70), p99 ×{p99:.3f} (target ≤ 1.30): "
+            f"{'PASS' if rps >= 0.70 and p99 <= 1.30 else 'FAIL'}"
+        )
+    get_s = by.get((f"GET /v1/invoices?limit=50 {get_large()}", "service"))
+    get_r = by.get((f"GET /v1/invoices?limit=50 {get_large()}", "reference"))
+    if get_s and get_r:
+        rps = get_s.rps / get_r.rps
+        verdicts.append(
+            f"- GET /v1/invoices?limit=50 {get_large()}: req/s ×{rps:.3f} (target ≥ 0.70): "
+            f"{'PASS' if rps >= 0.70 else 'FAIL'}"
+        )
+    small = by.get((f"GET /v1/invoices?limit=50 {GET_SMALL}", "service"))
+    if small and get_s:
+        growth = get_s.p50_ms / small.p50_ms
+        verdicts.append(
+            f"- GET /v1/invoices p50 (service, same payer, 1,000 invoices of its own): "
+            f"{small.p50_ms:.1f} ms at 1,000 rows → {get_s.p50_ms:.1f} ms at {seed.TOTAL_INVOICES:,} rows "
+            f"(×{growth:.2f}, target ≤ 1.30): {'PASS' if growth <= 1.30 else 'FAIL'}"
+        )
+    small_r = by.get((f"GET /v1/invoices?limit=50 {GET_SMALL}", "reference"))
+    if small_r and get_r:
+        verdicts.append(
+            f"- (reference: {small_r.p50_ms:.1f} ms → {get_r.p50_ms:.1f} ms, "
+            f"×{get_r.p50_ms / small_r.p50_ms:.2f})"
+        )
+    mem = [
+        f"- {target}: " + ", ".join(f"{m:.0f} MiB" for m in sizes) + " (RSS per uvicorn worker)"
+        for target, sizes in memory.items()
+    ]
+    writes = []
+    for r in runs:
+        if r.written.get("orders"):
+            orders = r.written["orders"]
+            per = ", ".join(f"{t} {c / orders:.2f}" for t, c in r.written.items() if t != "orders")
+            writes.append(f"- {r.target}: {orders} orders written; per order: {per}")
+    ctx = [f"- {k}: {v}" for k, v in context.items()]
+    return "\n".join(
+        [*lines, "", "Targets (issue 7):", *verdicts, "",
+         "The page query alone (EXPLAIN ANALYZE, median of 25, server-side):", *queries, "",
+         "Worker memory after the run:", *mem, "",
+         "Same work on both sides:", *writes, "", "Run:", *ctx]
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=20, help="measured seconds per run (20)")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up seconds per run (5)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
+    parser.add_argument("--rounds", type=int, default=2, help="alternations per target (2: S R R S)")
+    parser.add_argument("--pool-size", type=int, default=16, help="PARTNERBILLING_DB_POOL_SIZE (16)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (2)")
+    parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--database", default="pb_bench", help="name of the fresh database (pb_bench)")
+    parser.add_argument(
+        "--invoices", type=int, default=seed.TOTAL_INVOICES, help="invoices in the large table (1,000,000)"
+    )
+    args = parser.parse_args()
+
+    if args.invoices <= seed.SMALL_INVOICES:
+        parser.error(f"--invoices must be above {seed.SMALL_INVOICES}")
+    seed.TOTAL_INVOICES = args.invoices
+    RESULTS.mkdir(exist_ok=True)
+    ensure_wrk()
+    db = open_database(args.database)
+    try:
+        migrate(db)
+        log("migrated; seeding")
+        clock = asyncio.run(seed.load_base(db.dsn, log))
+        asyncio.run(seed.load_small(db.dsn, clock, log))
+
+        calls_file = RESULTS / "order-calls.tsv"
+        calls_file.write_text(
+            "".join(f"{c.key}\t{c.customer_id}\t{c.sku}\t{c.quantity}\n" for c in seed.order_calls())
+        )
+        os.environ["PARTNERBILLING_DATABASE_URL"] = db.url
+        import trace_sql
+
+        load = Load(db, args.seconds, args.warmup, args.connections, args.rounds, calls_file)
+        runs: list[Run] = []
+        memory: dict[str, list[float]] = {}
+        with both_servers(db, args) as servers:
+            runs += load.invoices(servers, GET_SMALL, seed.SMALL_PAYER)
+        queries = []
+        ms, plan = page_query_ms(db, seed.SMALL_PAYER)
+        queries.append(f"- 1,000-row table, payer with 1,000: {ms:.3f} ms ({plan})")
+
+        log(f"loading the invoice table to {seed.TOTAL_INVOICES:,} rows")
+        asyncio.run(seed.load_large(db.dsn, clock, log))
+        for payer, what in ((seed.SMALL_PAYER, "payer with 1,000"), (seed.BIG_PAYER, "payer with ~30 %")):
+            ms, plan = page_query_ms(db, payer)
+            queries.append(f"- {seed.TOTAL_INVOICES:,}-row table, {what}: {ms:.3f} ms ({plan})")
+        same, parity = asyncio.run(trace_sql.compare())
+        for line in parity:
+            log(f"parity: {line}")
+        if not same:
+            log("WARNING: the reference no longer sends the service's statements (bench/raw_reference.py)")
+
+        with both_servers(db, args) as servers:
+            runs += load.invoices(servers, get_large(), seed.SMALL_PAYER)
+            runs += load.invoices(servers, get_big(), seed.BIG_PAYER)
+            runs += load.orders(servers)
+            for server in servers:
+                memory[server.name] = server.rss_mib()
+
+        counts = sql(db, "SELECT (SELECT count(*) FROM invoices), (SELECT count(*) FROM organizations)")[0]
+        context = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "command": "make bench (python bench/run.py " + " ".join(sys.argv[1:]) + ")",
+            "load": (
+                f"wrk -t2 -c{args.connections}; per operation and target {args.warmup} s warm-up, then "
+                f"{args.seconds} s measured in {args.rounds} segments alternating with the other target"
+            ),
+            "servers": f"uvicorn --workers {args.workers}, PARTNERBILLING_DB_POOL_SIZE={args.pool_size}",
+            "database": (
+                f"{db.url.split('@')[-1]}; {counts[0]:,} invoices, {counts[1]:,} organisations at the end"
+            ),
+            "machine": f"{os.cpu_count()} CPUs; PostgreSQL, servers and wrk on the same machine",
+            "statement parity": "same statements" if same else "DIFFERENT statements (see log)",
+        }
+        text = report(runs, memory, context, queries)
+        print("\n" + text)
+        out = RESULTS / f"perf-{datetime.now(UTC):%Y-%m-%d}.md"
+        out.write_text(f"# make bench, {context['date']}\n\n{text}\n")
+        log(f"written to {out.relative_to(ROOT)}")
+        return 0
+    finally:
+        if db.embedded is not None:
+            db.embedded.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
