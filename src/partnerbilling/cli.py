@@ -84,7 +84,12 @@ def _worker(_: argparse.Namespace, settings: Settings) -> int:
         async with database(settings) as engine:
             await run_worker(engine, settings, stop)
 
-    asyncio.run(run())
+    try:
+        import uvloop  # with uvicorn[standard]; as `serve`, deliver on the faster loop
+    except ImportError:
+        asyncio.run(run())
+    else:
+        uvloop.run(run())
     return 0
 
 

@@ -17,7 +17,7 @@ from partnerbilling.idempotency.repository import purge_expired
 from partnerbilling.mail.sender import send_due_mails
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due
-from partnerbilling.webhooks.url_safety import webhook_client
+from partnerbilling.webhooks.url_safety import webhook_transport
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,11 @@ async def run_worker(engine: AsyncEngine, settings: Settings, stop: asyncio.Even
     """Deliver until ``stop`` is set; a round in progress is finished first."""
     log.info("delivery worker started")
     next_purge = time.monotonic()
-    async with webhook_client(settings) as client:
+    async with webhook_transport(settings) as transport:
         while not stop.is_set():
             pause = settings.worker_poll_interval
             try:
-                delivered = await deliver_due(engine, settings, client)
+                delivered = await deliver_due(engine, settings, transport)
                 mailed = await send_due_mails(engine, settings)
                 if delivered >= settings.worker_batch_size or mailed > 0:
                     pause = 0.0  # there may be more due right away

@@ -138,3 +138,30 @@ async def test_the_send_time_check_refuses_a_private_destination(
 )
 def test_only_globally_routable_unicast_addresses_are_public(address: str, public: bool) -> None:
     assert is_public(ipaddress.ip_address(address)) is public
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://exa mple.com/hook",
+        "https://a..example.com/hook",
+        "https://-bad.example.com/hook",
+        "https://example.com:99999/hook",
+        "https://xn--/hook",
+        "https:///hook",
+        "https://[::1/hook",
+        "https://example.com/\x00",
+    ],
+)
+async def test_malformed_urls_are_refused_whatever_the_setting(api: Api, strict_api: Api, url: str) -> None:
+    for app in (api, strict_api):
+        acme = await app.org("Acme")
+        response = await app.call(acme, "POST", "/v1/webhook-endpoints", json={"url": url})
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "validation_error"
+
+
+async def test_international_host_names_are_accepted(api: Api) -> None:
+    acme = await api.org("Acme")
+    created = await api.ok(acme, "POST", "/v1/webhook-endpoints", json={"url": "https://münchen.example/h"})
+    assert created["url"] == "https://xn--mnchen-3ya.example/h"

@@ -130,7 +130,7 @@ async def send(settings: Settings, mail: Any) -> str | None:
                 use_tls=server.use_tls,
                 timeout=SMTP_TIMEOUT,
             )
-    except (aiosmtplib.SMTPException, OSError, TimeoutError, ValueError) as exc:
+    except Exception as exc:  # SMTP, network, configuration: all retried later
         log.warning("mail %s to %s not sent: %r", mail.id, mail.to_address, exc)
         SENT.labels("failed").inc()
         return f"{type(exc).__name__}: {exc}"

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -30,12 +31,13 @@ from partnerbilling.jsonio import dumps
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks import repository, service
 from partnerbilling.webhooks.signing import signed_headers
-from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_client
+from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_transport
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = Counter("partnerbilling_webhook_attempts_total", "Webhook delivery attempts.", ["outcome"])
 
+USER_AGENT = "partnerbilling-webhooks/1.0"
 _MAX_RESPONSE_BYTES = 64 * 1024
 _ERROR_BODY_CHARS = 200
 
@@ -68,7 +70,7 @@ def lease_seconds(settings: Settings) -> float:
 
 
 async def deliver_due(
-    engine: AsyncEngine, settings: Settings, client: httpx.AsyncClient | None = None
+    engine: AsyncEngine, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
 ) -> int:
     """Send one batch of due deliveries; returns how many were claimed."""
     now = utcnow()
@@ -80,20 +82,20 @@ async def deliver_due(
         return 0
     live = [d for d in claimed if d.enabled]
     async with AsyncExitStack() as stack:
-        if client is None:
-            client = await stack.enter_async_context(webhook_client(settings))
+        if transport is None:
+            transport = await stack.enter_async_context(webhook_transport(settings))
         slots = asyncio.Semaphore(settings.worker_concurrency)
-        attempts = await asyncio.gather(*(_send_bounded(client, settings, d, slots) for d in live))
+        attempts = await asyncio.gather(*(_send_bounded(transport, settings, d, slots) for d in live))
     async with engine.begin() as conn:
         await _record(conn, settings, attempts, [d for d in claimed if not d.enabled])
     return len(claimed)
 
 
 async def _send_bounded(
-    client: httpx.AsyncClient, settings: Settings, delivery: Row[Any], slots: asyncio.Semaphore
+    transport: httpx.AsyncBaseTransport, settings: Settings, delivery: Row[Any], slots: asyncio.Semaphore
 ) -> Attempt:
     async with slots:
-        return await send(client, settings, delivery)
+        return await send(transport, settings, delivery)
 
 
 def _signing_secrets(delivery: Any, at: datetime) -> list[str]:
@@ -104,7 +106,7 @@ def _signing_secrets(delivery: Any, at: datetime) -> list[str]:
     return secrets
 
 
-async def send(client: httpx.AsyncClient, settings: Settings, delivery: Row[Any]) -> Attempt:
+async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery: Row[Any]) -> Attempt:
     """One signed POST of the event to the endpoint; never raises for the receiver's faults."""
     payload = dumps(
         event_view(
@@ -121,10 +123,20 @@ async def send(client: httpx.AsyncClient, settings: Settings, delivery: Row[Any]
     try:
         if not settings.webhook_allow_private_urls and not delivery.url.startswith("https://"):
             raise UnsafeDestination("refused: webhook URLs must use https")
+        request = httpx.Request(
+            "POST",
+            _url(delivery.url),
+            headers={**headers, "user-agent": USER_AGENT},
+            content=payload,
+            extensions={"timeout": httpx.Timeout(settings.webhook_timeout).as_dict()},
+        )
         async with asyncio.timeout(settings.webhook_timeout):
-            async with client.stream("POST", delivery.url, content=payload, headers=headers) as response:
+            response = await transport.handle_async_request(request)
+            try:
                 status_code = response.status_code
                 body = await _read_some(response)
+            finally:
+                await response.aclose()
         if not 200 <= status_code < 300:
             error = _status_error(status_code, body)
     except UnsafeDestination as exc:
@@ -132,6 +144,9 @@ async def send(client: httpx.AsyncClient, settings: Settings, delivery: Row[Any]
     except TimeoutError:
         error = f"timed out after {settings.webhook_timeout:g} s"
     except (httpx.HTTPError, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    except Exception as exc:  # never let one delivery's surprise stall its whole batch
+        log.exception("webhook delivery %s failed unexpectedly", delivery.id)
         error = f"{type(exc).__name__}: {exc}".rstrip(": ")
     latency_ms = round((time.perf_counter() - started) * 1000)
     attempt = Attempt(delivery, attempted_at, utcnow(), status_code, latency_ms, error)
@@ -145,6 +160,11 @@ class _EventRow:
     type: str
     created_at: datetime
     data: dict[str, Any]
+
+
+@lru_cache(maxsize=1024)
+def _url(url: str) -> httpx.URL:
+    return httpx.URL(url)
 
 
 async def _read_some(response: httpx.Response) -> bytes:

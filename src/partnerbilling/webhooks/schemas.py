@@ -11,7 +11,9 @@ WebhookUrl = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2048),
     Field(examples=["https://example.com/hooks/partnerbilling"]),
 ]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import socket
 from collections.abc import Iterable
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _RESOLVE_TIMEOUT = 5.0
+_HOSTNAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 
 
 class WebhookUrlNotHttps(Unprocessable):
@@ -77,25 +79,30 @@ async def check_url(url: str, settings: Settings) -> str:
     """Validate an endpoint URL for creation or update; returns it normalised."""
     try:
         parsed = httpx.URL(url)
+        host, raw_host = parsed.host, parsed.raw_host.decode("ascii")  # IDNA errors show here
     except (httpx.InvalidURL, ValueError) as exc:
         raise _invalid(f"The URL is not valid: {exc}.") from exc
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    if parsed.scheme not in ("http", "https") or not host:
         raise _invalid("The URL must be an absolute https URL, such as https://example.com/hooks.")
+    if not (_HOSTNAME.fullmatch(raw_host) or _literal(host)):
+        raise _invalid(f"The host {host!r} is not a valid host name or address.")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise _invalid(f"The port {parsed.port} is not valid.")
     if settings.webhook_allow_private_urls:
         return str(parsed)
     if parsed.scheme != "https":
         raise WebhookUrlNotHttps(
             "Webhook URLs must use https.", errors=[{"loc": ["body", "url"], "msg": "must be https"}]
         )
-    host, port = parsed.host, parsed.port or 443
+    port = parsed.port or 443
     literal = _literal(host)
-    if _is_local_name(host) or (literal is not None and not is_public(literal)):
+    if _is_local_name(raw_host) or (literal is not None and not is_public(literal)):
         raise _private(host)
     if literal is None:
         try:
             async with asyncio.timeout(_RESOLVE_TIMEOUT):
-                addresses = await _resolve(host, port)
-        except (OSError, TimeoutError) as exc:
+                addresses = await _resolve(raw_host, port)
+        except (OSError, TimeoutError, ValueError) as exc:
             # A name that does not resolve now may later; the send-time check still guards it.
             log.info("webhook host %s does not resolve at creation: %r", host, exc)
             return str(parsed)
@@ -158,9 +165,12 @@ class PublicOnlyNetwork(httpcore.AsyncNetworkBackend):
         await self._network.sleep(seconds)
 
 
-def webhook_client(settings: Settings) -> httpx.AsyncClient:
-    """The HTTP client of the delivery worker: no proxies from the environment, no redirects,
-    and, unless private URLs are allowed, connections to public addresses only."""
+def webhook_transport(settings: Settings) -> httpx.AsyncHTTPTransport:
+    """The worker's HTTP transport: no proxies from the environment and, unless private URLs are
+    allowed, connections to public addresses only. The worker calls it directly rather than
+    through an ``httpx.AsyncClient``: no redirects are followed and no cookie jar is kept (a
+    receiver's cookie must never reach another organisation's endpoint on the same host), and
+    it skips the client's per-request work."""
     limits = httpx.Limits(
         max_connections=settings.worker_concurrency,
         max_keepalive_connections=settings.worker_concurrency,
@@ -175,10 +185,4 @@ def webhook_client(settings: Settings) -> httpx.AsyncClient:
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=PublicOnlyNetwork(),
         )
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(settings.webhook_timeout),
-        follow_redirects=False,
-        trust_env=False,
-        headers={"user-agent": "partnerbilling-webhooks/1.0"},
-    )
+    return transport
