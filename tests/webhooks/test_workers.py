@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.app import create_app
 from partnerbilling.db import utcnow
 from partnerbilling.events.service import emit_many
 from partnerbilling.settings import Settings
@@ -126,3 +127,18 @@ async def test_the_worker_command_stops_on_sigterm(settings: Settings, db: Async
         if process.returncode is None:
             process.kill()
     assert b"delivery worker stopped" in output
+
+
+async def test_the_application_runs_a_worker_when_asked(
+    api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
+) -> None:
+    """`partnerbilling serve` without --no-worker: the worker lives and dies with the app."""
+    acme = await api.org("Acme")
+    await add_endpoint(api, acme, receiver.url())
+    app = create_app(quick(settings, worker_poll_interval=0.05), engine=db, run_worker=True)
+    async with app.router.lifespan_context(app):
+        await emit_event(db, acme.id)
+        await receiver.wait_for(1)
+    await emit_event(db, acme.id)
+    await asyncio.sleep(0.3)
+    assert len(receiver.receipts) == 1  # stopped with the application

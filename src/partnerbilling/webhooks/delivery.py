@@ -205,6 +205,9 @@ def _result(attempt: Attempt, schedule: Sequence[int]) -> dict[str, Any]:
 async def _record(
     conn: AsyncConnection, settings: Settings, attempts: Sequence[Attempt], unattempted: Sequence[Row[Any]]
 ) -> None:
+    # Endpoints before deliveries, the order in which the API locks them (disabling an endpoint
+    # abandons its deliveries), so that a worker and a request never wait on each other.
+    to_disable = await _track_endpoint_health(conn, settings, attempts)
     await repository.add_attempts(
         conn,
         [
@@ -221,16 +224,19 @@ async def _record(
     )
     await repository.finish_attempts(conn, [_result(a, settings.webhook_retry_schedule) for a in attempts])
     await repository.fail_unattempted(conn, [(d.id, d.lease_until) for d in unattempted])
-    await _track_endpoint_health(conn, settings, attempts)
+    for endpoint_id, reason in to_disable:
+        log.warning("disabling webhook endpoint %s: %s", endpoint_id, reason)
+        await service.disable_failing_endpoint(conn, endpoint_id, reason, utcnow())
 
 
 async def _track_endpoint_health(
     conn: AsyncConnection, settings: Settings, attempts: Sequence[Attempt]
-) -> None:
-    """Reset the failing streak on success; disable an endpoint answering 410 Gone, or whose
-    deliveries have failed without a success for ``webhook_disable_after_days``."""
+) -> list[tuple[str, str]]:
+    """Reset the failing streak on success, start it on failure; returns the endpoints to
+    disable, with why: those answering 410 Gone, and those whose deliveries have failed without
+    a success for ``webhook_disable_after_days``."""
     if not attempts:
-        return
+        return []
     healthy = sorted({a.delivery.endpoint_id for a in attempts if a.succeeded})
     failing = sorted({a.delivery.endpoint_id for a in attempts if not a.succeeded} - set(healthy))
     gone = sorted({a.delivery.endpoint_id for a in attempts if a.gone})
@@ -241,6 +247,4 @@ async def _track_endpoint_health(
     days = settings.webhook_disable_after_days
     reasons = {endpoint_id: f"deliveries failed for {days} days" for endpoint_id in too_long}
     reasons |= {endpoint_id: "the endpoint answered 410 Gone" for endpoint_id in gone}
-    for endpoint_id, reason in sorted(reasons.items()):
-        log.warning("disabling webhook endpoint %s: %s", endpoint_id, reason)
-        await service.disable_failing_endpoint(conn, endpoint_id, reason, utcnow())
+    return sorted(reasons.items())
