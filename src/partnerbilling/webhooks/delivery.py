@@ -108,11 +108,7 @@ def _signing_secrets(delivery: Any, at: datetime) -> list[str]:
 
 async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery: Row[Any]) -> Attempt:
     """One signed POST of the event to the endpoint; never raises for the receiver's faults."""
-    payload = dumps(
-        event_view(
-            _EventRow(delivery.event_id, delivery.event_type, delivery.event_created_at, delivery.event_data)
-        )
-    )
+    payload = _event_document(delivery)
     attempted_at = utcnow()
     headers = signed_headers(
         _signing_secrets(delivery, attempted_at), delivery.event_id, attempted_at, payload.decode()
@@ -121,22 +117,7 @@ async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery
     status_code: int | None = None
     error: str | None = None
     try:
-        if not settings.webhook_allow_private_urls and not delivery.url.startswith("https://"):
-            raise UnsafeDestination("refused: webhook URLs must use https")
-        request = httpx.Request(
-            "POST",
-            _url(delivery.url),
-            headers={**headers, "user-agent": USER_AGENT},
-            content=payload,
-            extensions={"timeout": httpx.Timeout(settings.webhook_timeout).as_dict()},
-        )
-        async with asyncio.timeout(settings.webhook_timeout):
-            response = await transport.handle_async_request(request)
-            try:
-                status_code = response.status_code
-                body = await _read_some(response)
-            finally:
-                await response.aclose()
+        status_code, body = await _post(transport, settings, delivery.url, headers, payload)
         if not 200 <= status_code < 300:
             error = _status_error(status_code, body)
     except UnsafeDestination as exc:
@@ -152,6 +133,33 @@ async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery
     attempt = Attempt(delivery, attempted_at, utcnow(), status_code, latency_ms, error)
     ATTEMPTS.labels("succeeded" if attempt.succeeded else "failed").inc()
     return attempt
+
+
+def _event_document(delivery: Any) -> bytes:
+    """The body: the event exactly as ``GET /v1/events/{id}`` shows it to the endpoint's org."""
+    event = _EventRow(delivery.event_id, delivery.event_type, delivery.event_created_at, delivery.event_data)
+    return dumps(event_view(event))
+
+
+async def _post(
+    transport: httpx.AsyncBaseTransport, settings: Settings, url: str, headers: dict[str, str], payload: bytes
+) -> tuple[int, bytes]:
+    """The receiver's status and (the start of) its answer, within the timeout overall."""
+    if not settings.webhook_allow_private_urls and not url.startswith("https://"):
+        raise UnsafeDestination("refused: webhook URLs must use https")
+    request = httpx.Request(
+        "POST",
+        _url(url),
+        headers={**headers, "user-agent": USER_AGENT},
+        content=payload,
+        extensions={"timeout": httpx.Timeout(settings.webhook_timeout).as_dict()},
+    )
+    async with asyncio.timeout(settings.webhook_timeout):
+        response = await transport.handle_async_request(request)
+        try:
+            return response.status_code, await _read_some(response)
+        finally:
+            await response.aclose()
 
 
 @dataclass(frozen=True, slots=True)
