@@ -85,11 +85,17 @@ async def test_two_workers_never_deliver_the_same_attempt_twice(
     assert await scalar(db, "SELECT count(*) FROM webhook_deliveries WHERE status <> 'succeeded'") == 0
 
 
-async def test_run_worker_delivers_until_stopped(
+async def test_run_worker_delivers_until_stopped_and_purges_expired_idempotency_records(
     api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
 ) -> None:
     acme = await api.org("Acme")
     await add_endpoint(api, acme, receiver.url())
+    await scalar(
+        db,
+        "INSERT INTO idempotency_records (caller, key, request_hash, response_status, response_body,"
+        " response_headers, created_at) VALUES ('platform', 'old', 'h', 201, '', '{}',"
+        " now() - interval '25 hours') RETURNING 1",
+    )
     stop = asyncio.Event()
     fast = quick(settings, worker_poll_interval=0.05)
     workers = [asyncio.create_task(run_worker(db, fast, stop)) for _ in range(2)]
@@ -101,6 +107,7 @@ async def test_run_worker_delivers_until_stopped(
         stop.set()
         await asyncio.wait_for(asyncio.gather(*workers), 5)
     assert len(receiver.ids()) == 5 and set(receiver.ids().values()) == {1}
+    assert await scalar(db, "SELECT count(*) FROM idempotency_records") == 0  # expired, purged
 
 
 async def test_the_worker_command_stops_on_sigterm(settings: Settings, db: AsyncEngine) -> None:
