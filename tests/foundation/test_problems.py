@@ -61,8 +61,10 @@ async def test_409_for_an_idempotency_key_still_in_use(api: Api, db: AsyncEngine
         await blocker.execute(text("LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE"))
         first = asyncio.create_task(api.client.post("/v1/admin/organizations", json=ORG, headers=headers))
         second = None
-        for _ in range(50):
+        for _ in range(200):
             await asyncio.sleep(0.05)
+            # pg_stat_activity is read once per transaction unless the snapshot is cleared.
+            await blocker.execute(text("SELECT pg_stat_clear_snapshot()"))
             waiting = await blocker.scalar(
                 text(
                     "SELECT count(*) FROM pg_stat_activity"
