@@ -25,21 +25,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import os
 import secrets
-import sys
 import time
-from pathlib import Path
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from partnerbilling.db import make_engine, resolve_database_url, utcnow  # noqa: E402
-from partnerbilling.migrate import upgrade_to_head  # noqa: E402
-from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions  # noqa: E402
-from partnerbilling.settings import Settings  # noqa: E402
+from partnerbilling.db import make_engine, resolve_database_url, utcnow
+from partnerbilling.migrate import upgrade_to_head
+from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
+from partnerbilling.settings import Settings
 
 RESELLERS = 200
 
@@ -146,8 +145,25 @@ async def verify(url: str, report: RunReport) -> None:
         raise SystemExit("benchmark check failed: duplicates or missed renewals")
 
 
+def _runner_process(url: str, as_of: datetime, batch_size: int, concurrency: int) -> tuple[RunReport, float]:
+    """One runner, in its own process (as several ``renew-due`` commands would be)."""
+
+    async def run() -> RunReport:
+        engine = make_engine(url, Settings(db_pool_size=concurrency + 2))
+        try:
+            return await renew_due_subscriptions(
+                engine, as_of, batch_size=batch_size, concurrency=concurrency
+            )
+        finally:
+            await engine.dispose()
+
+    cpu = time.process_time()
+    report = asyncio.run(run())
+    return report, time.process_time() - cpu
+
+
 async def main(args: argparse.Namespace) -> None:
-    settings = Settings(db_pool_size=args.concurrency + 2)
+    settings = Settings()
     server_url, embedded = resolve_database_url(settings)
     params, maintenance_db = _asyncpg_params(server_url)
     name = f"pb_bench_renewals_{secrets.token_hex(3)}"
@@ -158,12 +174,27 @@ async def main(args: argparse.Namespace) -> None:
     try:
         await upgrade_to_head(engine)
         await seed(url, args.subscriptions)
-        print(f"renewing with {args.concurrency} connections, batches of {args.batch_size} …")
-        started, cpu = time.monotonic(), time.process_time()
-        report = await renew_due_subscriptions(
-            engine, utcnow(), batch_size=args.batch_size, concurrency=args.concurrency
+        print(
+            f"renewing with {args.runners} runner(s) × {args.concurrency} connections,"
+            f" batches of {args.batch_size} …"
         )
-        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+        as_of = utcnow()
+        started = time.monotonic()
+        with ProcessPoolExecutor(args.runners, mp_context=multiprocessing.get_context("spawn")) as pool:
+            loop = asyncio.get_running_loop()
+            runs = [
+                loop.run_in_executor(pool, _runner_process, url, as_of, args.batch_size, args.concurrency)
+                for _ in range(args.runners)
+            ]
+            results = await asyncio.gather(*runs)
+        seconds = time.monotonic() - started
+        report = RunReport(as_of)
+        cpu = 0.0
+        for run, run_cpu in results:
+            report.renewed += run.renewed
+            report.failed += run.failed
+            report.skipped += run.skipped
+            cpu += run_cpu
         print(
             f"renewed {report.renewed:,} in {seconds:.1f} s: {report.renewed / seconds:,.0f} renewals/s"
             f" (failed {report.failed}, skipped {report.skipped});"
@@ -186,6 +217,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--subscriptions", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 4)))
     parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--runners", type=int, default=1, help="runner processes working side by side")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     return parser.parse_args()
 

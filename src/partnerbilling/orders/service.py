@@ -28,7 +28,7 @@ from partnerbilling.cashback import repository as cashback
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable
-from partnerbilling.events.service import View, emit_many
+from partnerbilling.events.service import View, emit, emit_many
 from partnerbilling.invoices.service import InvoiceDraft, issue_invoice
 from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
@@ -184,6 +184,21 @@ async def charge(conn: AsyncConnection, c: Charge) -> Any:
             updated_at=c.at,
         )
         await cashback.add(conn, vars(entry))
+    view = SimpleNamespace(
+        **order,
+        cashback_rate=entry.rate if entry else None,
+        cashback_amount=entry.amount if entry else None,
+        cashback_status=entry.status if entry else None,
+    )
+    batch: list[Any] = [
+        ("order.created", [c.customer.id, route.partner_id], lambda v: order_view(v, view)),
+    ]
+    if entry is not None:
+        batch.append(("cashback.credited", [entry.partner_id], lambda v: cashback_entry_view(v, entry)))
+    batch.extend(c.also_emit)
+    await emit_many(conn, batch, c.at)
+    # Last: the invoice number locks the year's counter until commit, and every charge waits
+    # for it, so as little as possible comes after it.
     invoice = SimpleNamespace(
         **await issue_invoice(
             conn,
@@ -200,20 +215,7 @@ async def charge(conn: AsyncConnection, c: Charge) -> Any:
             ),
         )
     )
-    view = SimpleNamespace(
-        **order,
-        cashback_rate=entry.rate if entry else None,
-        cashback_amount=entry.amount if entry else None,
-        cashback_status=entry.status if entry else None,
-    )
-    batch: list[Any] = [
-        ("order.created", [c.customer.id, route.partner_id], lambda v: order_view(v, view)),
-        ("invoice.issued", [payer.id], lambda v: invoice_view(v, invoice)),
-    ]
-    if entry is not None:
-        batch.append(("cashback.credited", [entry.partner_id], lambda v: cashback_entry_view(v, entry)))
-    batch.extend(c.also_emit)
-    await emit_many(conn, batch, c.at)
+    await emit(conn, "invoice.issued", [payer.id], lambda v: invoice_view(v, invoice), c.at)
     return view
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -51,15 +51,18 @@ async def revoke_api_key(conn: AsyncConnection, key_id: str) -> bool:
     return result.first() is not None
 
 
+# Built once (every partnered charge runs it): the id goes in as a parameter.
+_WITH_TIER = (
+    select(
+        Organization,
+        ResellerTier.default_rate.label("tier_default_rate"),
+        ResellerTier.rates.label("tier_rates"),
+    )
+    .outerjoin(ResellerTier, ResellerTier.code == Organization.reseller_tier)
+    .where(Organization.id == bindparam("org_id"))
+)
+
+
 async def get_with_tier(conn: AsyncConnection, org_id: str) -> Row[Any] | None:
     """An organisation with its reseller tier's rates (``tier_default_rate``, ``tier_rates``)."""
-    stmt = (
-        select(
-            Organization,
-            ResellerTier.default_rate.label("tier_default_rate"),
-            ResellerTier.rates.label("tier_rates"),
-        )
-        .outerjoin(ResellerTier, ResellerTier.code == Organization.reseller_tier)
-        .where(Organization.id == org_id)
-    )
-    return (await conn.execute(stmt)).first()
+    return (await conn.execute(_WITH_TIER, {"org_id": org_id})).first()

@@ -86,7 +86,10 @@ async def renew_due_subscriptions(
                 if on_progress is not None:
                     on_progress(report)
 
-    await asyncio.gather(*(work() for _ in range(concurrency)))
+    # A task group, so that if one worker cannot go on (the database is gone), none is left behind.
+    async with asyncio.TaskGroup() as workers:
+        for _ in range(concurrency):
+            workers.create_task(work())
     return report
 
 
@@ -123,8 +126,10 @@ class _Claims:
         self._after = (rows[-1].current_period_end, rows[-1].id)
         for row in rows:
             customer, product = customers.get(row.customer_id), products.get(row.sku)
-            parties = Parties(customer, product) if customer and product else None
-            self._queue.append((row.id, parties))
+            if customer is not None and product is not None:
+                self._queue.append((row.id, Parties(customer, product)))
+            else:
+                self._queue.append((row.id, None))  # the renewal reads them, and says what is amiss
 
 
 async def _renew_claimed(
