@@ -15,6 +15,12 @@
 Prints the deliveries per second, over the whole run (from the workers' start) and over the
 delivery window (first to last recorded attempt), attempt latencies, and checks that every
 delivery succeeded once: the receiver saw each id exactly once.
+
+Tuning: the worker's settings ``WORKER_BATCH_SIZE`` and ``WORKER_CONCURRENCY`` (``--batch``,
+``--concurrency``). Against a receiver on the same machine, which answers in well under a
+millisecond, a few connections and large batches are fastest: more connections only add client
+work per request. Real receivers answer in tens or hundreds of milliseconds, and there the
+default concurrency of 32 is what keeps throughput up.
 """
 
 from __future__ import annotations
@@ -238,8 +244,8 @@ def main() -> None:
     )
     parser.add_argument("--deliveries", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=100, help="deliveries claimed per round")
-    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight per worker")
+    parser.add_argument("--batch", type=int, default=200, help="deliveries claimed per round")
+    parser.add_argument("--concurrency", type=int, default=4, help="requests in flight per worker")
     parser.add_argument("--max-seconds", type=float, default=600)
     parser.add_argument("--database-url", default=os.environ.get("PARTNERBILLING_DATABASE_URL"))
     args = parser.parse_args()
