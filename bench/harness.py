@@ -274,6 +274,12 @@ class Run:
         return self.cpu_seconds * 1000 / max(self.requests, 1)
 
     @property
+    def cores_busy(self) -> float:
+        """CPU the workers got per second of the run: on a machine shared with other work, a
+        target that got less CPU serves fewer requests for that reason alone."""
+        return self.cpu_seconds / self.seconds if self.seconds else 0.0
+
+    @property
     def written_per_request(self) -> dict[str, float]:
         return {t: c / max(self.requests, 1) for t, c in self.written.items()}
 
@@ -294,17 +300,49 @@ def ensure_wrk() -> str:
     return found
 
 
-def wrk(url: str, script: str, args: list[str], seconds: float, connections: int) -> dict[str, Any]:
+def connections_per_worker(server: Server) -> list[int]:
+    """Established client connections held by each uvicorn worker (from ``ss``)."""
+    out = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{server.port} )"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [out.count(f"pid={pid},") for pid in server.workers()]
+
+
+def wrk(
+    server: Server, script: str, args: list[str], seconds: float, connections: int, balanced: bool = False
+) -> dict[str, Any]:
+    """One wrk run against ``server``; its figures as the script's JSON line.
+
+    uvicorn's workers share one listening socket, and which worker accepts each of wrk's 16
+    keep-alive connections is left to chance: a run often starts 12 to 4, or 14 to 2, and then
+    one CPU-bound worker serves most of the load while the other idles. With ``balanced``, a run
+    whose connections are split more unevenly than 9 to 7 is stopped at once and started again
+    (up to 30 times), so that both targets are measured on the same split."""
     cmd = [
         ensure_wrk(), "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s",
-        "-s", str(BENCH / "wrk" / script), url, "--", *args,
+        "-s", str(BENCH / "wrk" / script), server.base, "--", *args,
     ]  # fmt: skip
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    for line in reversed(out.splitlines()):
-        if line.startswith("{"):
-            result: dict[str, Any] = json.loads(line)
-            return result
-    raise RuntimeError(f"no result from wrk:\n{out}")
+    check = balanced and shutil.which("ss") is not None and len(server.workers()) > 1
+    for _ in range(30):
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if check:
+            time.sleep(0.4)
+            split = connections_per_worker(server)
+            if sum(split) == connections and max(split) - min(split) > 2:
+                proc.kill()
+                proc.communicate()
+                continue
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"wrk failed: {err}")
+        for line in reversed(out.splitlines()):
+            if line.startswith("{"):
+                result: dict[str, Any] = json.loads(line)
+                return result
+        raise RuntimeError(f"no result from wrk:\n{out}")
+    raise RuntimeError("wrk's connections could not be spread evenly over the workers")
 
 
 @dataclass
@@ -325,7 +363,7 @@ class Load:
     ) -> list[Run]:
         runs = {s.name: Run(operation, s.name) for s in servers}
         for server in servers:
-            wrk(server.base, script, args, self.warmup, self.connections)
+            wrk(server, script, args, self.warmup, self.connections)
         order: list[Server] = []
         for r in range(self.rounds):
             order += servers if r % 2 == 0 else servers[::-1]
@@ -334,7 +372,7 @@ class Load:
         for server in order:
             before = row_counts(self.db) if count_rows else {}
             cpu = server.cpu_seconds()
-            result = wrk(server.base, script, args, segment, self.connections)
+            result = wrk(server, script, args, segment, self.connections, balanced=True)
             cpu = server.cpu_seconds() - cpu
             written = {}
             if count_rows:

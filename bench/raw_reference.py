@@ -26,6 +26,7 @@ import hashlib
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -38,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.billing.money import format_money
 from partnerbilling.billing.periods import add_months
-from partnerbilling.billing.pricing import Tier, price_charge
+from partnerbilling.billing.pricing import Price, Tier, price_charge
 from partnerbilling.billing.routing import (
     Access,
     ActivePartnership,
@@ -165,6 +166,73 @@ async def _authenticate(conn: asyncpg.Connection, request: Request) -> str:
     if org_id is None:
         raise HTTPException(401, "unauthenticated")
     return org_id
+
+
+async def _record_events(
+    conn: asyncpg.Connection, now: datetime, events: list[tuple[str, str, dict[str, Any] | None]]
+) -> None:
+    rows = [e for e in events if e[2] is not None]
+    await conn.execute(
+        RECORD_EVENTS,
+        now,
+        [new_id("evt") for _ in rows],
+        [e[0] for e in rows],
+        [e[1] for e in rows],
+        [e[2] for e in rows],
+    )
+
+
+async def _issue_invoice(
+    conn: asyncpg.Connection, order: SimpleNamespace, product: asyncpg.Record, price: Price, vat: Decimal
+) -> SimpleNamespace:
+    line = {
+        "description": f"{product['name']}, {order.period_start:%Y-%m-%d} – {order.period_end:%Y-%m-%d} (order)",
+        "sku": order.sku,
+        "quantity": order.quantity,
+        "unit_price": format_money(price.unit_price),
+        "amount": format_money(price.public_amount),
+        "discount": format_money(price.discount),
+        "net_amount": format_money(price.net_amount),
+    }
+    now = order.created_at
+    number = await conn.fetchval(
+        ISSUE_INVOICE,
+        now.year,
+        order.invoice_id,
+        "invoice",
+        None,
+        order.payer_id,
+        order.customer_id,
+        order.id,
+        order.currency,
+        [line],
+        price.net_amount,
+        price.tax_rate,
+        price.tax,
+        price.total,
+        "issued",
+        None,
+        now,
+    )
+    return SimpleNamespace(
+        id=order.invoice_id,
+        number=number,
+        kind="invoice",
+        credits_invoice_id=None,
+        payer_id=order.payer_id,
+        customer_id=order.customer_id,
+        order_id=order.id,
+        currency=order.currency,
+        lines=[line],
+        subtotal=price.net_amount,
+        tax_rate=price.tax_rate,
+        tax=price.tax,
+        total=price.total,
+        status="issued",
+        reason=None,
+        issued_at=now,
+        paid_at=None,
+    )
 
 
 def create_app() -> FastAPI:
@@ -340,70 +408,20 @@ def create_app() -> FastAPI:
                     entry.amount,
                     entry.status,
                 )
-            line = {
-                "description": f"{product['name']}, {now:%Y-%m-%d} – {period_end:%Y-%m-%d} (order)",
-                "sku": product["sku"],
-                "quantity": body.quantity,
-                "unit_price": format_money(price.unit_price),
-                "amount": format_money(price.public_amount),
-                "discount": format_money(price.discount),
-                "net_amount": format_money(price.net_amount),
-            }
-            number = await conn.fetchval(
-                ISSUE_INVOICE,
-                now.year,
-                invoice_id,
-                "invoice",
-                None,
-                payer["id"],
-                customer["id"],
-                order_id,
-                payer["currency"],
-                [line],
-                price.net_amount,
-                price.tax_rate,
-                price.tax,
-                price.total,
-                "issued",
-                None,
-                now,
-            )
-            invoice = SimpleNamespace(
-                id=invoice_id,
-                number=number,
-                kind="invoice",
-                credits_invoice_id=None,
-                payer_id=payer["id"],
-                customer_id=customer["id"],
-                order_id=order_id,
-                currency=payer["currency"],
-                lines=[line],
-                subtotal=price.net_amount,
-                tax_rate=price.tax_rate,
-                tax=price.tax,
-                total=price.total,
-                status="issued",
-                reason=None,
-                issued_at=now,
-                paid_at=None,
-            )
-            events: list[tuple[str, str, dict[str, Any]]] = []
-            for org in dict.fromkeys(o for o in (customer["id"], route.partner_id) if o is not None):
-                data = order_view(org, order)
-                if data is not None:
-                    events.append((org, "order.created", data))
-            events.append((payer["id"], "invoice.issued", invoice_view(payer["id"], invoice)))  # type: ignore[arg-type]
+            # As the service: the order's and the cashback's events, then the invoice (its number
+            # locks the year's counter until commit), then the invoice's event.
+            events: list[tuple[str, str, dict[str, Any] | None]] = [
+                (org, "order.created", order_view(org, order))
+                for org in dict.fromkeys(o for o in (customer["id"], route.partner_id) if o is not None)
+            ]
             if entry is not None:
                 events.append(
-                    (entry.partner_id, "cashback.credited", cashback_entry_view(entry.partner_id, entry))  # type: ignore[arg-type]
+                    (entry.partner_id, "cashback.credited", cashback_entry_view(entry.partner_id, entry))
                 )
-            await conn.execute(
-                RECORD_EVENTS,
-                now,
-                [new_id("evt") for _ in events],
-                [e[0] for e in events],
-                [e[1] for e in events],
-                [e[2] for e in events],
+            await _record_events(conn, now, events)
+            invoice = await _issue_invoice(conn, order, product, price, payer["vat_rate"])
+            await _record_events(
+                conn, now, [(payer["id"], "invoice.issued", invoice_view(payer["id"], invoice))]
             )
         return _json(order_view(caller, order), 201)
 

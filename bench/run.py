@@ -73,8 +73,9 @@ def report(
 ) -> str:
     by = {(r.operation, r.target): r for r in runs}
     lines = [
-        "| operation | target | req/s | p50 ms | p99 ms | worker CPU ms/req | service/reference |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| operation | target | req/s | p50 ms | p99 ms | worker CPU ms/req | worker cores busy "
+        "| service/reference |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     verdicts = []
     for operation in dict.fromkeys(r.operation for r in runs):
@@ -85,11 +86,14 @@ def report(
             ratio = ""
             ref = by.get((operation, "reference"))
             if target == "service" and ref is not None:
-                ratio = f"req/s ×{r.rps / ref.rps:.2f}, p99 ×{r.p99_ms / ref.p99_ms:.2f}"
+                ratio = (
+                    f"req/s ×{r.rps / ref.rps:.2f}, p99 ×{r.p99_ms / ref.p99_ms:.2f}, "
+                    f"CPU/req ×{r.cpu_ms_per_request / ref.cpu_ms_per_request:.2f}"
+                )
             errors = f" ({r.errors} errors)" if r.errors else ""
             lines.append(
                 f"| {operation} | {target}{errors} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} "
-                f"| {r.cpu_ms_per_request:.2f} | {ratio} |"
+                f"| {r.cpu_ms_per_request:.2f} | {r.cores_busy:.2f} | {ratio} |"
             )
     post_s, post_r = by.get(("POST /v1/orders", "service")), by.get(("POST /v1/orders", "reference"))
     if post_s and post_r:
