@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, text, true, tuple_, update
+from sqlalchemy import any_, bindparam, func, insert, or_, select, text, true, tuple_, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -113,11 +113,13 @@ async def claim_due(
         due.order_by(Subscription.current_period_end, Subscription.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .cte("claimed")
+        .scalar_subquery()
     )
+    # "= ANY(ARRAY(...))" rather than a join: a primary-key lookup of the claimed rows, where a
+    # generic plan would otherwise hash-join the whole table for every batch.
     stmt = (
         update(Subscription)
-        .where(Subscription.id == claimed.c.id)
+        .where(Subscription.id == any_(func.array(claimed)))
         .values(renewal_claimed_until=until)
         .returning(
             Subscription.id, Subscription.current_period_end, Subscription.customer_id, Subscription.sku
