@@ -95,6 +95,43 @@ def open_database(name: str) -> Database:
     return Database(url.replace("@/postgres?", f"@/{name}?", 1), embedded)
 
 
+def _admin_dsn(db: Database) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(db.dsn).set(database="postgres").render_as_string(hide_password=False)
+
+
+def clone_database(db: Database, name: str) -> Database:
+    """A copy of ``db`` (``CREATE DATABASE … TEMPLATE``), replacing any earlier one."""
+    from sqlalchemy.engine import make_url
+
+    source = make_url(db.url).database
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_admin_dsn(db))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    return Database(make_url(db.url).set(database=name).render_as_string(hide_password=False), db.embedded)
+
+
+def drop_database(db: Database) -> None:
+    from sqlalchemy.engine import make_url
+
+    async def run() -> None:
+        conn = await asyncpg.connect(_admin_dsn(db))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{make_url(db.url).database}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
 def migrate(db: Database) -> None:
     env = {**os.environ, "PARTNERBILLING_DATABASE_URL": db.url}
     done = subprocess.run(
@@ -137,6 +174,8 @@ class Server:
     name: str
     proc: subprocess.Popen[bytes]
     port: int
+    kind: str  # service | reference
+    label: str = ""  # appended to the operation's name, e.g. the table size it serves
 
     @property
     def base(self) -> str:
@@ -171,10 +210,18 @@ REFERENCE_APP = ["raw_reference:create_app", "--app-dir", str(BENCH)]
 
 @contextmanager
 def serve(
-    name: str, db: Database, port: int, pool_size: int, workers: int, target: list[str] | None = None
+    kind: str,
+    db: Database,
+    port: int,
+    pool_size: int,
+    workers: int,
+    target: list[str] | None = None,
+    label: str = "",
 ) -> Iterator[Server]:
-    """``uvicorn <target> --factory --workers N`` as deployed; ready once every worker answers."""
-    target = target or (SERVICE_APP if name == "service" else REFERENCE_APP)
+    """``uvicorn <target> --factory --workers N`` as deployed (the service's or the reference's
+    app unless ``target`` is given); ready once every worker answers."""
+    name = f"{kind} {label}".strip()
+    target = target or (SERVICE_APP if kind == "service" else REFERENCE_APP)
     env = {
         **os.environ,
         "PARTNERBILLING_DATABASE_URL": db.url,
@@ -187,7 +234,7 @@ def serve(
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
-    server = Server(name, proc, port)
+    server = Server(name, proc, port, kind, label)
     try:
         deadline = time.monotonic() + 60
         health = "/healthz"
@@ -326,6 +373,7 @@ def wrk(
     ]  # fmt: skip
     check = balanced and shutil.which("ss") is not None and len(server.workers()) > 1
     for _ in range(30):
+        cpu = server.cpu_seconds()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if check:
             time.sleep(0.4)
@@ -340,6 +388,7 @@ def wrk(
         for line in reversed(out.splitlines()):
             if line.startswith("{"):
                 result: dict[str, Any] = json.loads(line)
+                result["cpu_seconds"] = server.cpu_seconds() - cpu  # of this attempt only
                 return result
         raise RuntimeError(f"no result from wrk:\n{out}")
     raise RuntimeError("wrk's connections could not be spread evenly over the workers")
@@ -361,7 +410,7 @@ class Load:
     def measure(
         self, servers: list[Server], operation: str, script: str, args: list[str], count_rows: bool = False
     ) -> list[Run]:
-        runs = {s.name: Run(operation, s.name) for s in servers}
+        runs = {s.name: Run(f"{operation} {s.label}".strip(), s.kind) for s in servers}
         for server in servers:
             wrk(server, script, args, self.warmup, self.connections)
         order: list[Server] = []
@@ -371,9 +420,8 @@ class Load:
         sql(self.db, "CHECKPOINT")
         for server in order:
             before = row_counts(self.db) if count_rows else {}
-            cpu = server.cpu_seconds()
             result = wrk(server, script, args, segment, self.connections, balanced=True)
-            cpu = server.cpu_seconds() - cpu
+            cpu = result["cpu_seconds"]
             written = {}
             if count_rows:
                 after = row_counts(self.db)
@@ -387,10 +435,10 @@ class Load:
             )
         return list(runs.values())
 
-    def invoices(self, servers: list[Server], label: str, payer: int) -> list[Run]:
+    def invoices(self, servers: list[Server], payer: int, label: str = "") -> list[Run]:
         return self.measure(
             servers,
-            f"GET /v1/invoices?limit=50 {label}",
+            f"GET /v1/invoices?limit=50 {label}".strip(),
             "invoices.lua",
             [seed.key_for(payer), "/v1/invoices?limit=50"],
         )

@@ -36,6 +36,8 @@ import orjson
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.sql.elements import TextClause
 
 from partnerbilling.billing.money import format_money
 from partnerbilling.billing.periods import add_months
@@ -50,6 +52,8 @@ from partnerbilling.billing.routing import (
     route_charge,
 )
 from partnerbilling.db import new_id, utcnow
+from partnerbilling.events import repository as event_repository
+from partnerbilling.invoices import repository as invoice_repository
 from partnerbilling.pagination import decode_cursor, encode_cursor
 from partnerbilling.visibility import cashback_entry_view, invoice_view, order_view
 
@@ -77,39 +81,18 @@ INSERT_ORDER = "INSERT INTO orders (id, kind, channel, customer_id, placed_by_id
 
 INSERT_CASHBACK = "INSERT INTO cashback_entries (id, partner_id, order_id, customer_id, currency, rate, amount, status, created_at, updated_at) VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::NUMERIC(5, 4), $7::NUMERIC(14, 2), $8::VARCHAR, $9::TIMESTAMP WITH TIME ZONE, $10::TIMESTAMP WITH TIME ZONE)"
 
-ISSUE_INVOICE = """
-    WITH n AS (
-        INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1)
-        ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
-        RETURNING last_number
-    )
-    INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id, order_id,
-                          currency, lines, subtotal, tax_rate, tax, total, status, reason,
-                          issued_at, paid_at, created_at)
-    SELECT $2,
-           $1 || '-' || CASE WHEN n.last_number < 1000000
-                                THEN lpad(n.last_number::text, 6, '0')
-                                ELSE n.last_number::text END,
-           $3, $4, $5, $6, $7, $8, $9::JSONB,
-           $10, $11, $12, $13, $14, $15, $16, NULL, $16
-    FROM n
-    RETURNING number
-    """
 
-RECORD_EVENTS = """
-    WITH ev AS (
-        INSERT INTO events (id, org_id, type, data, created_at)
-        SELECT e.id, e.org_id, e.type, e.data, $1
-        FROM unnest($2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::JSONB[]) AS e(id, org_id, type, data)
-        RETURNING id, org_id, type
-    )
-    INSERT INTO webhook_deliveries
-        (id, event_id, endpoint_id, status, attempt_count, next_attempt_at, created_at)
-    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, w.id, 'pending', 0,
-           $1, $1
-    FROM ev JOIN webhook_endpoints w
-      ON w.org_id = ev.org_id AND w.enabled AND w.event_types && ARRAY[ev.type, '*']::varchar[]
-    """
+def _positional(clause: TextClause) -> tuple[str, list[str]]:
+    """A ``text()`` statement of the service as asyncpg receives it: ``$n`` placeholders (the
+    very text SQLAlchemy sends) and the parameter names in their order."""
+    compiled = clause.compile(dialect=PGDialect_asyncpg())  # type: ignore[no-untyped-call]
+    return str(compiled), list(compiled.positiontup or [])
+
+
+# The service's own hand-written statements, taken from its modules so that the reference
+# follows them when they change: the invoice number + invoice, and the events + deliveries.
+ISSUE_INVOICE, ISSUE_PARAMS = _positional(invoice_repository._ISSUE)
+RECORD_EVENTS, RECORD_PARAMS = _positional(event_repository._RECORD)
 
 INVOICE_PAGE = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.paid_at, invoices.created_at 
 FROM invoices 
@@ -172,14 +155,14 @@ async def _record_events(
     conn: asyncpg.Connection, now: datetime, events: list[tuple[str, str, dict[str, Any] | None]]
 ) -> None:
     rows = [e for e in events if e[2] is not None]
-    await conn.execute(
-        RECORD_EVENTS,
-        now,
-        [new_id("evt") for _ in rows],
-        [e[0] for e in rows],
-        [e[1] for e in rows],
-        [e[2] for e in rows],
-    )
+    values = {
+        "created_at": now,
+        "ids": [new_id("evt") for _ in rows],
+        "org_ids": [e[0] for e in rows],
+        "types": [e[1] for e in rows],
+        "datas": [e[2] for e in rows],
+    }
+    await conn.execute(RECORD_EVENTS, *(values[name] for name in RECORD_PARAMS))
 
 
 async def _issue_invoice(
@@ -195,28 +178,28 @@ async def _issue_invoice(
         "net_amount": format_money(price.net_amount),
     }
     now = order.created_at
-    number = await conn.fetchval(
-        ISSUE_INVOICE,
-        now.year,
-        order.invoice_id,
-        "invoice",
-        None,
-        order.payer_id,
-        order.customer_id,
-        order.id,
-        order.currency,
-        [line],
-        price.net_amount,
-        price.tax_rate,
-        price.tax,
-        price.total,
-        "issued",
-        None,
-        now,
-    )
+    values = {
+        "year": now.year,
+        "id": order.invoice_id,
+        "kind": "invoice",
+        "credits_invoice_id": None,
+        "payer_id": order.payer_id,
+        "customer_id": order.customer_id,
+        "order_id": order.id,
+        "currency": order.currency,
+        "lines": [line],
+        "subtotal": price.net_amount,
+        "tax_rate": price.tax_rate,
+        "tax": price.tax,
+        "total": price.total,
+        "status": "issued",
+        "reason": None,
+        "issued_at": now,
+    }
+    row = await conn.fetchrow(ISSUE_INVOICE, *(values[name] for name in ISSUE_PARAMS))
     return SimpleNamespace(
         id=order.invoice_id,
-        number=number,
+        number=row["number"],
         kind="invoice",
         credits_invoice_id=None,
         payer_id=order.payer_id,
@@ -230,7 +213,7 @@ async def _issue_invoice(
         total=price.total,
         status="issued",
         reason=None,
-        issued_at=now,
+        issued_at=row.get("issued_at", now),
         paid_at=None,
     )
 
