@@ -243,3 +243,58 @@ async def test_admin_run_needs_the_platform_and_a_sensible_as_of(api: Api) -> No
     body: dict[str, Any] = no_body.json()
     assert body["renewed"] == 0
     assert set(body) == {"as_of", "renewed", "failed", "skipped", "failures", "reasons"}
+
+
+async def test_manual_renewals_during_a_run_never_charge_a_period_twice(api: Api, db: AsyncEngine) -> None:
+    world = await build_world(api)
+    created = await api.order(world.acme, world.acme, "domain-ch")
+    sub_id = created["subscription_id"]
+    await backdate(db, sub_id, 36)
+    as_of = utcnow()
+
+    first, *manual = await asyncio.gather(
+        renew_due_subscriptions(db, as_of, concurrency=1),
+        api.call(world.acme, "POST", f"/v1/subscriptions/{sub_id}/renew"),
+        api.call(world.agency, "POST", f"/v1/subscriptions/{sub_id}/renew"),
+    )
+    # A run leaves what was locked when it passed (even twice) to the next run.
+    second = await renew_due_subscriptions(db, as_of)
+
+    assert [r.status_code for r in manual] == [201, 201]
+    orders = await renewal_orders(db, sub_id)
+    assert len(orders) == first.renewed + second.renewed + 2
+    assert 3 <= len(orders) <= 5
+    assert [o.period_start for o in orders[1:]] == [o.period_end for o in orders[:-1]]
+    sub = await subscription_row(db, sub_id)
+    assert sub.current_period_end == orders[-1].period_end > as_of
+
+
+async def test_a_run_comes_back_for_a_subscription_that_was_locked_when_it_passed(
+    api: Api, db: AsyncEngine
+) -> None:
+    world = await build_world(api)
+    subs = [(await api.order(world.acme, world.acme, "domain-ch"))["subscription_id"] for _ in range(3)]
+    for sub_id in subs:
+        await backdate(db, sub_id, 12)
+    locked = subs[0]
+    release = asyncio.Event()
+    claimed_past = asyncio.Event()
+
+    async def hold_the_lock() -> None:
+        async with db.begin() as conn:
+            await conn.execute(text("SELECT 1 FROM subscriptions WHERE id = :id FOR UPDATE"), {"id": locked})
+            claimed_past.set()
+            await release.wait()
+
+    async def run() -> Any:
+        await claimed_past.wait()
+        return await renew_due_subscriptions(db, utcnow(), batch_size=1, concurrency=1, on_progress=progress)
+
+    def progress(report: Any) -> None:
+        if report.subscriptions == 2:  # the first pass is over: let the sweep find it unlocked
+            release.set()
+
+    _, report = await asyncio.gather(hold_the_lock(), run())
+
+    assert (report.renewed, report.failed) == (3, 0)
+    assert len(await renewal_orders(db, locked)) == 1

@@ -5,6 +5,11 @@ row) so that several can work side by side, each on its own subscriptions; the c
 renewed by a few concurrent workers, one transaction per period. Exactly once does not rest on
 the claims: each renewal locks its subscription and starts where its current period ends, and
 the database refuses a second order for the same (subscription, period start).
+
+A run walks the due subscriptions in (period end, id) order, then once more from the start for
+those that were locked when it passed (a customer renewing by hand at that moment). A failed
+subscription keeps its lease until the run ends, so neither pass tries it twice; the next run
+does.
 """
 
 from __future__ import annotations
@@ -53,10 +58,12 @@ class RunReport:
     failures: list[Failure] = field(default_factory=list)
     reasons: Counter[str] = field(default_factory=Counter)
     listed: int = 100
+    failed_ids: list[str] = field(default_factory=list, repr=False)
 
     def record_failure(self, failure: Failure) -> None:
         self.failed += 1
         self.reasons[failure.code] += 1
+        self.failed_ids.append(failure.subscription_id)
         if len(self.failures) < self.listed:
             self.failures.append(failure)
 
@@ -86,28 +93,33 @@ async def renew_due_subscriptions(
                 if on_progress is not None:
                     on_progress(report)
 
-    # A task group, so that if one worker cannot go on (the database is gone), none is left behind.
-    async with asyncio.TaskGroup() as workers:
-        for _ in range(concurrency):
-            workers.create_task(work())
+    try:
+        # A task group, so that if one worker cannot go on (the database is gone), none is
+        # left behind.
+        async with asyncio.TaskGroup() as workers:
+            for _ in range(concurrency):
+                workers.create_task(work())
+    finally:
+        await _release(engine, report.failed_ids)
     return report
 
 
 class _Claims:
     """The run's queue of claimed subscriptions, refilled a batch at a time, each with its
-    customer and product read once for the batch. The keyset moves forward only, so a
-    subscription the run has handled, failed included, never comes back."""
+    customer and product read once for the batch. The keyset only moves forward, except for
+    the one sweep from the start when it reaches the end."""
 
     def __init__(self, engine: AsyncEngine, as_of: datetime, batch_size: int, lease: timedelta):
         self._engine, self._as_of, self._batch_size, self._lease = engine, as_of, batch_size, lease
         self._queue: deque[tuple[str, Parties | None]] = deque()
         self._after: tuple[datetime, str] | None = None
+        self._sweeps = 1
         self._exhausted = False
         self._lock = asyncio.Lock()
 
     async def next(self) -> tuple[str, Parties | None] | None:
         async with self._lock:
-            if not self._queue and not self._exhausted:
+            while not self._queue and not self._exhausted:
                 await self._claim_batch()
             return self._queue.popleft() if self._queue else None
 
@@ -120,7 +132,10 @@ class _Claims:
             customers = await organizations.get_many(conn, list({row.customer_id for row in rows}))
             products = {sku: await catalog.get_product(conn, sku) for sku in {row.sku for row in rows}}
         if not rows:
-            self._exhausted = True
+            if self._sweeps and self._after is not None:
+                self._sweeps, self._after = self._sweeps - 1, None
+            else:
+                self._exhausted = True
             return
         rows.sort(key=lambda row: (row.current_period_end, row.id))
         self._after = (rows[-1].current_period_end, rows[-1].id)
@@ -149,7 +164,6 @@ async def _renew_claimed(
                 attempt += 1
                 continue
             report.record_failure(failure)
-            await _release(conn, subscription_id)
             return
         if period is None:
             if renewed == 0:
@@ -171,10 +185,12 @@ def _failure(subscription_id: str, exc: Exception) -> Failure:
     return Failure(subscription_id, code, f"{detail} ({type(exc).__name__})")
 
 
-async def _release(conn: AsyncConnection, subscription_id: str) -> None:
-    """Let other runs have a failed subscription again (this one will not come back to it)."""
+async def _release(engine: AsyncEngine, subscription_ids: list[str]) -> None:
+    """Give the run's failed subscriptions back, for the next run to try again."""
+    if not subscription_ids:
+        return
     try:
-        async with conn.begin():
-            await subscriptions.release_claim(conn, subscription_id)
+        async with engine.begin() as conn:
+            await subscriptions.release_claims(conn, subscription_ids)
     except Exception:
-        log.warning("could not release the claim on %s; it lapses with its lease", subscription_id)
+        log.warning("could not release %d failed subscriptions; their leases lapse", len(subscription_ids))

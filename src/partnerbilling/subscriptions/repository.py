@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import any_, bindparam, func, insert, or_, select, text, true, tuple_, update
+from sqlalchemy import String, any_, bindparam, func, insert, or_, select, text, true, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -131,6 +132,16 @@ async def claim_due(
 async def release_claim(conn: AsyncConnection, subscription_id: str) -> None:
     """Give the subscription back to any runner."""
     await conn.execute(_RELEASE_CLAIM, {"target_id": subscription_id})
+
+
+async def release_claims(conn: AsyncConnection, subscription_ids: list[str]) -> None:
+    """Give these subscriptions back to any runner."""
+    await conn.execute(
+        update(Subscription)
+        .where(Subscription.id == any_(bindparam("ids", type_=ARRAY(String))))
+        .values(renewal_claimed_until=None),
+        {"ids": subscription_ids},
+    )
 
 
 async def count_due(conn: AsyncConnection, as_of: datetime) -> int:
