@@ -39,3 +39,9 @@ test: lint
 .PHONY: bench
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
+
+## fuzz: the schemathesis fuzz tests at FUZZ_EXAMPLES examples per operation (CI runs 50), new seeds
+FUZZ_EXAMPLES ?= 500
+.PHONY: fuzz
+fuzz: $(VENV)/.installed-test
+	PARTNERBILLING_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q --timeout 3600 tests/reliability/test_fuzz.py
