@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import utcnow
 from partnerbilling.renewals.runner import renew_due_subscriptions
+from partnerbilling.renewals.service import Claimed, renew_due_period
 from tests.renewals.support import backdate, events_of, renewal_orders, subscription_row
 from tests.support import Api, Org, build_world
 
@@ -298,3 +299,21 @@ async def test_a_run_comes_back_for_a_subscription_that_was_locked_when_it_passe
 
     assert (report.renewed, report.failed) == (3, 0)
     assert len(await renewal_orders(db, locked)) == 1
+
+
+async def test_a_stale_claim_renews_the_period_that_is_due_now(api: Api, db: AsyncEngine) -> None:
+    world = await build_world(api)
+    created = await api.order(world.acme, world.acme, "domain-ch")
+    sub_id = created["subscription_id"]
+    await backdate(db, sub_id, 36)
+    claimed_as = await subscription_row(db, sub_id)
+    await api.ok(world.acme, "POST", f"/v1/subscriptions/{sub_id}/renew")  # after the claim
+    stale = Claimed(sub_id, world.acme.id, claimed_as.current_period_end, claimed_as.created_at, None)
+
+    async with db.begin() as conn:
+        renewed = await renew_due_period(conn, stale, utcnow())
+
+    assert renewed is not None
+    manual, automatic = await renewal_orders(db, sub_id)
+    assert automatic.period_start == manual.period_end == renewed.period_start
+    assert (automatic.placed_by_id, manual.placed_by_id) == (None, world.acme.id)

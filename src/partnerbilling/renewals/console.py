@@ -12,9 +12,9 @@ from typing import TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import utcnow
+from partnerbilling.renewals import repository
 from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
 from partnerbilling.renewals.schemas import MAX_AHEAD
-from partnerbilling.subscriptions import repository as subscriptions
 
 log = logging.getLogger("partnerbilling.renewals")
 
@@ -39,7 +39,7 @@ async def renew_due(engine: AsyncEngine, as_of: datetime | None, out: TextIO = s
     summary and returns the exit status: 0, or 1 if any renewal failed."""
     as_of = as_of or utcnow()
     async with engine.connect() as conn:
-        total = await subscriptions.count_due(conn, as_of)
+        total = await repository.count_due(conn, as_of)
     progress = _Progress(total, sys.stderr)
     log.info("renewing subscriptions due by %s: %d subscriptions", as_of.isoformat(), total)
     report = await renew_due_subscriptions(engine, as_of, on_progress=progress.update)

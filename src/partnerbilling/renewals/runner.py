@@ -18,7 +18,7 @@ import asyncio
 import logging
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -28,8 +28,8 @@ from partnerbilling.db import utcnow
 from partnerbilling.errors import DomainError
 from partnerbilling.ops import classify_exception
 from partnerbilling.organizations import repository as organizations
-from partnerbilling.renewals.service import Parties, renew_due_period
-from partnerbilling.subscriptions import repository as subscriptions
+from partnerbilling.renewals import repository
+from partnerbilling.renewals.service import Claimed, Parties, renew_due_period
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ async def renew_due_subscriptions(
     async def work() -> None:
         async with engine.connect() as conn:
             while (claimed := await claims.next()) is not None:
-                await _renew_claimed(conn, *claimed, as_of, report)
+                await _renew_claimed(conn, claimed, as_of, report)
                 if on_progress is not None:
                     on_progress(report)
 
@@ -111,13 +111,13 @@ class _Claims:
 
     def __init__(self, engine: AsyncEngine, as_of: datetime, batch_size: int, lease: timedelta):
         self._engine, self._as_of, self._batch_size, self._lease = engine, as_of, batch_size, lease
-        self._queue: deque[tuple[str, Parties | None]] = deque()
+        self._queue: deque[Claimed] = deque()
         self._after: tuple[datetime, str] | None = None
         self._sweeps = 1
         self._exhausted = False
         self._lock = asyncio.Lock()
 
-    async def next(self) -> tuple[str, Parties | None] | None:
+    async def next(self) -> Claimed | None:
         async with self._lock:
             while not self._queue and not self._exhausted:
                 await self._claim_batch()
@@ -126,7 +126,7 @@ class _Claims:
     async def _claim_batch(self) -> None:
         now = utcnow()
         async with self._engine.begin() as conn:
-            rows = await subscriptions.claim_due(
+            rows = await repository.claim_due(
                 conn, self._as_of, self._after, self._batch_size, now, now + self._lease
             )
             customers = await organizations.get_many(conn, list({row.customer_id for row in rows}))
@@ -141,15 +141,14 @@ class _Claims:
         self._after = (rows[-1].current_period_end, rows[-1].id)
         for row in rows:
             customer, product = customers.get(row.customer_id), products.get(row.sku)
-            if customer is not None and product is not None:
-                self._queue.append((row.id, Parties(customer, product)))
-            else:
-                self._queue.append((row.id, None))  # the renewal reads them, and says what is amiss
+            # Without them (a product gone), the renewal reads them again and says what is amiss.
+            parties = Parties(customer, product) if customer is not None and product is not None else None
+            self._queue.append(
+                Claimed(row.id, row.customer_id, row.current_period_end, row.created_at, parties)
+            )
 
 
-async def _renew_claimed(
-    conn: AsyncConnection, subscription_id: str, parties: Parties | None, as_of: datetime, report: RunReport
-) -> None:
+async def _renew_claimed(conn: AsyncConnection, claimed: Claimed, as_of: datetime, report: RunReport) -> None:
     """Renew one claimed subscription period after period while one is due."""
     report.subscriptions += 1
     renewed = 0
@@ -157,9 +156,9 @@ async def _renew_claimed(
     while True:
         try:
             async with conn.begin():
-                period = await renew_due_period(conn, subscription_id, as_of, parties)
+                period = await renew_due_period(conn, claimed, as_of)
         except Exception as exc:
-            failure = _failure(subscription_id, exc)
+            failure = _failure(claimed.subscription_id, exc)
             if failure.code in _TRANSIENT and attempt < _ATTEMPTS:
                 attempt += 1
                 continue
@@ -174,6 +173,7 @@ async def _renew_claimed(
         attempt = 1
         if period.period_end > as_of:
             return
+        claimed = replace(claimed, period_end=period.period_end)
 
 
 def _failure(subscription_id: str, exc: Exception) -> Failure:
@@ -191,6 +191,6 @@ async def _release(engine: AsyncEngine, subscription_ids: list[str]) -> None:
         return
     try:
         async with engine.begin() as conn:
-            await subscriptions.release_claims(conn, subscription_ids)
+            await repository.release_many(conn, subscription_ids)
     except Exception:
         log.warning("could not release %d failed subscriptions; their leases lapse", len(subscription_ids))

@@ -18,6 +18,7 @@ from partnerbilling.db import utcnow
 from partnerbilling.errors import Conflict, Unprocessable
 from partnerbilling.orders.service import Charge, charge
 from partnerbilling.organizations import repository as organizations
+from partnerbilling.renewals import repository
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.subscriptions.service import load_for_action
 from partnerbilling.visibility import subscription_view
@@ -50,80 +51,117 @@ class Parties:
     product: Row[Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A subscription as the runner claimed it: where its current period ends, when its first
+    period started, and its customer and product (None if the renewal must read them)."""
+
+    subscription_id: str
+    customer_id: str
+    period_end: datetime
+    anchor: datetime
+    parties: Parties | None
+
+
 async def renew_subscription(conn: AsyncConnection, caller_id: str, subscription_id: str) -> Renewed:
     """Renew one period now, as the customer (channel direct) or its full-access partner
     (channel partner), priced by today's catalogue and the partnership as it is now."""
     action = await load_for_action(conn, caller_id, subscription_id)
     if action.subscription.status == "cancelled":
         raise SubscriptionCancelled("A cancelled subscription cannot be renewed.")
-    return await _renew_period(
-        conn, action.subscription, action.channel, caller_id, action.partnership, None, None
-    )
+    sub = action.subscription
+    parties = await _read_parties(conn, sub)
+    renewed = await _advance(conn, sub, parties, as_of=None)
+    return await _charge_period(conn, renewed, action.channel, caller_id, action.partnership, parties)
 
 
-async def renew_due_period(
-    conn: AsyncConnection, subscription_id: str, as_of: datetime, parties: Parties | None = None
-) -> Renewed | None:
+async def renew_due_period(conn: AsyncConnection, claimed: Claimed, as_of: datetime) -> Renewed | None:
     """The runner's step: renew the subscription's next period if it is still renewable and its
     current period ends at or before ``as_of``; else do nothing and return None. The runner's
     claim on it is let go once nothing more is due."""
-    sub = await subscriptions.lock_for_renewal(conn, subscription_id)
+    if claimed.parties is not None and claimed.period_end <= as_of:
+        # Most often the subscription is still as claimed: advance it and lock the partnership
+        # in one statement.
+        start, end = next_period(claimed.anchor, claimed.period_end, claimed.parties.product.period_months)
+        sub = await repository.advance(
+            conn, claimed.subscription_id, claimed.customer_id, claimed.period_end, (start, end), end > as_of
+        )
+        if sub is not None:
+            return await _renew_automatically(conn, sub, claimed.parties)
+    # It changed since (renewed by hand, cancelled), or its customer or product is not known yet.
+    sub = await repository.lock(conn, claimed.subscription_id)
     if sub is None:
         return None
     if sub.status != "active" or not sub.auto_renew or sub.current_period_end > as_of:
-        await subscriptions.release_claim(conn, sub.id)
+        await repository.release(conn, sub.id)
         return None
+    parties = claimed.parties or await _read_parties(conn, sub)
+    return await _renew_automatically(conn, await _advance(conn, sub, parties, as_of), parties)
+
+
+async def _renew_automatically(conn: AsyncConnection, renewed: Any, parties: Parties) -> Renewed:
+    """Charge a period the runner advanced: the channel of the order that created the
+    subscription while its partnership lasts, else direct; placed by nobody."""
     partnership = None
-    if sub.partnership_id is not None:
+    if renewed.partnership_id is not None:
         partnership = ActivePartnership(
-            sub.partnership_id, sub.partner_id, Access(sub.access), BillingMode(sub.billing_mode)
+            renewed.partnership_id,
+            renewed.partner_id,
+            Access(renewed.access),
+            BillingMode(renewed.billing_mode),
         )
-    channel = automatic_channel(Channel(sub.origin_channel), sub.origin_partnership_id, partnership)
-    return await _renew_period(conn, sub, channel, None, partnership, as_of, parties)
+    channel = automatic_channel(Channel(renewed.origin_channel), renewed.origin_partnership_id, partnership)
+    return await _charge_period(conn, renewed, channel, None, partnership, parties)
 
 
-async def _renew_period(
-    conn: AsyncConnection,
-    sub: Row[Any],
-    channel: Channel,
-    placed_by_id: str | None,
-    partnership: ActivePartnership | None,
-    as_of: datetime | None,
-    parties: Parties | None,
-) -> Renewed:
-    if parties is None:
-        customer = await organizations.get(conn, sub.customer_id)
-        product = await catalog.get_product(conn, sub.sku)
-        if customer is None or product is None:
-            raise ProductUnavailable(f"'{sub.sku}' is no longer in the catalogue.")
-        parties = Parties(customer, product)
+async def _read_parties(conn: AsyncConnection, sub: Row[Any]) -> Parties:
+    customer = await organizations.get(conn, sub.customer_id)
+    product = await catalog.get_product(conn, sub.sku)
+    if customer is None or product is None:
+        raise ProductUnavailable(f"'{sub.sku}' is no longer in the catalogue.")
+    return Parties(customer, product)
+
+
+async def _advance(conn: AsyncConnection, sub: Row[Any], parties: Parties, as_of: datetime | None) -> Any:
+    """Move the locked subscription on to its next period; returns it as it is now."""
     start, end = next_period(sub.created_at, sub.current_period_end, parties.product.period_months)
     changes: dict[str, Any] = {"current_period_start": start, "current_period_end": end}
     if as_of is not None and end > as_of:
         changes["renewal_claimed_until"] = None
     await subscriptions.change(conn, sub.id, changes)
-    renewed = SimpleNamespace(**{**sub._mapping, **changes})
+    return SimpleNamespace(**{**sub._mapping, **changes})
+
+
+async def _charge_period(
+    conn: AsyncConnection,
+    renewed: Any,
+    channel: Channel,
+    placed_by_id: str | None,
+    partnership: ActivePartnership | None,
+    parties: Parties,
+) -> Renewed:
+    """Charge the subscription's (new) current period, and tell its customer and partner."""
     partner_id = partnership.partner_id if partnership else None
     event = (
         "subscription.renewed",
-        [sub.customer_id, partner_id],
+        [renewed.customer_id, partner_id],
         lambda viewer: subscription_view(viewer, renewed, partner_id),
     )
-    now = utcnow()
+    start, end = renewed.current_period_start, renewed.current_period_end
     order = await charge(
         conn,
         Charge(
             "renewal",
             parties.customer,
             parties.product,
-            sub.quantity,
+            renewed.quantity,
             channel,
             placed_by_id,
             partnership,
-            sub.id,
+            renewed.id,
             start,
             end,
-            now,
+            utcnow(),
             also_emit=(event,),
         ),
     )
