@@ -59,6 +59,9 @@ class Charge:
     at: datetime
     # Events of the caller's to record with the charge's own, in the same statement.
     also_emit: tuple[tuple[str, list[str | None], View], ...] = ()
+    # The partner as organizations.get_with_tier reads it, if the caller has it already; used
+    # only if it is the partner of the partnership above.
+    partner: Row[Any] | None = None
 
 
 def active_terms(row: Row[Any] | None) -> ActivePartnership | None:
@@ -137,7 +140,9 @@ async def place_order(conn: AsyncConnection, caller_id: str, data: OrderCreate) 
 async def charge(conn: AsyncConnection, c: Charge) -> Any:
     """Route, price and record one charge; returns the order as :func:`order_view` reads it."""
     route = route_charge(c.customer.id, c.partnership, c.channel)
-    partner = await organizations.get_with_tier(conn, route.partner_id) if route.partner_id else None
+    partner = c.partner if c.partner is not None and c.partner.id == route.partner_id else None
+    if partner is None and route.partner_id is not None:
+        partner = await organizations.get_with_tier(conn, route.partner_id)
     payer = partner if partner is not None and route.payer_id == partner.id else c.customer
     unit_price = c.product.prices.get(payer.currency)
     if unit_price is None:

@@ -24,6 +24,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.catalog.models import ResellerTier
+from partnerbilling.organizations.models import Organization
 from partnerbilling.partnerships.models import Partnership
 from partnerbilling.subscriptions.models import Subscription
 
@@ -85,6 +87,22 @@ _RELEASE_MANY = (
     update(Subscription)
     .where(Subscription.id == any_(bindparam("ids", type_=ARRAY(String))))
     .values(renewal_claimed_until=None)
+)
+
+
+_PARTNERS_OF = (
+    select(
+        Organization,
+        ResellerTier.default_rate.label("tier_default_rate"),
+        ResellerTier.rates.label("tier_rates"),
+        Partnership.customer_id.label("partner_of"),
+    )
+    .join(Partnership, Partnership.partner_id == Organization.id)
+    .outerjoin(ResellerTier, ResellerTier.code == Organization.reseller_tier)
+    .where(
+        Partnership.customer_id == any_(bindparam("customer_ids", type_=ARRAY(String))),
+        Partnership.status == "active",
+    )
 )
 
 
@@ -159,6 +177,13 @@ async def claim_due(
         )
     )
     return list(await conn.execute(stmt))
+
+
+async def partners_of(conn: AsyncConnection, customer_ids: list[str]) -> dict[str, Row[Any]]:
+    """The active partner of each of these customers that has one, by customer id, with its
+    tier's rates as :func:`partnerbilling.organizations.repository.get_with_tier` reads them."""
+    result = await conn.execute(_PARTNERS_OF, {"customer_ids": customer_ids})
+    return {row.partner_of: row for row in result}
 
 
 async def release(conn: AsyncConnection, subscription_id: str) -> None:

@@ -129,7 +129,9 @@ class _Claims:
             rows = await repository.claim_due(
                 conn, self._as_of, self._after, self._batch_size, now, now + self._lease
             )
-            customers = await organizations.get_many(conn, list({row.customer_id for row in rows}))
+            customer_ids = list({row.customer_id for row in rows})
+            customers = await organizations.get_many(conn, customer_ids)
+            partners = await repository.partners_of(conn, customer_ids)
             products = {sku: await catalog.get_product(conn, sku) for sku in {row.sku for row in rows}}
         if not rows:
             if self._sweeps and self._after is not None:
@@ -142,7 +144,9 @@ class _Claims:
         for row in rows:
             customer, product = customers.get(row.customer_id), products.get(row.sku)
             # Without them (a product gone), the renewal reads them again and says what is amiss.
-            parties = Parties(customer, product) if customer is not None and product is not None else None
+            parties = None
+            if customer is not None and product is not None:
+                parties = Parties(customer, product, partners.get(row.customer_id))
             self._queue.append(
                 Claimed(row.id, row.customer_id, row.current_period_end, row.created_at, parties)
             )

@@ -49,6 +49,7 @@ class Parties:
 
     customer: Row[Any]
     product: Row[Any]
+    partner: Row[Any] | None = None  # the customer's active partner then, with its tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,7 @@ async def _charge_period(
             end,
             utcnow(),
             also_emit=(event,),
+            partner=parties.partner,
         ),
     )
     return Renewed(order, start, end)
