@@ -429,7 +429,7 @@ class Load:
             runs[server.name].add(result, cpu, written)
         for run in runs.values():
             log(
-                f"{run.target:9} {operation}: {run.rps:7.1f} req/s  p50 {run.p50_ms:6.1f} ms  "
+                f"{run.target:9} {run.operation}: {run.rps:7.1f} req/s  p50 {run.p50_ms:6.1f} ms  "
                 f"p99 {run.p99_ms:6.1f} ms  ({run.requests} requests, {run.errors} errors, "
                 f"{run.cpu_ms_per_request:.2f} worker-CPU ms/request)"
             )

@@ -4,17 +4,18 @@
    ``pb_bench`` on the local PostgreSQL at 127.0.0.1:5432 (user postgres), else the embedded
    server; migrated with ``partnerbilling migrate``.
 2. Seed (``bench/seed.py``, plain SQL): 10,000 organisations, partnerships in both billing modes,
-   keys, webhook endpoints, and first 1,000 invoices (all of one payer).
+   keys, webhook endpoints, and first 1,000 invoices (all of one payer); keep that state as a
+   copy (``<database>_1k``), then load the invoice table to 1,000,000 rows.
 3. Statement parity (``bench/trace_sql.py``): the reference must send the service's statements.
-4. ``GET /v1/invoices?limit=50`` of that payer on the 1,000-row table: service, then reference.
-5. Load the invoice table to 1,000,000 rows; the same GET again (the payer still has 1,000), the
-   first page of a payer with ~300,000 invoices, and ``POST /v1/orders`` rotating over 1,200
-   valid orders of many customers: service, then reference.
+4. ``GET /v1/invoices?limit=50`` of that payer (still 1,000 invoices) on the 1,000-row copy and on
+   the 1,000,000-row table: the service on both at once, in alternating segments.
+5. The service against the reference on the large table: that GET, the first page of a payer
+   with ~300,000 invoices, and ``POST /v1/orders`` rotating over 1,200 valid orders of many
+   customers, in alternating segments.
 
-Each target is served as deployed, ``uvicorn --workers 2`` on its app factory, one target at a
-time; the load comes from ``wrk`` (Debian's package) in its own process: a warm-up, then the
-measured run, at 16 connections. Prints the table and writes it to
-``bench/results/perf-<date>.md``.
+Each target is served as deployed, ``uvicorn --workers 2`` on its app factory; the load comes
+from ``wrk`` (Debian's package) in its own process, at 16 connections, after a warm-up. Prints
+the table and writes it to ``bench/results/perf-<date>.md``; ``bench/README.md`` explains it.
 """
 
 from __future__ import annotations
@@ -163,7 +164,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20, help="measured seconds per run (20)")
     parser.add_argument("--warmup", type=int, default=5, help="warm-up seconds per run (5)")
     parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
-    parser.add_argument("--rounds", type=int, default=2, help="alternations per target (2: S R R S)")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="measured segments per target, alternating (4: SRRSSRRS)"
+    )
     parser.add_argument("--pool-size", type=int, default=16, help="PARTNERBILLING_DB_POOL_SIZE (16)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers (2)")
     parser.add_argument("--port", type=int, default=8731)
