@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -95,6 +96,12 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
         max_overflow=settings.db_pool_size,
         pool_timeout=settings.db_connect_timeout,
         pool_recycle=1800,
+        # Statement parameters carry webhook secrets and personal data: keep them out of error
+        # messages and logs.
+        hide_parameters=True,
+        # JSONB columns (invoice lines, event payloads) through orjson rather than the stdlib.
+        json_serializer=lambda value: orjson.dumps(value).decode(),
+        json_deserializer=orjson.loads,
         connect_args={
             "timeout": settings.db_connect_timeout,
             "command_timeout": settings.db_statement_timeout_ms / 1000 + 5,

@@ -32,6 +32,22 @@ _UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57P")
 _TIMEOUT_SQLSTATES = ("57014", "55P03")  # statement timeout / lock not available
 
 
+_counters: dict[tuple[str, str, int], Any] = {}
+_histograms: dict[tuple[str, str], Any] = {}
+
+
+def _observe(method: str, route: str, status: int, seconds: float) -> None:
+    """Count a request and its latency; label children are looked up once per label set."""
+    counter = _counters.get((method, route, status))
+    if counter is None:
+        counter = _counters[(method, route, status)] = REQUESTS.labels(method, route, str(status))
+    histogram = _histograms.get((method, route))
+    if histogram is None:
+        histogram = _histograms[(method, route)] = LATENCY.labels(method, route)
+    counter.inc()
+    histogram.observe(seconds)
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -112,8 +128,7 @@ class OperationsMiddleware:
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "<unmatched>"
-            REQUESTS.labels(scope["method"], template, str(status)).inc()
-            LATENCY.labels(scope["method"], template).observe(time.perf_counter() - started)
+            _observe(scope["method"], template, status, time.perf_counter() - started)
             request_id_var.reset(token)
 
     def _limited(self, receive: Receive) -> Receive:

@@ -20,7 +20,7 @@ class PageParams:
     after: tuple[datetime, str] | None
 
 
-def _page_params(
+async def _page_params(
     limit: Annotated[int, Query(ge=1, le=100, description="Page size, 1–100.")] = 20,
     cursor: Annotated[
         str | None, Query(max_length=200, description="`next_cursor` of the previous page.")

@@ -37,22 +37,24 @@ class TransactionalRoute(APIRoute):
         return run_in_transaction
 
 
-def _conn(request: Request) -> AsyncConnection:
+# The dependencies are coroutines: FastAPI runs a plain function in a thread, which costs a
+# thread switch per dependency and request.
+async def _conn(request: Request) -> AsyncConnection:
     conn: AsyncConnection = request.state.conn
     return conn
 
 
-def _caller(request: Request) -> Caller:
+async def _caller(request: Request) -> Caller:
     caller: Caller = request.state.caller
     return caller
 
 
-def _org_id(request: Request) -> str:
-    return require_org(_caller(request))
+async def _org_id(request: Request) -> str:
+    return require_org(request.state.caller)
 
 
-def _platform(request: Request) -> Caller:
-    caller = _caller(request)
+async def _platform(request: Request) -> Caller:
+    caller: Caller = request.state.caller
     require_platform(caller)
     return caller
 
