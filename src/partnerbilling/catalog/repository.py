@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -27,8 +27,11 @@ async def put_tier(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:
     return result.one()
 
 
+_GET_PRODUCT = select(Product).where(Product.sku == bindparam("sku"))
+
+
 async def get_product(conn: AsyncConnection, sku: str) -> Row[Any] | None:
-    result = await conn.execute(select(Product).where(Product.sku == sku))
+    result = await conn.execute(_GET_PRODUCT, {"sku": sku})
     return result.first()
 
 

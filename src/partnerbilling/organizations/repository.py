@@ -13,9 +13,13 @@ from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
 from partnerbilling.organizations.models import ApiKey, Organization
 
+# Hot statements are built once: SQLAlchemy then reuses their compiled form without rebuilding
+# a cache key on every call.
+_GET = select(Organization).where(Organization.id == bindparam("org_id"))
+
 
 async def get(conn: AsyncConnection, org_id: str) -> Row[Any] | None:
-    result = await conn.execute(select(Organization).where(Organization.id == org_id))
+    result = await conn.execute(_GET, {"org_id": org_id})
     return result.first()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -27,15 +27,19 @@ async def open_for_customer(conn: AsyncConnection, customer_id: str) -> Row[Any]
     return (await conn.execute(stmt)).first()
 
 
+_ACTIVE = select(Partnership).where(
+    Partnership.customer_id == bindparam("customer_id"), Partnership.status == "active"
+)
+_ACTIVE_SHARE_LOCKED = _ACTIVE.with_for_update(read=True)
+
+
 async def active_for_customer(
     conn: AsyncConnection, customer_id: str, *, share_lock: bool = False
 ) -> Row[Any] | None:
     """The customer's active partnership. With ``share_lock`` the row stays locked against
     changes until the transaction ends, so a charge reads one consistent billing mode."""
-    stmt = select(Partnership).where(Partnership.customer_id == customer_id, Partnership.status == "active")
-    if share_lock:
-        stmt = stmt.with_for_update(read=True)
-    return (await conn.execute(stmt)).first()
+    stmt = _ACTIVE_SHARE_LOCKED if share_lock else _ACTIVE
+    return (await conn.execute(stmt, {"customer_id": customer_id})).first()
 
 
 async def add(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:
