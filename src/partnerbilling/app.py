@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from partnerbilling import openapi
 from partnerbilling.db import make_engine, resolve_database_url
@@ -69,7 +70,22 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
     )
 
 
-async def _http_error(_: Request, exc: Exception) -> Response:
+def _allowed_methods(request: Request) -> str:
+    """Every method of every route on the request's path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    routes = list(request.app.router.routes)
+    while routes:
+        route = routes.pop()
+        # FastAPI keeps an included router as one entry; its routes are the ones with methods.
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            routes.extend(included.routes)
+        elif route.matches(request.scope)[0] is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if isinstance(exc.__cause__, BodyTooLarge):
         # FastAPI turns any error while reading the body into a 400; a streamed body over the
@@ -80,7 +96,10 @@ async def _http_error(_: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404 and detail == "Not Found":
         detail = "No such resource."
-    return problem_response(problem(exc.status_code, code, detail), dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return problem_response(problem(exc.status_code, code, detail), headers)
 
 
 def create_app(
@@ -158,7 +177,7 @@ def create_app(
             )
         return Response(dumps({"status": "ready"}), media_type="application/json")
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
     async def metrics() -> Response:
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

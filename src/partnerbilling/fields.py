@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, StringConstraints, WithJsonSchema
 
@@ -36,6 +37,7 @@ Code = Annotated[
 
 _RATE_PATTERN = r"^0(\.[0-9]{1,4})?$"
 _MONEY_PATTERN = r"^[0-9]{1,10}\.[0-9]{2}$"
+_POSITIVE_MONEY_PATTERN = r"^([0-9]{0,9}[1-9][0-9]{0,9}\.[0-9]{2}|[0-9]{1,10}\.(0[1-9]|[1-9][0-9]))$"
 
 
 def _decimal_string(pattern: str, what: str, positive: bool = False) -> BeforeValidator:
@@ -46,7 +48,7 @@ def _decimal_string(pattern: str, what: str, positive: bool = False) -> BeforeVa
     def parse(value: object) -> Decimal:
         if isinstance(value, Decimal):
             return value
-        if not isinstance(value, str) or not compiled.match(value):
+        if not isinstance(value, str) or not compiled.fullmatch(value):
             raise ValueError(f"must be {what}")
         parsed = Decimal(value)
         if positive and parsed <= 0:
@@ -76,10 +78,28 @@ Money = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "pattern": _MONEY_PATTERN,
+            # The validator's pattern, and "not zero": a non-zero digit before or after the point.
+            "pattern": _POSITIVE_MONEY_PATTERN,
+            "maxLength": 13,
             "description": "A positive amount with exactly two decimals.",
             "examples": ["120.00"],
         }
     ),
 ]
 """A positive amount with exactly two decimals, e.g. ``"120.00"``."""
+
+
+def omitted_not_null(*nullable: str, examples: list[dict[str, Any]]) -> Callable[[dict[str, Any]], None]:
+    """A ``json_schema_extra`` for an update model whose fields may be left out but not sent as
+    null (but for those named ``nullable``), so the document says what the service enforces."""
+
+    def document(schema: dict[str, Any]) -> None:
+        schema["examples"] = examples
+        for name, prop in schema.get("properties", {}).items():
+            variants = [v for v in prop.get("anyOf", ()) if v.get("type") != "null"]
+            if name not in nullable and len(variants) == 1:
+                del prop["anyOf"]
+                prop.pop("default", None)
+                prop.update(variants[0])
+
+    return document

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from partnerbilling.fields import CURRENCIES, Code, Money, Name, Rate
+from partnerbilling.fields import Code, Currency, Money, Name, Rate
 
 
 class TierPut(BaseModel):
@@ -23,7 +21,10 @@ class TierPut(BaseModel):
 
     name: Name
     default_rate: Rate
-    rates: dict[Code, Rate] = Field(default_factory=dict, max_length=100)
+    # Keys must match the code pattern: say so, or the document would allow any other key.
+    rates: dict[Code, Rate] = Field(
+        default_factory=dict, max_length=100, json_schema_extra={"additionalProperties": False}
+    )
 
 
 class TierRead(BaseModel):
@@ -51,15 +52,7 @@ class ProductPut(BaseModel):
     name: Name
     category: Code
     period_months: int = Field(ge=1, le=120)
-    prices: dict[str, Money] = Field(min_length=1)
-
-    @field_validator("prices")
-    @classmethod
-    def _known_currencies(cls, prices: dict[str, Decimal]) -> dict[str, Decimal]:
-        unknown = sorted(set(prices) - set(CURRENCIES))
-        if unknown:
-            raise ValueError(f"unknown currency {', '.join(unknown)}; use CHF or EUR")
-        return prices
+    prices: dict[Currency, Money] = Field(min_length=1)
 
 
 class ProductRead(BaseModel):

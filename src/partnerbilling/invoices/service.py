@@ -68,8 +68,8 @@ async def issue_invoice(conn: AsyncConnection, draft: InvoiceDraft) -> dict[str,
         "reason": None,
         "issued_at": draft.issued_at,
     }
-    values["number"] = await repository.issue(conn, values)
-    return {**values, "paid_at": None, "created_at": draft.issued_at}
+    values["number"], values["issued_at"] = await repository.issue(conn, values)
+    return {**values, "paid_at": None, "created_at": values["issued_at"]}
 
 
 async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Row[Any]:

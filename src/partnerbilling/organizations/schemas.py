@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerbilling.fields import Code, Currency, Email, Name, Rate
+from partnerbilling.fields import Code, Currency, Email, Name, Rate, omitted_not_null
 
 
 class OrganizationCreate(BaseModel):
@@ -33,7 +33,9 @@ class OrganizationCreate(BaseModel):
 class OrganizationUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"reseller_tier": "gold"}, {"reseller_tier": None}]},
+        json_schema_extra=omitted_not_null(
+            "reseller_tier", examples=[{"reseller_tier": "gold"}, {"reseller_tier": None}]
+        ),
     )
 
     name: Name | None = None

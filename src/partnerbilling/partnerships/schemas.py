@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from partnerbilling.fields import omitted_not_null
+
 Access = Literal["full", "limited"]
 BillingMode = Literal["customer", "partner"]
 
@@ -22,7 +24,9 @@ class PartnershipCreate(BaseModel):
 
 
 class PartnershipUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"billing_mode": "partner"}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=omitted_not_null(examples=[{"billing_mode": "partner"}])
+    )
 
     billing_mode: BillingMode | None = None
     access: Access | None = None
