@@ -126,11 +126,13 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
         "reason": reason,
         "issued_at": now,
     }
+    # The subscription is locked before the number counter, in the order a renewal takes them,
+    # so that a credit note and a renewal of the same subscription cannot deadlock.
+    order = await orders.get(conn, invoice.order_id)
+    cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
     await repository.issue(conn, note)
     note_row = await repository.get(conn, note_id)
     assert note_row is not None
-    order = await orders.get(conn, invoice.order_id)
-    cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
     batch: list[Any] = [
         ("invoice.credited", [credited.payer_id], lambda v: invoice_view(v, credited)),
         ("invoice.issued", [note_row.payer_id], lambda v: invoice_view(v, note_row)),
