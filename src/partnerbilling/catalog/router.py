@@ -15,7 +15,8 @@ from partnerbilling.unit_of_work import Conn, CurrentCaller, Platform, Transacti
 router = APIRouter(prefix="/v1", tags=["products"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
-CodePath = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+CodePath = Annotated[str, Path(pattern=CODE_PATTERN)]
 
 
 class ProductList(BaseModel):
@@ -28,7 +29,8 @@ async def list_products(
     conn: Conn,
     _: CurrentCaller,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=64, description="The last sku seen.")] = None,
+    # A sku has this shape; anything else is refused here instead of reaching the database.
+    cursor: Annotated[str | None, Query(pattern=CODE_PATTERN, description="The last sku seen.")] = None,
 ) -> Response:
     """The catalogue, by sku, with prices per currency (excluding VAT)."""
     rows = await repository.list_products(conn, cursor, limit)
