@@ -9,7 +9,6 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.money import format_money, format_rate
-from partnerbilling.billing.pricing import Tier
 from partnerbilling.catalog import repository
 from partnerbilling.catalog.schemas import ProductPut, TierPut
 from partnerbilling.db import utcnow
@@ -41,15 +40,6 @@ async def put_product(conn: AsyncConnection, sku: str, data: ProductPut) -> Row[
             "prices": {currency: str(price) for currency, price in data.prices.items()},
             "updated_at": utcnow(),
         },
-    )
-
-
-def tier_of(row: Row[Any]) -> Tier:
-    """The pricing view of a stored tier."""
-    return Tier(
-        code=row.code,
-        default_rate=row.default_rate,
-        rates={category: Decimal(rate) for category, rate in row.rates.items()},
     )
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
-from partnerbilling.errors import NotFound, ValidationFailed
+from partnerbilling.errors import ValidationFailed
 from partnerbilling.invoices import repository, service
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
 from partnerbilling.jsonio import JsonResponse
@@ -30,11 +30,7 @@ async def list_invoices(conn: Conn, org_id: OrgId, page: Page) -> Response:
 @router.get("/invoices/{invoice_id}", response_model=InvoiceRead, summary="Get an invoice")
 async def get_invoice(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
     """An invoice or credit note; only its payer sees it (everyone else gets 404)."""
-    invoice = await repository.get(conn, invoice_id)
-    view = invoice_view(org_id, invoice) if invoice is not None else None
-    if view is None:
-        raise NotFound("No such invoice.")
-    return JsonResponse(view)
+    return JsonResponse(invoice_view(org_id, await service.load_visible(conn, org_id, invoice_id)))
 
 
 @admin.post("/invoices/{invoice_id}/pay", response_model=InvoiceRead, summary="Mark an invoice paid")

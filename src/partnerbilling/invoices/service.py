@@ -72,6 +72,14 @@ async def issue_invoice(conn: AsyncConnection, draft: InvoiceDraft) -> dict[str,
     return {**values, "paid_at": None, "created_at": values["issued_at"]}
 
 
+async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> Row[Any]:
+    """An invoice or credit note the viewer (its payer) may see, or 404."""
+    invoice = await repository.get(conn, invoice_id)
+    if invoice is None or invoice_view(viewer, invoice) is None:
+        raise NotFound("No such invoice.")
+    return invoice
+
+
 async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Row[Any]:
     invoice = await repository.get(conn, invoice_id, lock=True)
     if invoice is None:

@@ -6,14 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from partnerbilling.errors import NotFound
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.renewals.service import renew_subscription
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.schemas import SubscriptionList, SubscriptionRead
-from partnerbilling.subscriptions.service import cancel_subscription
+from partnerbilling.subscriptions.service import cancel_subscription, load_visible
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
 from partnerbilling.visibility import order_view, subscription_view
 
@@ -32,11 +31,8 @@ async def list_subscriptions(conn: Conn, org_id: OrgId, page: Page) -> Response:
 @router.get("/subscriptions/{subscription_id}", response_model=SubscriptionRead, summary="Get a subscription")
 async def get_subscription(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
     """A subscription of yours, or of a customer whose active partner you are (else 404)."""
-    sub = await repository.get(conn, subscription_id)
-    view = subscription_view(org_id, sub, sub.active_partner_id) if sub is not None else None
-    if view is None:
-        raise NotFound("No such subscription.")
-    return JsonResponse(view)
+    sub = await load_visible(conn, org_id, subscription_id)
+    return JsonResponse(subscription_view(org_id, sub, sub.active_partner_id))
 
 
 @router.post(

@@ -31,12 +31,20 @@ class SubscriptionAction:
         return self.partnership.partner_id if self.partnership else None
 
 
+async def load_visible(
+    conn: AsyncConnection, viewer: str, subscription_id: str, *, lock: bool = False
+) -> Row[Any]:
+    """A subscription the viewer may see, or 404."""
+    sub = await repository.get(conn, subscription_id, lock=lock)
+    if sub is None or subscription_view(viewer, sub, sub.active_partner_id) is None:
+        raise NotFound("No such subscription.")
+    return sub
+
+
 async def load_for_action(conn: AsyncConnection, caller_id: str, subscription_id: str) -> SubscriptionAction:
     """Lock a subscription the caller may act on: its customer (direct) or the customer's active
     full-access partner (partner). A limited partner gets 403; anyone who may not see it, 404."""
-    sub = await repository.get(conn, subscription_id, lock=True)
-    if sub is None or subscription_view(caller_id, sub, sub.active_partner_id) is None:
-        raise NotFound("No such subscription.")
+    sub = await load_visible(conn, caller_id, subscription_id, lock=True)
     partnership = await lock_active_partnership(conn, sub.customer_id)
     try:
         channel = initiating_channel(caller_id, sub.customer_id, partnership)
