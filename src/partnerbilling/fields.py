@@ -7,7 +7,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, EmailStr, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from partnerbilling.errors import ValidationFailed
 
 Currency = Literal["CHF", "EUR"]
 CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
@@ -87,6 +97,18 @@ Money = Annotated[
     ),
 ]
 """A positive amount with exactly two decimals, e.g. ``"120.00"``."""
+
+
+def sent_fields(update: BaseModel, *nullable: str) -> dict[str, Any]:
+    """The fields an update request sent; null is refused (422) for every field not named in
+    ``nullable``, since leaving a field out, not nulling it, is how to keep it."""
+    sent = update.model_dump(exclude_unset=True)
+    if nulls := [name for name, value in sent.items() if value is None and name not in nullable]:
+        raise ValidationFailed(
+            f"{', '.join(nulls)} may not be null.",
+            errors=[{"loc": ["body", name], "msg": "may not be null"} for name in nulls],
+        )
+    return sent
 
 
 def omitted_not_null(*nullable: str, examples: list[dict[str, Any]]) -> Callable[[dict[str, Any]], None]:

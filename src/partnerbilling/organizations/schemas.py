@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.fields import Code, Currency, Email, Name, Rate, omitted_not_null
@@ -44,11 +42,6 @@ class OrganizationUpdate(BaseModel):
     vat_rate: Rate | None = None
     reseller_tier: Code | None = Field(default=None, description="`null` removes the tier.")
 
-    def changes(self) -> dict[str, Any]:
-        """The fields the caller sent; only ``reseller_tier`` may be set to null."""
-        sent = self.model_dump(exclude_unset=True)
-        return {k: v for k, v in sent.items() if v is not None or k == "reseller_tier"}
-
 
 class OrganizationRead(BaseModel):
     id: str
@@ -66,9 +59,3 @@ class ApiKeyCreated(BaseModel):
     key: str = Field(description="The secret key, shown only in this response.")
     prefix: str
     created_at: str
-
-
-def null_fields_rejected(update: OrganizationUpdate) -> list[str]:
-    """Fields sent as null that may not be null."""
-    sent = update.model_dump(exclude_unset=True)
-    return [k for k, v in sent.items() if v is None and k != "reseller_tier"]

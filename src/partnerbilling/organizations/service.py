@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.auth import generate_api_key
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
-from partnerbilling.errors import NotFound, Unprocessable, ValidationFailed
+from partnerbilling.errors import NotFound, Unprocessable
+from partnerbilling.fields import sent_fields
 from partnerbilling.organizations import repository
 from partnerbilling.organizations.schemas import (
     OrganizationCreate,
     OrganizationUpdate,
-    null_fields_rejected,
 )
 from partnerbilling.visibility import rfc3339
 
@@ -52,12 +52,7 @@ async def get_organization(conn: AsyncConnection, org_id: str) -> Row[Any]:
 
 async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Row[Any]:
     """Change an organisation's fields; ``reseller_tier: null`` removes its tier."""
-    if bad := null_fields_rejected(data):
-        raise ValidationFailed(
-            f"{', '.join(bad)} may not be null.",
-            errors=[{"loc": ["body", name], "msg": "may not be null"} for name in bad],
-        )
-    changes = data.changes()
+    changes = sent_fields(data, "reseller_tier")
     if changes.get("reseller_tier") is not None:
         await _check_tier(conn, changes["reseller_tier"])
     if not changes:

@@ -18,9 +18,9 @@ from partnerbilling.errors import (
     PartnerNotReseller,
     PartnershipEnded,
     PartnershipExists,
-    ValidationFailed,
 )
 from partnerbilling.events.service import emit
+from partnerbilling.fields import sent_fields
 from partnerbilling.mail import repository as mail
 from partnerbilling.mail.messages import billing_mode_changed_mail
 from partnerbilling.organizations import repository as organizations
@@ -133,12 +133,7 @@ async def update_partnership(
         raise Forbidden("Only the customer can change the partnership.")
     if p.status == "ended":
         raise PartnershipEnded("The partnership has ended.")
-    sent = data.model_dump(exclude_unset=True)
-    if nulls := [name for name, value in sent.items() if value is None]:
-        raise ValidationFailed(
-            "access and billing_mode may not be null.",
-            errors=[{"loc": ["body", name], "msg": "may not be null"} for name in nulls],
-        )
+    sent = sent_fields(data)
     access = sent.get("access", p.access)
     billing_mode = sent.get("billing_mode", p.billing_mode)
     _check_terms(access, billing_mode)

@@ -10,8 +10,9 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.db import new_id, utcnow
-from partnerbilling.errors import Conflict, NotFound, Unprocessable, ValidationFailed
+from partnerbilling.errors import Conflict, NotFound, Unprocessable
 from partnerbilling.events import service as events
+from partnerbilling.fields import sent_fields
 from partnerbilling.mail import repository as mail
 from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
 from partnerbilling.organizations import repository as organizations
@@ -117,12 +118,7 @@ async def update_endpoint(
     """Change the URL, the event types, the description, or enable/disable the endpoint.
     Disabling abandons its undelivered deliveries; enabling clears the failure record."""
     endpoint = await get_endpoint(conn, org_id, endpoint_id)
-    changes = data.model_dump(exclude_unset=True)
-    if nulls := [name for name, value in changes.items() if value is None and name != "description"]:
-        raise ValidationFailed(
-            f"{', '.join(nulls)} may not be null.",
-            errors=[{"loc": ["body", name], "msg": "may not be null"} for name in nulls],
-        )
+    changes = sent_fields(data, "description")
     if "url" in changes:
         changes["url"] = await check_url(changes["url"], settings)
     if changes.get("enabled") is True and not endpoint.enabled:
