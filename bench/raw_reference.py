@@ -4,8 +4,8 @@ allow, issuing the same SQL statements as the service, in the same order, in one
 
 * ``POST /v1/orders``: BEGIN; the API-key lookup; the customer; its active partnership FOR SHARE;
   the product; INSERT subscription; the partner with its tier (when a partner is involved);
-  INSERT order; INSERT cashback entry (when the SPEC gives one); the invoice-number + invoice
-  statement; the events + webhook-deliveries statement; COMMIT.
+  INSERT order; INSERT cashback entry (when the SPEC gives one); the events + webhook-deliveries
+  statement; the invoice-number + invoice + its event statement; COMMIT.
 * ``GET /v1/invoices``: BEGIN; the API-key lookup; the keyset page; COMMIT.
 
 The statement texts are those the service sends (as SQLAlchemy compiles them; see
@@ -36,8 +36,6 @@ import orjson
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
-from sqlalchemy.sql.elements import TextClause
 
 from partnerbilling.billing.money import format_money
 from partnerbilling.billing.periods import add_months
@@ -82,17 +80,11 @@ INSERT_ORDER = "INSERT INTO orders (id, kind, channel, customer_id, placed_by_id
 INSERT_CASHBACK = "INSERT INTO cashback_entries (id, partner_id, order_id, customer_id, currency, rate, amount, status, created_at, updated_at) VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::NUMERIC(5, 4), $7::NUMERIC(14, 2), $8::VARCHAR, $9::TIMESTAMP WITH TIME ZONE, $10::TIMESTAMP WITH TIME ZONE)"
 
 
-def _positional(clause: TextClause) -> tuple[str, list[str]]:
-    """A ``text()`` statement of the service as asyncpg receives it: ``$n`` placeholders (the
-    very text SQLAlchemy sends) and the parameter names in their order."""
-    compiled = clause.compile(dialect=PGDialect_asyncpg())  # type: ignore[no-untyped-call]
-    return str(compiled), list(compiled.positiontup or [])
-
-
 # The service's own hand-written statements, taken from its modules so that the reference
-# follows them when they change: the invoice number + invoice, and the events + deliveries.
-ISSUE_INVOICE, ISSUE_PARAMS = _positional(invoice_repository._ISSUE)
-RECORD_EVENTS, RECORD_PARAMS = _positional(event_repository._RECORD)
+# follows them when they change: the invoice number + invoice + its event and deliveries, and
+# the events + deliveries.
+ISSUE_INVOICE, ISSUE_PARAMS = invoice_repository._ISSUE.sql, invoice_repository._ISSUE.names
+RECORD_EVENTS, RECORD_PARAMS = event_repository._RECORD.sql, event_repository._RECORD.names
 
 INVOICE_PAGE = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.paid_at, invoices.created_at 
 FROM invoices 
@@ -166,8 +158,8 @@ async def _record_events(
 
 
 async def _issue_invoice(
-    conn: asyncpg.Connection, order: SimpleNamespace, product: asyncpg.Record, price: Price, vat: Decimal
-) -> SimpleNamespace:
+    conn: asyncpg.Connection, order: SimpleNamespace, product: asyncpg.Record, price: Price
+) -> None:
     line = {
         "description": f"{product['name']}, {order.period_start:%Y-%m-%d} – {order.period_end:%Y-%m-%d} (order)",
         "sku": order.sku,
@@ -195,27 +187,13 @@ async def _issue_invoice(
         "status": "issued",
         "reason": None,
         "issued_at": now,
+        "event_id": new_id("evt"),
+        "created_at": now,
     }
-    row = await conn.fetchrow(ISSUE_INVOICE, *(values[name] for name in ISSUE_PARAMS))
-    return SimpleNamespace(
-        id=order.invoice_id,
-        number=row["number"],
-        kind="invoice",
-        credits_invoice_id=None,
-        payer_id=order.payer_id,
-        customer_id=order.customer_id,
-        order_id=order.id,
-        currency=order.currency,
-        lines=[line],
-        subtotal=price.net_amount,
-        tax_rate=price.tax_rate,
-        tax=price.tax,
-        total=price.total,
-        status="issued",
-        reason=None,
-        issued_at=row.get("issued_at", now),
-        paid_at=None,
-    )
+    # The payer's view of the invoice; the statement fills in its number and date.
+    draft = SimpleNamespace(**values, number=None, paid_at=None)
+    values["event_data"] = invoice_view(None, draft)
+    await conn.execute(ISSUE_INVOICE, *(values[name] for name in ISSUE_PARAMS))
 
 
 def create_app() -> FastAPI:
@@ -391,8 +369,8 @@ def create_app() -> FastAPI:
                     entry.amount,
                     entry.status,
                 )
-            # As the service: the order's and the cashback's events, then the invoice (its number
-            # locks the year's counter until commit), then the invoice's event.
+            # As the service: the order's and the cashback's events, then the invoice with its
+            # event (its number locks the year's counter until commit).
             events: list[tuple[str, str, dict[str, Any] | None]] = [
                 (org, "order.created", order_view(org, order))
                 for org in dict.fromkeys(o for o in (customer["id"], route.partner_id) if o is not None)
@@ -402,10 +380,7 @@ def create_app() -> FastAPI:
                     (entry.partner_id, "cashback.credited", cashback_entry_view(entry.partner_id, entry))
                 )
             await _record_events(conn, now, events)
-            invoice = await _issue_invoice(conn, order, product, price, payer["vat_rate"])
-            await _record_events(
-                conn, now, [(payer["id"], "invoice.issued", invoice_view(payer["id"], invoice))]
-            )
+            await _issue_invoice(conn, order, product, price)
         return _json(order_view(caller, order), 201)
 
     @app.get("/v1/invoices")

@@ -46,9 +46,20 @@ async def _service_traces(requests: list[tuple[str, str, dict[str, str], bytes]]
     engine = make_engine(settings.database_url, settings)
     current: list[str] = []
 
+    # Statements reach PostgreSQL two ways: through SQLAlchemy, and precompiled on the driver
+    # (partnerbilling.sql), which asyncpg's query logger sees. The logger reports through
+    # loop.call_soon, so the SQLAlchemy ones are queued the same way to keep one order.
+    def _append(statement: str) -> None:
+        if statement.rstrip(";").upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            current.append(statement)
+
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _record(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
-        current.append(_norm(statement))
+        asyncio.get_running_loop().call_soon(_append, _norm(statement))
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _log_driver(_dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.driver_connection.add_query_logger(lambda query: _append(_norm(query.query)))
 
     app = create_app(settings, engine=engine)
     traces = []

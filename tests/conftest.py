@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
-from partnerbilling.db import EmbeddedPostgres, make_engine
+from partnerbilling.db import EmbeddedPostgres, make_engine, transaction
 from partnerbilling.migrate import upgrade_to_head
 from partnerbilling.settings import Settings
 from tests.support import ADMIN_TOKEN, Api
@@ -102,7 +102,7 @@ async def table_names(engine: AsyncEngine) -> list[str]:
 @pytest.fixture
 async def db(engine: AsyncEngine, table_names: list[str]) -> AsyncEngine:
     """The test database, emptied before the test."""
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         await conn.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
     return engine
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import Forbidden, Unauthenticated
+from partnerbilling.sql import Statement
 
 KEY_PREFIX = "pb_"
 PLATFORM = "platform"
@@ -55,6 +56,10 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
+# Every request runs it.
+_KEY_OWNER = Statement(text("SELECT org_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL"))
+
+
 async def authenticate(conn: AsyncConnection, token: str | None, admin_token: str | None) -> Caller:
     """Resolve a bearer token to its caller, or raise 401."""
     if not token:
@@ -63,10 +68,7 @@ async def authenticate(conn: AsyncConnection, token: str | None, admin_token: st
         return Caller(org_id=None)
     if not token.startswith(KEY_PREFIX) or len(token) > 100:
         raise Unauthenticated("The API key is not valid.")
-    org_id = await conn.scalar(
-        text("SELECT org_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL"),
-        {"h": hash_key(token)},
-    )
+    org_id = await _KEY_OWNER.value(conn, {"h": hash_key(token)})
     if org_id is None:
         raise Unauthenticated("The API key is not valid.")
     return Caller(org_id=org_id)

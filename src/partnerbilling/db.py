@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.orm import DeclarativeBase
 
 from partnerbilling.settings import Settings
+from partnerbilling.sql import driver
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,54 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
 
 
 @asynccontextmanager
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection for :func:`in_transaction` blocks (a long-running loop's): SQLAlchemy in
+    autocommit mode, the transactions are the driver's. A connection the server dropped is
+    discarded, not returned to the pool."""
+    async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        raw = driver(conn)
+        try:
+            yield conn
+        except BaseException:
+            # SQLAlchemy invalidates a connection its own statements found broken; the
+            # driver's ones only close it.
+            if not conn.invalidated and raw.is_closed():
+                await conn.invalidate()
+            raise
+
+
+@asynccontextmanager
+async def in_transaction(conn: AsyncConnection) -> AsyncIterator[AsyncConnection]:
+    """One transaction on a connection from :func:`connection`: committed on success, rolled
+    back on any error. SQLAlchemy statements and the precompiled ones of
+    :mod:`partnerbilling.sql` run in it alike."""
+    raw = driver(conn)
+    tx = raw.transaction()
+    try:
+        await tx.start()
+    except BaseException:
+        # A connection that cannot even begin (closed, or left busy by a cancelled statement)
+        # is discarded.
+        raw.terminate()
+        raise
+    try:
+        yield conn
+    except BaseException:
+        try:
+            await tx.rollback()
+        except Exception:
+            # The connection is broken (the server went away, or a statement was cut off in
+            # the middle): the first error is the one to report; the connection is discarded.
+            log.warning("rollback failed; closing the connection", exc_info=True)
+            raw.terminate()
+        raise
+    else:
+        await tx.commit()
+
+
+@asynccontextmanager
 async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """One connection in one transaction: committed on success, rolled back on any error."""
-    async with engine.begin() as conn:
+    async with connection(engine) as conn, in_transaction(conn):
         yield conn

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.catalog import service as catalog
 from partnerbilling.catalog.schemas import ProductPut, TierPut
+from partnerbilling.db import transaction
 from partnerbilling.organizations import service as organizations
 from partnerbilling.organizations.schemas import OrganizationCreate
 from partnerbilling.partnerships import service as partnerships
@@ -17,7 +18,7 @@ from partnerbilling.partnerships.schemas import PartnershipCreate
 async def load_demo(engine: AsyncEngine) -> dict[str, Any]:
     """Tier gold, products web-hosting-pro and domain-ch, customer Acme and partner WebAgency
     (both CHF, VAT 8.1 %) in an active full-access partnership where the customer pays."""
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         await catalog.put_tier(
             conn,
             "gold",

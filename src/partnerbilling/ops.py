@@ -10,6 +10,7 @@ import time
 import uuid
 from typing import Any
 
+import asyncpg
 from prometheus_client import Counter, Histogram
 from sqlalchemy import exc as sa_exc
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -61,9 +62,10 @@ def classify_exception(exc: BaseException) -> tuple[int, str, str]:
         return 503, "timeout", "The database did not answer in time; retry the request."
     if isinstance(exc, sa_exc.TimeoutError):
         return 503, "service_unavailable", "No database connection was free in time; retry."
-    if isinstance(exc, (OSError, ConnectionError, sa_exc.InterfaceError)) or (
-        isinstance(exc, sa_exc.DBAPIError)
-        and (exc.connection_invalidated or (sqlstate or "").startswith(_UNAVAILABLE_SQLSTATE_CLASSES))
+    if (
+        any(isinstance(e, _CONNECTION_ERRORS) for e in _chain(exc))
+        or (isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated)
+        or (sqlstate or "").startswith(_UNAVAILABLE_SQLSTATE_CLASSES)
     ):
         return 503, "service_unavailable", "The database is unreachable; retry the request."
     if sqlstate in ("40001", "40P01"):
@@ -75,16 +77,33 @@ def classify_exception(exc: BaseException) -> tuple[int, str, str]:
     return 500, "internal_error", "An unexpected error occurred; it has been logged."
 
 
-def _sqlstate(exc: BaseException) -> str | None:
-    seen: set[int] = set()
+# The connection is gone or unusable. The precompiled statements (partnerbilling.sql) raise
+# the driver's own errors, SQLAlchemy wraps them.
+_CONNECTION_ERRORS = (
+    OSError,
+    ConnectionError,
+    sa_exc.InterfaceError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.InternalClientError,  # a connection left busy by a cancelled statement
+)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and those it wraps (SQLAlchemy's ``orig``, then causes)."""
+    chain: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = getattr(current, "orig", None) or current.__cause__
+    return chain
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for current in _chain(exc):
         for attr in ("sqlstate", "pgcode"):
             value = getattr(current, attr, None)
             if isinstance(value, str):
                 return value
-        current = getattr(current, "orig", None) or current.__cause__
     return None
 
 

@@ -9,9 +9,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from sqlalchemy import tuple_
+from sqlalchemy import Integer, bindparam, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import ValidationFailed
+from partnerbilling.sql import Statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,28 @@ def keyset(stmt: Any, created_at: Any, row_id: Any, page: PageParams) -> Any:
     return stmt.order_by(created_at.desc(), row_id.desc()).limit(page.limit + 1)
 
 
+class KeysetQuery:
+    """:func:`keyset` precompiled (see :mod:`partnerbilling.sql`) for a list that every client
+    polls: the first page, and the pages after a cursor. The statement's own parameters are
+    passed to :meth:`rows` by name."""
+
+    def __init__(self, stmt: Any, created_at: Any, row_id: Any) -> None:
+        ordered = stmt.order_by(created_at.desc(), row_id.desc()).limit(bindparam("limit", type_=Integer))
+        after = tuple_(
+            bindparam("after_created_at", type_=created_at.type), bindparam("after_id", type_=row_id.type)
+        )
+        self._first = Statement(ordered)
+        self._after = Statement(ordered.where(tuple_(created_at, row_id) < after))
+
+    async def rows(self, conn: AsyncConnection, values: dict[str, Any], page: PageParams) -> list[Any]:
+        if page.after is None:
+            return await self._first.rows(conn, {**values, "limit": page.limit + 1})
+        at, row_id = page.after
+        return await self._after.rows(
+            conn, {**values, "limit": page.limit + 1, "after_created_at": at, "after_id": row_id}
+        )
+
+
 def page_of(
     rows: Sequence[Any], page: PageParams, render: Callable[[Any], dict[str, Any] | None]
 ) -> dict[str, Any]:
@@ -70,4 +94,4 @@ def page_of(
     return {"data": data, "next_cursor": next_cursor}
 
 
-__all__ = ["Page", "PageParams", "keyset", "page_of"]
+__all__ = ["KeysetQuery", "Page", "PageParams", "keyset", "page_of"]

@@ -10,6 +10,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
+from partnerbilling.db import transaction
 from partnerbilling.idempotency.service import idempotency_key, run_idempotently
 
 
@@ -23,7 +24,7 @@ class TransactionalRoute(APIRoute):
 
         async def run_in_transaction(request: Request) -> Response:
             engine = request.app.state.engine
-            async with engine.begin() as conn:
+            async with transaction(engine) as conn:
                 request.state.conn = conn
                 caller = await authenticate(
                     conn, bearer_token(request), request.app.state.settings.admin_token

@@ -13,6 +13,7 @@ import time
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.db import transaction
 from partnerbilling.idempotency.repository import purge_expired
 from partnerbilling.mail.sender import send_due_mails
 from partnerbilling.settings import Settings
@@ -50,7 +51,7 @@ async def run_worker(engine: AsyncEngine, settings: Settings, stop: asyncio.Even
 
 
 async def _purge_idempotency_records(engine: AsyncEngine) -> None:
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         purged = await purge_expired(conn)
     if purged:
         log.info("purged %d expired idempotency records", purged)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import utcnow
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.events.service import emit
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due
@@ -60,7 +60,7 @@ async def test_a_rolled_back_transaction_emits_nothing(
         pass
 
     with pytest.raises(Refused):
-        async with db.begin() as conn:
+        async with transaction(db) as conn:
             await emit(conn, "invoice.issued", [acme.id], lambda _: {"id": "inv_1"}, utcnow())
             inside = await conn.scalar(text("SELECT count(*) FROM webhook_deliveries"))
             assert inside == 1  # the outbox row exists inside the transaction...
@@ -76,7 +76,7 @@ async def test_a_rolled_back_transaction_emits_nothing(
 async def test_events_go_only_to_recipients_that_may_see_them(api: Api, db: AsyncEngine) -> None:
     acme = await api.org("Acme")
     agency = await api.org("WebAgency")
-    async with db.begin() as conn:
+    async with transaction(db) as conn:
         await emit(
             conn,
             "order.created",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import utcnow
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.mail import repository
 from partnerbilling.mail.messages import billing_mode_changed_mail, webhook_endpoint_disabled_mail
 from partnerbilling.mail.sender import RETRY_DELAYS, parse_smtp_url, send_due_mails
@@ -19,7 +19,7 @@ from tests.webhooks.peers import SmtpSink, free_port, text_of
 
 
 async def _queue(db: AsyncEngine, to: str = "billing@webagency.example") -> str:
-    async with db.begin() as conn:
+    async with transaction(db) as conn:
         return await repository.queue(conn, to, "Hello", "Line one\nLine two\n", utcnow())
 
 

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.db import transaction
 from partnerbilling.invariants import CHECKS, check_database
 from tests.support import Api, World, build_world
 
@@ -63,7 +64,7 @@ CORRUPTIONS = {
 async def test_each_corruption_is_reported(api: Api, db: AsyncEngine, invariant: str) -> None:
     assert invariant in CHECKS
     await _busy_world(api)
-    async with db.begin() as conn:
+    async with transaction(db) as conn:
         await conn.execute(text("SET CONSTRAINTS ALL DEFERRED"))
         await conn.execute(text(CORRUPTIONS[invariant]))
     breaches = await check_database(db)

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
-from partnerbilling.db import EmbeddedPostgres, make_engine
+from partnerbilling.db import EmbeddedPostgres, make_engine, transaction
 from partnerbilling.errors import PROBLEM_JSON
 from partnerbilling.invariants import check_database
 from partnerbilling.migrate import upgrade_to_head
@@ -86,7 +86,7 @@ async def service(database: Database, **limits: Any) -> AsyncIterator[Service]:
         **limits,
     )
     engine = make_engine(database.url, settings)
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         tables = (
             await conn.execute(
                 text(
@@ -236,7 +236,7 @@ async def test_a_held_row_lock_ends_in_a_timeout_answer(database: Database) -> N
 async def test_a_slow_query_ends_in_a_timeout_answer(database: Database) -> None:
     async with service(database, db_statement_timeout_ms=300) as svc:
         world = await build_world(svc.api)
-        async with svc.engine.begin() as conn:
+        async with transaction(svc.engine) as conn:
             # A slow statement on the order's own path: inserting an order takes 5 s.
             await conn.execute(
                 text(
@@ -255,7 +255,7 @@ async def test_a_slow_query_ends_in_a_timeout_answer(database: Database) -> None
             response = await order(world, world.acme, "slow")
             elapsed = time.monotonic() - started
         finally:
-            async with svc.engine.begin() as conn:
+            async with transaction(svc.engine) as conn:
                 await conn.execute(text("DROP TRIGGER pb_test_slow ON orders"))
                 await conn.execute(text("DROP FUNCTION pb_test_slow()"))
         assert_problem(response, 503, {"timeout"})

@@ -32,7 +32,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
-from partnerbilling.db import make_engine
+from partnerbilling.db import make_engine, transaction
 from partnerbilling.settings import Settings
 from tests.support import ADMIN_TOKEN, Api, build_world
 
@@ -217,7 +217,7 @@ async def world(engine: AsyncEngine, table_names: list[str], settings: Settings)
     changed it (reads leave it as it was, which keeps the run short)."""
     if not WORLD.dirty:
         return WORLD
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         await conn.execute(text(f"TRUNCATE {', '.join(table_names)} RESTART IDENTITY CASCADE"))
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

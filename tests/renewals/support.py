@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.billing.periods import add_months
+from partnerbilling.db import transaction
 from partnerbilling.visibility import rfc3339
 from tests.support import Api, Org
 
@@ -17,7 +18,7 @@ async def backdate(engine: AsyncEngine, subscription_id: str, months: int) -> No
     """Move a subscription and its orders' periods ``months`` into the past, as if it had been
     created that long ago and never renewed since."""
     shift = f"interval '{int(months)} months'"
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         await conn.execute(
             text(
                 f"UPDATE subscriptions SET created_at = created_at - {shift},"

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import utcnow
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.renewals.runner import renew_due_subscriptions
 from partnerbilling.renewals.service import Claimed, renew_due_period
 from tests.renewals.support import backdate, events_of, renewal_orders, subscription_row
@@ -214,13 +214,13 @@ async def test_a_subscription_leased_by_another_runner_is_left_to_it(api: Api, d
     world = await build_world(api)
     created = await api.order(world.acme, world.acme, "domain-ch")
     await backdate(db, created["subscription_id"], 12)
-    async with db.begin() as conn:
+    async with transaction(db) as conn:
         await conn.execute(
             text("UPDATE subscriptions SET renewal_claimed_until = now() + interval '1 minute'")
         )
 
     held = await renew_due_subscriptions(db, utcnow())
-    async with db.begin() as conn:
+    async with transaction(db) as conn:
         await conn.execute(
             text("UPDATE subscriptions SET renewal_claimed_until = now() - interval '1 second'")
         )
@@ -282,7 +282,7 @@ async def test_a_run_comes_back_for_a_subscription_that_was_locked_when_it_passe
     claimed_past = asyncio.Event()
 
     async def hold_the_lock() -> None:
-        async with db.begin() as conn:
+        async with transaction(db) as conn:
             await conn.execute(text("SELECT 1 FROM subscriptions WHERE id = :id FOR UPDATE"), {"id": locked})
             claimed_past.set()
             await release.wait()
@@ -310,7 +310,7 @@ async def test_a_stale_claim_renews_the_period_that_is_due_now(api: Api, db: Asy
     await api.ok(world.acme, "POST", f"/v1/subscriptions/{sub_id}/renew")  # after the claim
     stale = Claimed(sub_id, world.acme.id, claimed_as.current_period_end, claimed_as.created_at, None)
 
-    async with db.begin() as conn:
+    async with transaction(db) as conn:
         renewed = await renew_due_period(conn, stale, utcnow())
 
     assert renewed is not None

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import utcnow
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.events.service import emit
 from partnerbilling.settings import Settings
 from tests.support import Api, Org
@@ -25,7 +25,7 @@ async def emit_event(
 ) -> str:
     """Record one event for ``org_id`` as a domain service would; returns its id."""
     payload = data or {"id": "inv_test", "status": "paid"}
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         await emit(conn, event_type, [org_id], lambda _: payload, utcnow())
         event_id = await conn.scalar(
             text("SELECT id FROM events WHERE org_id = :o ORDER BY created_at DESC, id DESC LIMIT 1"),
@@ -47,5 +47,5 @@ async def deliveries(api: Api, org: Org, endpoint_id: str) -> list[dict[str, Any
 
 
 async def scalar(engine: AsyncEngine, sql: str, **params: Any) -> Any:
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         return await conn.scalar(text(sql), params)

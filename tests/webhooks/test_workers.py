@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
-from partnerbilling.db import utcnow
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.events.service import emit_many
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due, lease_seconds
@@ -59,7 +59,7 @@ async def test_two_workers_never_deliver_the_same_attempt_twice(
     acme = await api.org("Acme")
     first = await add_endpoint(api, acme, receiver.url("/first"))
     second = await add_endpoint(api, acme, receiver.url("/second"))
-    async with db.begin() as conn:
+    async with transaction(db) as conn:
         await emit_many(conn, [("order.created", [acme.id], _numbered(i)) for i in range(150)], utcnow())
     fast = quick(settings, worker_batch_size=20, worker_concurrency=8)
 

@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.cashback.models import CashbackEntry
 from partnerbilling.pagination import PageParams, keyset
+from partnerbilling.sql import Statement
 
-# The values go in as parameters of this one statement: SQLAlchemy then reuses its compiled
-# form instead of building and hashing a new statement for every row (a hot path).
-_ADD = insert(CashbackEntry)
+# Every charge runs it: precompiled (partnerbilling.sql).
+_ADD = Statement(insert(CashbackEntry), column_keys=[c.key for c in CashbackEntry.__table__.columns])
 
 
 async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(_ADD, values)
+    await _ADD.execute(conn, values)
 
 
 async def move_for_order(

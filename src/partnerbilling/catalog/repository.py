@@ -10,6 +10,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog.models import Product, ResellerTier
+from partnerbilling.sql import Statement
 
 
 async def get_tier(conn: AsyncConnection, code: str) -> Row[Any] | None:
@@ -27,12 +28,11 @@ async def put_tier(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:
     return result.one()
 
 
-_GET_PRODUCT = select(Product).where(Product.sku == bindparam("sku"))
+_GET_PRODUCT = Statement(select(Product).where(Product.sku == bindparam("sku")))
 
 
-async def get_product(conn: AsyncConnection, sku: str) -> Row[Any] | None:
-    result = await conn.execute(_GET_PRODUCT, {"sku": sku})
-    return result.first()
+async def get_product(conn: AsyncConnection, sku: str) -> Any | None:
+    return await _GET_PRODUCT.row(conn, {"sku": sku})
 
 
 async def put_product(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:

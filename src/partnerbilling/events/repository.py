@@ -15,29 +15,38 @@ from sqlalchemy.types import String
 from partnerbilling.db import new_id
 from partnerbilling.events.models import Event
 from partnerbilling.pagination import PageParams, keyset
+from partnerbilling.sql import Statement
 
-# One round trip: the events, and a pending delivery for every enabled endpoint of each
-# recipient that subscribes to the event's type.
-_RECORD = text(
-    """
-    WITH ev AS (
-        INSERT INTO events (id, org_id, type, data, created_at)
-        SELECT e.id, e.org_id, e.type, e.data, :created_at
-        FROM unnest(:ids, :org_ids, :types, :datas) AS e(id, org_id, type, data)
-        RETURNING id, org_id, type
-    )
+# The fan-out of events just written (a CTE ``ev`` of their id, org_id and type) at
+# ``:created_at``: a pending delivery for every enabled endpoint of each recipient that
+# subscribes to the event's type.
+FAN_OUT = """
     INSERT INTO webhook_deliveries
         (id, event_id, endpoint_id, status, attempt_count, next_attempt_at, created_at)
     SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, w.id, 'pending', 0,
            :created_at, :created_at
     FROM ev JOIN webhook_endpoints w
       ON w.org_id = ev.org_id AND w.enabled AND w.event_types && ARRAY[ev.type, '*']::varchar[]
-    """
-).bindparams(
-    bindparam("ids", type_=ARRAY(String)),
-    bindparam("org_ids", type_=ARRAY(String)),
-    bindparam("types", type_=ARRAY(String)),
-    bindparam("datas", type_=ARRAY(JSONB)),
+"""
+
+# One round trip (every charge runs it): the events and their deliveries.
+_RECORD = Statement(
+    text(
+        """
+        WITH ev AS (
+            INSERT INTO events (id, org_id, type, data, created_at)
+            SELECT e.id, e.org_id, e.type, e.data, :created_at
+            FROM unnest(:ids, :org_ids, :types, :datas) AS e(id, org_id, type, data)
+            RETURNING id, org_id, type
+        )
+        """
+        + FAN_OUT
+    ).bindparams(
+        bindparam("ids", type_=ARRAY(String)),
+        bindparam("org_ids", type_=ARRAY(String)),
+        bindparam("types", type_=ARRAY(String)),
+        bindparam("datas", type_=ARRAY(JSONB)),
+    )
 )
 
 
@@ -49,8 +58,8 @@ async def record(
     """Write ``(recipient org id, type, data)`` events in the caller's transaction."""
     if not events:
         return
-    await conn.execute(
-        _RECORD,
+    await _RECORD.execute(
+        conn,
         {
             "ids": [new_id("evt") for _ in events],
             "org_ids": [org_id for org_id, _, _ in events],

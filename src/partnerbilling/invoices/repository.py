@@ -10,41 +10,78 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.db import new_id
+from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.invoices.models import Invoice
-from partnerbilling.pagination import PageParams, keyset
+from partnerbilling.pagination import KeysetQuery, PageParams
+from partnerbilling.sql import Statement
 
-# Takes the next number of the year's series and inserts the document, in one statement. The
-# counter row stays locked until commit, which serialises numbering without gaps; callers run
-# this as late as possible in their transaction to hold that lock briefly. The document is
-# dated when it has its number (after the lock), so that numbers increase with the dates.
-_ISSUE = text(
-    """
-    WITH n AS (
-        INSERT INTO invoice_counters (year, last_number) VALUES (:year, 1)
-        ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
-        RETURNING last_number
-    ), t AS (
-        SELECT n.last_number, clock_timestamp() AS at FROM n
-    )
-    INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id, order_id,
-                          currency, lines, subtotal, tax_rate, tax, total, status, reason,
-                          issued_at, paid_at, created_at)
-    SELECT :id,
-           :year || '-' || CASE WHEN t.last_number < 1000000
-                                THEN lpad(t.last_number::text, 6, '0')
-                                ELSE t.last_number::text END,
-           :kind, :credits_invoice_id, :payer_id, :customer_id, :order_id, :currency, :lines,
-           :subtotal, :tax_rate, :tax, :total, :status, :reason, t.at, NULL, t.at
-    FROM t
-    RETURNING number, issued_at
-    """
-).bindparams(bindparam("lines", type_=JSONB))
+# Takes the next number of the year's series, inserts the document and records its
+# ``invoice.issued`` event for the payer (with the deliveries), in one statement. The counter row
+# stays locked until commit, which serialises numbering without gaps; callers run this as the
+# last statement of their transaction to hold that lock briefly. The document is dated when it
+# has its number (after the lock), so that numbers increase with the dates; the event's payload
+# (``:event_data``, the payer's view of the document) gets the number and that date here.
+_ISSUE = Statement(
+    text(
+        r"""
+        WITH n AS (
+            INSERT INTO invoice_counters (year, last_number) VALUES (:year, 1)
+            ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
+            RETURNING last_number
+        ), t AS (
+            SELECT n.last_number, clock_timestamp() AS at FROM n
+        ), doc AS (
+            INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id,
+                                  order_id, currency, lines, subtotal, tax_rate, tax, total,
+                                  status, reason, issued_at, paid_at, created_at)
+            SELECT :id,
+                   :year || '-' || CASE WHEN t.last_number < 1000000
+                                        THEN lpad(t.last_number::text, 6, '0')
+                                        ELSE t.last_number::text END,
+                   :kind, :credits_invoice_id, :payer_id, :customer_id, :order_id, :currency,
+                   :lines, :subtotal, :tax_rate, :tax, :total, :status, :reason, t.at, NULL, t.at
+            FROM t
+            RETURNING payer_id, number, issued_at
+        ), ev AS (
+            INSERT INTO events (id, org_id, type, data, created_at)
+            SELECT :event_id, doc.payer_id, 'invoice.issued',
+                   :event_data || jsonb_build_object(
+                       'number', doc.number,
+                       'issued_at', to_char(doc.issued_at AT TIME ZONE 'UTC',
+                                            'YYYY-MM-DD"T"HH24\:MI\:SS.US"Z"')),
+                   :created_at
+            FROM doc
+            RETURNING id, org_id, type
+        ), deliveries AS (
+        """
+        + FAN_OUT
+        + """
+        )
+        SELECT number, issued_at FROM doc
+        """
+    ).bindparams(bindparam("lines", type_=JSONB), bindparam("event_data", type_=JSONB))
+)
 
 
-async def issue(conn: AsyncConnection, values: dict[str, Any]) -> tuple[str, datetime]:
+async def issue(
+    conn: AsyncConnection, values: dict[str, Any], event_data: dict[str, Any], announced_at: datetime
+) -> tuple[str, datetime]:
     """Insert an invoice or credit note with the next number of its year (that of
-    ``values["issued_at"]``); returns the number and the time it was issued."""
-    row = (await conn.execute(_ISSUE, {**values, "year": values["issued_at"].year})).one()
+    ``values["issued_at"]``) and its ``invoice.issued`` event (``event_data`` without the
+    number and date, which the statement fills in), recorded at ``announced_at``. Returns the
+    number and the time it was issued."""
+    row = await _ISSUE.row(
+        conn,
+        {
+            **values,
+            "year": values["issued_at"].year,
+            "event_id": new_id("evt"),
+            "event_data": event_data,
+            "created_at": announced_at,
+        },
+    )
+    assert row is not None
     return str(row.number), row.issued_at
 
 
@@ -60,6 +97,10 @@ async def change(conn: AsyncConnection, invoice_id: str, values: dict[str, Any])
     return (await conn.execute(stmt)).one()
 
 
-async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Row[Any]]:
-    stmt = select(Invoice).where(Invoice.payer_id == payer_id)
-    return list(await conn.execute(keyset(stmt, Invoice.created_at, Invoice.id, page)))
+_PAYERS_PAGE = KeysetQuery(
+    select(Invoice).where(Invoice.payer_id == bindparam("payer_id")), Invoice.created_at, Invoice.id
+)
+
+
+async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Any]:
+    return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page)

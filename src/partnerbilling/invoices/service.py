@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -68,8 +69,18 @@ async def issue_invoice(conn: AsyncConnection, draft: InvoiceDraft) -> dict[str,
         "reason": None,
         "issued_at": draft.issued_at,
     }
-    values["number"], values["issued_at"] = await repository.issue(conn, values)
+    values["number"], values["issued_at"] = await repository.issue(
+        conn, values, _announcement(values), draft.issued_at
+    )
     return {**values, "paid_at": None, "created_at": values["issued_at"]}
+
+
+def _announcement(values: dict[str, Any]) -> dict[str, Any]:
+    """The payload of a document's ``invoice.issued`` event (its payer's view), but for the
+    number and the date, which the issuing statement fills in."""
+    view = invoice_view(None, SimpleNamespace(**values, number=None, paid_at=None))
+    assert view is not None
+    return view
 
 
 async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> Row[Any]:
@@ -107,7 +118,7 @@ async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime 
     return paid
 
 
-async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> Row[Any]:
+async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> Any:
     """Issue a credit note for the whole invoice: the invoice becomes credited, its cashback
     reversed and its subscription cancelled."""
     invoice = await load_for_platform(conn, invoice_id)
@@ -138,12 +149,8 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     # so that a credit note and a renewal of the same subscription cannot deadlock.
     order = await orders.get(conn, invoice.order_id)
     cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
-    await repository.issue(conn, note)
-    note_row = await repository.get(conn, note_id)
-    assert note_row is not None
     batch: list[Any] = [
         ("invoice.credited", [credited.payer_id], lambda v: invoice_view(v, credited)),
-        ("invoice.issued", [note_row.payer_id], lambda v: invoice_view(v, note_row)),
     ]
     if entry is not None:
         batch.append(("cashback.reversed", [entry.partner_id], lambda v: cashback_entry_view(v, entry)))
@@ -156,7 +163,9 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
             )
         )
     await emit_many(conn, batch, now)
-    return note_row
+    # Last: the number locks the year's counter until commit.
+    note["number"], note["issued_at"] = await repository.issue(conn, note, _announcement(note), now)
+    return SimpleNamespace(**note, paid_at=None, created_at=note["issued_at"])
 
 
 def _negated_line(line: dict[str, Any]) -> dict[str, Any]:

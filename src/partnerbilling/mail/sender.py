@@ -22,7 +22,7 @@ import aiosmtplib
 from prometheus_client import Counter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import utcnow
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.mail import repository
 from partnerbilling.settings import Settings
 
@@ -80,7 +80,7 @@ def lease_seconds() -> float:
 async def send_due_mails(engine: AsyncEngine, settings: Settings) -> int:
     """Send one batch of due outbox messages; returns how many were claimed."""
     now = utcnow()
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         claimed = await repository.claim_due(conn, now, BATCH_SIZE, now + timedelta(seconds=lease_seconds()))
     if not claimed:
         return 0
@@ -91,7 +91,7 @@ async def send_due_mails(engine: AsyncEngine, settings: Settings) -> int:
             return await send(settings, mail)
 
     errors = await asyncio.gather(*(send_one(mail) for mail in claimed))
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         for mail, error in zip(claimed, errors, strict=True):
             await repository.finish(conn, mail.id, mail.lease_until, _after_attempt(mail, error))
     return len(claimed)

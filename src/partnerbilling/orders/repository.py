@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.cashback.models import CashbackEntry
 from partnerbilling.orders.models import Order
 from partnerbilling.pagination import PageParams, keyset
+from partnerbilling.sql import Statement
 
 
 def _with_cashback() -> Any:
@@ -22,13 +23,12 @@ def _with_cashback() -> Any:
     ).outerjoin(CashbackEntry, CashbackEntry.order_id == Order.id)
 
 
-# The values go in as parameters of this one statement: SQLAlchemy then reuses its compiled
-# form instead of building and hashing a new statement for every row (a hot path).
-_ADD = insert(Order)
+# Every charge runs it: precompiled (partnerbilling.sql).
+_ADD = Statement(insert(Order), column_keys=[c.key for c in Order.__table__.columns])
 
 
 async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(_ADD, values)
+    await _ADD.execute(conn, values)
 
 
 async def get(conn: AsyncConnection, order_id: str) -> Row[Any] | None:

@@ -28,14 +28,14 @@ from partnerbilling.cashback import repository as cashback
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable
-from partnerbilling.events.service import View, emit, emit_many
+from partnerbilling.events.service import View, emit_many
 from partnerbilling.invoices.service import InvoiceDraft, issue_invoice
 from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.partnerships import repository as partnerships
 from partnerbilling.subscriptions import repository as subscriptions
-from partnerbilling.visibility import cashback_entry_view, invoice_view, order_view
+from partnerbilling.visibility import cashback_entry_view, order_view
 
 
 class UnknownProduct(Unprocessable):
@@ -203,24 +203,21 @@ async def charge(conn: AsyncConnection, c: Charge) -> Any:
     batch.extend(c.also_emit)
     await emit_many(conn, batch, c.at)
     # Last: the invoice number locks the year's counter until commit, and every charge waits
-    # for it, so as little as possible comes after it.
-    invoice = SimpleNamespace(
-        **await issue_invoice(
-            conn,
-            InvoiceDraft(
-                invoice_id,
-                payer.id,
-                c.customer.id,
-                order_id,
-                payer.currency,
-                _describe(c),
-                c.product.sku,
-                price,
-                c.at,
-            ),
-        )
+    # for it, so nothing comes after it (its invoice.issued event is part of the statement).
+    await issue_invoice(
+        conn,
+        InvoiceDraft(
+            invoice_id,
+            payer.id,
+            c.customer.id,
+            order_id,
+            payer.currency,
+            _describe(c),
+            c.product.sku,
+            price,
+            c.at,
+        ),
     )
-    await emit(conn, "invoice.issued", [payer.id], lambda v: invoice_view(v, invoice), c.at)
     return view
 
 

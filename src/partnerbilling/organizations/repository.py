@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
 from partnerbilling.organizations.models import ApiKey, Organization
+from partnerbilling.sql import Statement
 
 # Hot statements are built once: SQLAlchemy then reuses their compiled form without rebuilding
 # a cache key on every call.
-_GET = select(Organization).where(Organization.id == bindparam("org_id"))
+_GET = Statement(select(Organization).where(Organization.id == bindparam("org_id")))
 
 
-async def get(conn: AsyncConnection, org_id: str) -> Row[Any] | None:
-    result = await conn.execute(_GET, {"org_id": org_id})
-    return result.first()
+async def get(conn: AsyncConnection, org_id: str) -> Any | None:
+    return await _GET.row(conn, {"org_id": org_id})
 
 
 async def get_many(conn: AsyncConnection, org_ids: Sequence[str]) -> dict[str, Row[Any]]:
@@ -56,7 +56,7 @@ async def revoke_api_key(conn: AsyncConnection, key_id: str) -> bool:
 
 
 # Built once (every partnered charge runs it): the id goes in as a parameter.
-_WITH_TIER = (
+_WITH_TIER = Statement(
     select(
         Organization,
         ResellerTier.default_rate.label("tier_default_rate"),
@@ -67,6 +67,6 @@ _WITH_TIER = (
 )
 
 
-async def get_with_tier(conn: AsyncConnection, org_id: str) -> Row[Any] | None:
+async def get_with_tier(conn: AsyncConnection, org_id: str) -> Any | None:
     """An organisation with its reseller tier's rates (``tier_default_rate``, ``tier_rates``)."""
-    return (await conn.execute(_WITH_TIER, {"org_id": org_id})).first()
+    return await _WITH_TIER.row(conn, {"org_id": org_id})

@@ -42,7 +42,7 @@ async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -
     )
 
 
-async def get_organization(conn: AsyncConnection, org_id: str) -> Row[Any]:
+async def get_organization(conn: AsyncConnection, org_id: str) -> Any:
     """An organisation by id, or 404."""
     org = await repository.get(conn, org_id)
     if org is None:
@@ -50,7 +50,7 @@ async def get_organization(conn: AsyncConnection, org_id: str) -> Row[Any]:
     return org
 
 
-async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Row[Any]:
+async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Any:
     """Change an organisation's fields; ``reseller_tier: null`` removes its tier."""
     changes = sent_fields(data, "reseller_tier")
     if changes.get("reseller_tier") is not None:

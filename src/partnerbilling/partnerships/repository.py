@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
+from partnerbilling.sql import Statement
 
 
 async def get(conn: AsyncConnection, partnership_id: str, *, lock: bool = False) -> Row[Any] | None:
@@ -30,16 +31,16 @@ async def open_for_customer(conn: AsyncConnection, customer_id: str) -> Row[Any]
 _ACTIVE = select(Partnership).where(
     Partnership.customer_id == bindparam("customer_id"), Partnership.status == "active"
 )
-_ACTIVE_SHARE_LOCKED = _ACTIVE.with_for_update(read=True)
+# Every charge runs it.
+_ACTIVE_SHARE_LOCKED = Statement(_ACTIVE.with_for_update(read=True))
 
 
-async def active_for_customer(
-    conn: AsyncConnection, customer_id: str, *, share_lock: bool = False
-) -> Row[Any] | None:
-    """The customer's active partnership. With ``share_lock`` the row stays locked against
-    changes until the transaction ends, so a charge reads one consistent billing mode."""
-    stmt = _ACTIVE_SHARE_LOCKED if share_lock else _ACTIVE
-    return (await conn.execute(stmt, {"customer_id": customer_id})).first()
+async def active_for_customer(conn: AsyncConnection, customer_id: str, *, share_lock: bool = False) -> Any:
+    """The customer's active partnership, or None. With ``share_lock`` the row stays locked
+    against changes until the transaction ends, so a charge reads one consistent billing mode."""
+    if share_lock:
+        return await _ACTIVE_SHARE_LOCKED.row(conn, {"customer_id": customer_id})
+    return (await conn.execute(_ACTIVE, {"customer_id": customer_id})).first()
 
 
 async def add(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:

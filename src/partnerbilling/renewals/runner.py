@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from partnerbilling.catalog import repository as catalog
-from partnerbilling.db import utcnow
+from partnerbilling.db import connection, in_transaction, transaction, utcnow
 from partnerbilling.errors import DomainError
 from partnerbilling.ops import classify_exception
 from partnerbilling.organizations import repository as organizations
@@ -87,7 +87,7 @@ async def renew_due_subscriptions(
     claims = _Claims(engine, as_of, batch_size, lease)
 
     async def work() -> None:
-        async with engine.connect() as conn:
+        async with connection(engine) as conn:
             while (claimed := await claims.next()) is not None:
                 await _renew_claimed(conn, claimed, as_of, report)
                 if on_progress is not None:
@@ -125,7 +125,7 @@ class _Claims:
 
     async def _claim_batch(self) -> None:
         now = utcnow()
-        async with self._engine.begin() as conn:
+        async with transaction(self._engine) as conn:
             rows = await repository.claim_due(
                 conn, self._as_of, self._after, self._batch_size, now, now + self._lease
             )
@@ -159,7 +159,7 @@ async def _renew_claimed(conn: AsyncConnection, claimed: Claimed, as_of: datetim
     attempt = 1
     while True:
         try:
-            async with conn.begin():
+            async with in_transaction(conn):
                 period = await renew_due_period(conn, claimed, as_of)
         except Exception as exc:
             failure = _failure(claimed.subscription_id, exc)
@@ -194,7 +194,7 @@ async def _release(engine: AsyncEngine, subscription_ids: list[str]) -> None:
     if not subscription_ids:
         return
     try:
-        async with engine.begin() as conn:
+        async with transaction(engine) as conn:
             await repository.release_many(conn, subscription_ids)
     except Exception:
         log.warning("could not release %d failed subscriptions; their leases lapse", len(subscription_ids))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.partnerships.models import Partnership
+from partnerbilling.sql import Statement
 from partnerbilling.subscriptions.models import Subscription
 
 # The partner of the customer's active partnership: it may see the subscription meanwhile.
@@ -22,14 +23,18 @@ _ACTIVE_PARTNER = (
 )
 
 
-# Built once (every order and renewal runs them): values go in as parameters, so SQLAlchemy
-# reuses their compiled form instead of building and hashing new statements every time.
-_ADD = insert(Subscription)
+# Every order runs it: precompiled (partnerbilling.sql). A new subscription is not claimed.
+_ADD = Statement(
+    insert(Subscription),
+    column_keys=[c.key for c in Subscription.__table__.columns if c.key != "renewal_claimed_until"],
+)
+# Built once (every renewal runs it): values go in as parameters, so SQLAlchemy reuses its
+# compiled form instead of building and hashing a new statement every time.
 _CHANGE = update(Subscription).where(Subscription.id == bindparam("target_id"))
 
 
 async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await conn.execute(_ADD, values)
+    await _ADD.execute(conn, values)
 
 
 async def get(conn: AsyncConnection, subscription_id: str, *, lock: bool = False) -> Row[Any] | None:

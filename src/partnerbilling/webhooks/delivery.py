@@ -25,7 +25,7 @@ from prometheus_client import Counter
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from partnerbilling.db import new_id, utcnow
+from partnerbilling.db import new_id, transaction, utcnow
 from partnerbilling.events.service import event_view
 from partnerbilling.jsonio import dumps
 from partnerbilling.settings import Settings
@@ -74,7 +74,7 @@ async def deliver_due(
 ) -> int:
     """Send one batch of due deliveries; returns how many were claimed."""
     now = utcnow()
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         claimed = await repository.claim_due(
             conn, now, settings.worker_batch_size, now + timedelta(seconds=lease_seconds(settings))
         )
@@ -86,7 +86,7 @@ async def deliver_due(
             transport = await stack.enter_async_context(webhook_transport(settings))
         slots = asyncio.Semaphore(settings.worker_concurrency)
         attempts = await asyncio.gather(*(_send_bounded(transport, settings, d, slots) for d in live))
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         await _record(conn, settings, attempts, [d for d in claimed if not d.enabled])
     return len(claimed)
 
