@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.organizations.models import Organization
 from partnerbilling.partnerships.models import Partnership
+from partnerbilling.sql import Statement
 from partnerbilling.subscriptions.models import Subscription
 
 # What the runner may renew. Literal, not bound, so that the planner matches the partial index
@@ -76,8 +77,9 @@ _SHARED_PARTNERSHIP = (
     .with_for_update(read=True)
     .cte("active_partnership")
 )
-_ADVANCE = select(_ADVANCED, _SHARED_PARTNERSHIP).select_from(
-    _ADVANCED.outerjoin(_SHARED_PARTNERSHIP, true())
+# Every automatic renewal runs it: precompiled (partnerbilling.sql).
+_ADVANCE = Statement(
+    select(_ADVANCED, _SHARED_PARTNERSHIP).select_from(_ADVANCED.outerjoin(_SHARED_PARTNERSHIP, true()))
 )
 
 _RELEASE = (
@@ -120,7 +122,7 @@ async def advance(
     expected_end: datetime,
     period: tuple[datetime, datetime],
     release: bool,
-) -> Row[Any] | None:
+) -> Any | None:
     """Move a renewable subscription whose current period still ends at ``expected_end`` on to
     ``period`` (letting go of the runner's claim if ``release``), and share-lock its customer's
     active partnership: one round trip where :func:`lock` and an update take two. Returns the
@@ -134,7 +136,7 @@ async def advance(
         "end": period[1],
         "release": release,
     }
-    return (await conn.execute(_ADVANCE, params)).first()
+    return await _ADVANCE.row(conn, params)
 
 
 async def claim_due(
