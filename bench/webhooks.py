@@ -44,7 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from partnerbilling.db import EmbeddedPostgres, make_engine, new_id  # noqa: E402
+from partnerbilling.db import EmbeddedPostgres, make_engine, new_id, transaction  # noqa: E402
 from partnerbilling.events import repository as events  # noqa: E402
 from partnerbilling.migrate import upgrade_to_head  # noqa: E402
 from partnerbilling.settings import Settings  # noqa: E402
@@ -123,7 +123,7 @@ def _fast_loop() -> None:
 async def _seed(engine: AsyncEngine, url: str, count: int) -> None:
     now = datetime.now(UTC)
     org_id, endpoint_id = new_id("org"), new_id("we")
-    async with engine.begin() as conn:
+    async with transaction(engine) as conn:
         await conn.execute(
             text(
                 "INSERT INTO organizations (id, name, billing_email, currency, vat_rate, created_at,"
@@ -144,7 +144,7 @@ async def _seed(engine: AsyncEngine, url: str, count: int) -> None:
         batch = [
             (org_id, "invoice.issued", {**data, "n": n}) for n in range(start, min(count, start + SEED_BATCH))
         ]
-        async with engine.begin() as conn:
+        async with transaction(engine) as conn:
             await events.record(conn, batch, datetime.now(UTC))
 
 
