@@ -153,10 +153,10 @@ async def in_transaction(conn: AsyncConnection) -> AsyncIterator[AsyncConnection
     except BaseException:
         try:
             await tx.rollback()
-        except Exception:
+        except Exception as failure:
             # The connection is broken (the server went away, or a statement was cut off in
             # the middle): the first error is the one to report; the connection is discarded.
-            log.warning("rollback failed; closing the connection", exc_info=True)
+            log.warning("rollback failed, closing the connection: %r", failure)
             raw.terminate()
         raise
     else:
