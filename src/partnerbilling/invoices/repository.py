@@ -65,11 +65,11 @@ _ISSUE = Statement(
 
 
 async def issue(
-    conn: AsyncConnection, values: dict[str, Any], event_data: dict[str, Any], announced_at: datetime
+    conn: AsyncConnection, values: dict[str, Any], event_data: dict[str, Any]
 ) -> tuple[str, datetime]:
     """Insert an invoice or credit note with the next number of its year (that of
-    ``values["issued_at"]``) and its ``invoice.issued`` event (``event_data`` without the
-    number and date, which the statement fills in), recorded at ``announced_at``. Returns the
+    ``values["issued_at"]``, also the event's time) and its ``invoice.issued`` event
+    (``event_data`` without the number and date, which the statement fills in). Returns the
     number and the time it was issued."""
     row = await _ISSUE.row(
         conn,
@@ -78,7 +78,7 @@ async def issue(
             "year": values["issued_at"].year,
             "event_id": new_id("evt"),
             "event_data": event_data,
-            "created_at": announced_at,
+            "created_at": values["issued_at"],
         },
     )
     assert row is not None

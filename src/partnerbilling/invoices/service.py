@@ -69,18 +69,17 @@ async def issue_invoice(conn: AsyncConnection, draft: InvoiceDraft) -> dict[str,
         "reason": None,
         "issued_at": draft.issued_at,
     }
-    values["number"], values["issued_at"] = await repository.issue(
-        conn, values, _announcement(values), draft.issued_at
-    )
-    return {**values, "paid_at": None, "created_at": values["issued_at"]}
+    return await _issue(conn, values)
 
 
-def _announcement(values: dict[str, Any]) -> dict[str, Any]:
-    """The payload of a document's ``invoice.issued`` event (its payer's view), but for the
-    number and the date, which the issuing statement fills in."""
-    view = invoice_view(None, SimpleNamespace(**values, number=None, paid_at=None))
-    assert view is not None
-    return view
+async def _issue(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
+    """Number an invoice or credit note and announce it to its payer (``invoice.issued``, the
+    payer's view, whose number and date the issuing statement fills in); returns the stored
+    document. Last in its transaction: the number locks the year's counter until commit."""
+    announcement = invoice_view(None, SimpleNamespace(**values, number=None, paid_at=None))
+    assert announcement is not None
+    number, issued_at = await repository.issue(conn, values, announcement)
+    return {**values, "number": number, "issued_at": issued_at, "paid_at": None, "created_at": issued_at}
 
 
 async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> Row[Any]:
@@ -127,9 +126,8 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     now = utcnow()
     credited = await repository.change(conn, invoice.id, {"status": "credited"})
     entry = await cashback.move_for_order(conn, invoice.order_id, ("pending", "available"), "reversed", now)
-    note_id = new_id("inv")
     note: dict[str, Any] = {
-        "id": note_id,
+        "id": new_id("inv"),
         "kind": "credit_note",
         "credits_invoice_id": invoice.id,
         "payer_id": invoice.payer_id,
@@ -163,9 +161,7 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
             )
         )
     await emit_many(conn, batch, now)
-    # Last: the number locks the year's counter until commit.
-    note["number"], note["issued_at"] = await repository.issue(conn, note, _announcement(note), now)
-    return SimpleNamespace(**note, paid_at=None, created_at=note["issued_at"])
+    return SimpleNamespace(**await _issue(conn, note))
 
 
 def _negated_line(line: dict[str, Any]) -> dict[str, Any]:
