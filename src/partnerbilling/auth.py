@@ -56,7 +56,7 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-# Every request runs it.
+# Every request runs it: precompiled (partnerbilling.sql).
 _KEY_OWNER = Statement(text("SELECT org_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL"))
 
 

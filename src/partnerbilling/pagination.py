@@ -57,8 +57,16 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 def keyset(stmt: Any, created_at: Any, row_id: Any, page: PageParams) -> Any:
     """Order newest first and continue after the cursor; fetches one row more than the page."""
     if page.after is not None:
-        stmt = stmt.where(tuple_(created_at, row_id) < tuple_(*page.after))
-    return stmt.order_by(created_at.desc(), row_id.desc()).limit(page.limit + 1)
+        stmt = stmt.where(_older_than(created_at, row_id, *page.after))
+    return _newest_first(stmt, created_at, row_id, page.limit + 1)
+
+
+def _newest_first(stmt: Any, created_at: Any, row_id: Any, limit: Any) -> Any:
+    return stmt.order_by(created_at.desc(), row_id.desc()).limit(limit)
+
+
+def _older_than(created_at: Any, row_id: Any, cursor_at: Any, cursor_id: Any) -> Any:
+    return tuple_(created_at, row_id) < tuple_(cursor_at, cursor_id)
 
 
 class KeysetQuery:
@@ -67,12 +75,13 @@ class KeysetQuery:
     passed to :meth:`rows` by name."""
 
     def __init__(self, stmt: Any, created_at: Any, row_id: Any) -> None:
-        ordered = stmt.order_by(created_at.desc(), row_id.desc()).limit(bindparam("limit", type_=Integer))
-        after = tuple_(
-            bindparam("after_created_at", type_=created_at.type), bindparam("after_id", type_=row_id.type)
+        ordered = _newest_first(stmt, created_at, row_id, bindparam("limit", type_=Integer))
+        cursor = (
+            bindparam("after_created_at", type_=created_at.type),
+            bindparam("after_id", type_=row_id.type),
         )
         self._first = Statement(ordered)
-        self._after = Statement(ordered.where(tuple_(created_at, row_id) < after))
+        self._after = Statement(ordered.where(_older_than(created_at, row_id, *cursor)))
 
     async def rows(self, conn: AsyncConnection, values: dict[str, Any], page: PageParams) -> list[Any]:
         if page.after is None:

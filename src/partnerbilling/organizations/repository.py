@@ -14,8 +14,7 @@ from partnerbilling.db import utcnow
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.sql import Statement
 
-# Hot statements are built once: SQLAlchemy then reuses their compiled form without rebuilding
-# a cache key on every call.
+# Every charge runs it: precompiled (partnerbilling.sql).
 _GET = Statement(select(Organization).where(Organization.id == bindparam("org_id")))
 
 
@@ -55,7 +54,7 @@ async def revoke_api_key(conn: AsyncConnection, key_id: str) -> bool:
     return result.first() is not None
 
 
-# Built once (every partnered charge runs it): the id goes in as a parameter.
+# Every partnered charge runs it: precompiled (partnerbilling.sql).
 _WITH_TIER = Statement(
     select(
         Organization,

@@ -31,7 +31,7 @@ async def open_for_customer(conn: AsyncConnection, customer_id: str) -> Row[Any]
 _ACTIVE = select(Partnership).where(
     Partnership.customer_id == bindparam("customer_id"), Partnership.status == "active"
 )
-# Every charge runs it.
+# Every charge runs it: precompiled (partnerbilling.sql).
 _ACTIVE_SHARE_LOCKED = Statement(_ACTIVE.with_for_update(read=True))
 
 
