@@ -34,6 +34,37 @@ class Trace:
     statements: list[str] = field(default_factory=list)
 
 
+class _Recorder:
+    """The statements of the request being traced, normalised, without BEGIN/COMMIT/ROLLBACK
+    (both apps open and close their transactions alike)."""
+
+    def __init__(self) -> None:
+        self.current: list[str] = []
+
+    def add(self, statement: str) -> None:
+        statement = _norm(statement)
+        if statement.rstrip(";").upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            self.current.append(statement)
+
+    def log_query(self, query: object) -> None:
+        """An asyncpg query logger."""
+        self.add(getattr(query, "query", ""))
+
+    async def replay(
+        self, client: httpx.AsyncClient, requests: list[tuple[str, str, dict[str, str], bytes]]
+    ) -> list[Trace]:
+        """Send the requests twice (the first pass fills caches and type introspection); the
+        second pass's statements, request by request."""
+        traces = []
+        for warm in (True, False):
+            for method, path, headers, body in requests:
+                self.current.clear()
+                response = await client.request(method, path, headers=headers, content=body)
+                if not warm:
+                    traces.append(Trace(response.status_code, list(self.current)))
+        return traces
+
+
 async def _service_traces(requests: list[tuple[str, str, dict[str, str], bytes]]) -> list[Trace]:
     from sqlalchemy import event
 
@@ -44,68 +75,45 @@ async def _service_traces(requests: list[tuple[str, str, dict[str, str], bytes]]
     settings = Settings()
     assert settings.database_url
     engine = make_engine(settings.database_url, settings)
-    current: list[str] = []
+    recorder = _Recorder()
 
     # Statements reach PostgreSQL two ways: through SQLAlchemy, and precompiled on the driver
     # (partnerbilling.sql), which asyncpg's query logger sees. The logger reports through
     # loop.call_soon, so the SQLAlchemy ones are queued the same way to keep one order.
-    def _append(statement: str) -> None:
-        if statement.rstrip(";").upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            current.append(statement)
-
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _record(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
-        asyncio.get_running_loop().call_soon(_append, _norm(statement))
+        asyncio.get_running_loop().call_soon(recorder.add, statement)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _log_driver(_dbapi_connection, record):  # type: ignore[no-untyped-def]
-        record.driver_connection.add_query_logger(lambda query: _append(_norm(query.query)))
+        record.driver_connection.add_query_logger(recorder.log_query)
 
     app = create_app(settings, engine=engine)
-    traces = []
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
-            for warm in (True, False):  # the first pass fills caches and type introspection
-                for method, path, headers, body in requests:
-                    current.clear()
-                    response = await client.request(method, path, headers=headers, content=body)
-                    if not warm:
-                        traces.append(Trace(response.status_code, list(current)))
+            return await recorder.replay(client, requests)
     finally:
         await engine.dispose()
-    return traces
 
 
 async def _reference_traces(requests: list[tuple[str, str, dict[str, str], bytes]]) -> list[Trace]:
-    current: list[str] = []
-
-    def _record(query: object) -> None:
-        text = _norm(getattr(query, "query", ""))
-        if text.rstrip(";").upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
-            current.append(text)
+    recorder = _Recorder()
 
     async def init(conn):  # type: ignore[no-untyped-def]
         await original_init(conn)
-        conn.add_query_logger(_record)
+        conn.add_query_logger(recorder.log_query)
 
     original_init = raw_reference._init_connection
     raw_reference._init_connection = init
     os.environ.setdefault("PARTNERBILLING_DB_POOL_SIZE", "2")
     app = raw_reference.create_app()
-    traces = []
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://ref") as client:
-                for warm in (True, False):
-                    for method, path, headers, body in requests:
-                        current.clear()
-                        response = await client.request(method, path, headers=headers, content=body)
-                        if not warm:
-                            traces.append(Trace(response.status_code, list(current)))
+                return await recorder.replay(client, requests)
     finally:
         raw_reference._init_connection = original_init
-    return traces
 
 
 def sample_requests() -> list[tuple[str, str, dict[str, str], bytes]]:
