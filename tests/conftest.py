@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
@@ -23,7 +22,7 @@ from partnerbilling.app import create_app
 from partnerbilling.db import EmbeddedPostgres, make_engine, transaction
 from partnerbilling.migrate import upgrade_to_head
 from partnerbilling.settings import Settings
-from tests.support import ADMIN_TOKEN, Api
+from tests.support import ADMIN_TOKEN, Api, connect_plain
 
 
 @pytest.fixture(scope="session")
@@ -42,23 +41,11 @@ def server_url() -> Iterator[str]:
             embedded.stop()
 
 
-def _plain(url: str) -> tuple[dict[str, object], str]:
-    parsed = make_url(url)
-    params: dict[str, object] = {
-        "user": parsed.username or "postgres",
-        "password": parsed.password,
-        "host": parsed.query.get("host") or parsed.host or "127.0.0.1",
-        "port": parsed.port or 5432,
-    }
-    return params, parsed.database or "postgres"
-
-
 @pytest.fixture(scope="session")
 async def database_url(server_url: str) -> AsyncIterator[str]:
     """A fresh database for this run, dropped at the end."""
-    params, maintenance_db = _plain(server_url)
     name = f"pb_test_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(database=maintenance_db, **params)  # type: ignore[arg-type]
+    admin = await connect_plain(server_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)

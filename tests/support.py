@@ -5,9 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
 import httpx
+from sqlalchemy.engine import make_url
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+
+
+async def connect_plain(url: str, database: str | None = None) -> asyncpg.Connection:
+    """A plain asyncpg connection to the server of a SQLAlchemy URL: to the URL's database, or
+    to ``database``. A socket directory in the URL's ``host`` query is honoured."""
+    parsed = make_url(url)
+    return await asyncpg.connect(
+        database=database or parsed.database or "postgres",
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        host=parsed.query.get("host") or parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+    )
 
 
 @dataclass

@@ -9,12 +9,12 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from partnerbilling.migrate import alembic_config
+from tests.support import connect_plain
 
 COMMAND = str(Path(sys.executable).with_name("partnerbilling"))
 
@@ -23,14 +23,8 @@ COMMAND = str(Path(sys.executable).with_name("partnerbilling"))
 async def empty_database(server_url: str) -> AsyncIterator[str]:
     """A database with nothing in it, dropped afterwards."""
     url = make_url(server_url)
-    params = {
-        "user": url.username or "postgres",
-        "password": url.password,
-        "host": url.query.get("host") or url.host or "127.0.0.1",
-        "port": url.port or 5432,
-    }
     name = f"pb_cli_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(database=url.database or "postgres", **params)  # type: ignore[arg-type]
+    admin = await connect_plain(server_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
         yield url.set(database=name).render_as_string(hide_password=False)
@@ -51,14 +45,7 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 
 async def _tables_and_version(url: str) -> tuple[set[str], list[str]]:
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        database=parsed.database,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        host=parsed.query.get("host") or parsed.host or "127.0.0.1",  # type: ignore[arg-type]
-        port=parsed.port or 5432,
-    )
+    conn = await connect_plain(url)
     try:
         tables = {
             r["tablename"]
