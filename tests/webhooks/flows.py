@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.events.service import emit
 from partnerbilling.settings import Settings
+from partnerbilling.webhooks.delivery import deliver_due
 from tests.support import Api, Org
 
 
@@ -38,6 +39,18 @@ async def emit_event(
 async def add_endpoint(api: Api, org: Org, url: str, **fields: Any) -> dict[str, Any]:
     created: dict[str, Any] = await api.ok(org, "POST", "/v1/webhook-endpoints", json={"url": url, **fields})
     return created
+
+
+async def delivered_once(
+    api: Api, db: AsyncEngine, settings: Settings, url: str
+) -> tuple[Org, dict[str, Any], str]:
+    """Acme with one endpoint at ``url`` and one event already delivered to it: the org, the
+    endpoint (with its secret) and the event id."""
+    acme = await api.org("Acme")
+    endpoint = await add_endpoint(api, acme, url)
+    event_id = await emit_event(db, acme.id)
+    await deliver_due(db, quick(settings))
+    return acme, endpoint, event_id
 
 
 async def deliveries(api: Api, org: Org, endpoint_id: str) -> list[dict[str, Any]]:

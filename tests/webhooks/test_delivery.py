@@ -15,7 +15,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due
 from tests.support import Api
-from tests.webhooks.flows import add_endpoint, deliveries, emit_event, quick, scalar
+from tests.webhooks.flows import add_endpoint, delivered_once, deliveries, emit_event, quick, scalar
 from tests.webhooks.peers import Receiver
 
 
@@ -50,10 +50,7 @@ async def test_a_delivered_webhook_verifies_and_carries_the_event(
 async def test_a_changed_byte_or_a_stale_timestamp_does_not_verify(
     api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
 ) -> None:
-    acme = await api.org("Acme")
-    endpoint = await add_endpoint(api, acme, receiver.url())
-    await emit_event(db, acme.id)
-    await deliver_due(db, quick(settings))
+    _, endpoint, _ = await delivered_once(api, db, settings, receiver.url())
     [receipt] = receiver.receipts
     secret = endpoint["secret"]
     Webhook(secret).verify(receipt.body, receipt.headers)
@@ -260,10 +257,7 @@ async def test_during_a_rotation_both_secrets_verify_for_24_hours(
 async def test_redelivering_sends_the_same_event_again_with_the_same_webhook_id(
     api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
 ) -> None:
-    acme = await api.org("Acme")
-    endpoint = await add_endpoint(api, acme, receiver.url())
-    event_id = await emit_event(db, acme.id)
-    await deliver_due(db, quick(settings))
+    acme, endpoint, event_id = await delivered_once(api, db, settings, receiver.url())
     [delivery] = await deliveries(api, acme, endpoint["id"])
 
     response = await api.call(
@@ -297,10 +291,7 @@ async def test_redelivering_an_event_reaches_endpoints_created_after_it(
 async def test_redelivering_to_a_disabled_endpoint_is_refused(
     api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
 ) -> None:
-    acme = await api.org("Acme")
-    endpoint = await add_endpoint(api, acme, receiver.url())
-    await emit_event(db, acme.id)
-    await deliver_due(db, quick(settings))
+    acme, endpoint, _ = await delivered_once(api, db, settings, receiver.url())
     [delivery] = await deliveries(api, acme, endpoint["id"])
     await api.ok(acme, "PATCH", f"/v1/webhook-endpoints/{endpoint['id']}", json={"enabled": False})
     response = await api.call(

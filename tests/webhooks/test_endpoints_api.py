@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due
 from tests.support import Api
-from tests.webhooks.flows import add_endpoint, emit_event, quick
+from tests.webhooks.flows import add_endpoint, delivered_once, emit_event, quick
 from tests.webhooks.peers import Receiver
 
 URL = "https://hooks.example.com/partnerbilling"
@@ -57,10 +57,7 @@ async def test_endpoints_can_be_changed_and_deleted(api: Api) -> None:
 async def test_deleting_an_endpoint_keeps_the_event_log(
     api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
 ) -> None:
-    acme = await api.org("Acme")
-    endpoint = await add_endpoint(api, acme, receiver.url())
-    event_id = await emit_event(db, acme.id)
-    await deliver_due(db, quick(settings))
+    acme, endpoint, event_id = await delivered_once(api, db, settings, receiver.url())
     await api.ok(acme, "DELETE", f"/v1/webhook-endpoints/{endpoint['id']}")
     assert (await api.ok(acme, "GET", f"/v1/events/{event_id}"))["id"] == event_id
 
@@ -161,10 +158,7 @@ async def test_a_strangers_key_gets_404_on_every_endpoint_with_an_id(
 async def test_deliveries_can_be_filtered_by_status(
     api: Api, db: AsyncEngine, settings: Settings, receiver: Receiver
 ) -> None:
-    acme = await api.org("Acme")
-    endpoint = await add_endpoint(api, acme, receiver.url())
-    await emit_event(db, acme.id)
-    await deliver_due(db, quick(settings))
+    acme, endpoint, _ = await delivered_once(api, db, settings, receiver.url())
     await emit_event(db, acme.id)
     path = f"/v1/webhook-endpoints/{endpoint['id']}/deliveries"
     pending = await api.ok(acme, "GET", path, params={"status": "pending"})
