@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -93,14 +94,16 @@ def _worker(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _demo(_: argparse.Namespace, settings: Settings) -> int:
-    from partnerbilling.demo import describe, load_demo
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from partnerbilling.demo import Demo, base_url, describe, load_demo, service_answers
 
-    async def run() -> str:
+    async def run() -> Demo:
         async with database(settings) as engine:
-            return describe(await load_demo(engine))
+            return await load_demo(engine)
 
-    print(asyncio.run(run()))
+    url = args.url.rstrip("/") if args.url else base_url(args.host, args.port)
+    demo = asyncio.run(run())
+    print(describe(demo, url, answering=service_answers(url)))
     return 0
 
 
@@ -157,7 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", metavar="T", type=_as_of, default=None, help="RFC 3339 time or date (default: now)"
     )
     sub.add_parser("worker", help="deliver webhooks and e-mail until stopped (run as many as you like)")
-    sub.add_parser("demo", help="load the specification's worked examples and print keys")
+    demo = sub.add_parser("demo", help="charge the four worked examples of who pays; print commands to try")
+    demo.add_argument(
+        "--host", default=os.environ.get("HOST", "127.0.0.1"), help="as given to serve (default: $HOST)"
+    )
+    demo.add_argument(
+        "--port", type=int, default=os.environ.get("PORT", "8000"), help="as given to serve (default: $PORT)"
+    )
+    demo.add_argument("--url", help="the service's base URL, instead of --host and --port")
     sub.add_parser("check", help="verify the database's invariants; non-zero exit on a breach")
     return parser
 
