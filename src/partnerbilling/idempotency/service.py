@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed
 from partnerbilling.idempotency import repository
+from partnerbilling.idempotency.redaction import secret_fields, without_secrets
 from partnerbilling.jsonio import loads
 
 HEADER = "idempotency-key"
@@ -55,7 +56,8 @@ async def run_idempotently(
     call: Callable[[], Awaitable[Response]],
 ) -> Response:
     """Run ``call`` once per key. The record is written in the request's own transaction, so it
-    exists exactly when the change it answers for was committed."""
+    exists exactly when the change it answers for was committed. A response field the operation
+    declares secret (``replayed_without``) is stored, and so replayed, as ``null``."""
     fingerprint = request_fingerprint(request.method, request.url.path, await request.body())
     if not await repository.try_lock(conn, scope, key):
         raise IdempotencyKeyInUse("A request with this Idempotency-Key is still running; retry.")
@@ -71,5 +73,8 @@ async def run_idempotently(
     response = await call()
     if 200 <= response.status_code < 300:
         kept = {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS}
-        await repository.save(conn, scope, key, fingerprint, response.status_code, bytes(response.body), kept)
+        body = bytes(response.body)
+        if secrets := secret_fields(request.scope.get("route")):
+            body = without_secrets(body, secrets)
+        await repository.save(conn, scope, key, fingerprint, response.status_code, body, kept)
     return response
