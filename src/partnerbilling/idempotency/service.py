@@ -6,10 +6,12 @@ import hashlib
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed
 from partnerbilling.idempotency import repository
+from partnerbilling.idempotency.redaction import secret_fields, without_secrets
 from partnerbilling.jsonio import loads
 
 HEADER = "idempotency-key"
@@ -17,13 +19,25 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _KEPT_HEADERS = ("content-type", "location")
 
 
-def request_fingerprint(method: str, path: str, body: bytes) -> str:
-    """A hash of what makes two requests "the same": method, path and the JSON body's content."""
+def request_fingerprint(method: str, path: str, body: bytes, *, body_optional: bool = False) -> str:
+    """A hash of what makes two requests "the same": method, path and the JSON body's content.
+    For an operation whose body is optional (or that takes none), an absent body, ``null`` and
+    ``{}`` all mean "no options", so they are the same request."""
     try:
-        canonical = repr(_canonical(loads(body))).encode() if body.strip() else b""
+        document = loads(body) if body.strip() else None
     except ValueError:
         canonical = body
+    else:
+        nothing = not body.strip() or (body_optional and document in (None, {}))
+        canonical = b"" if nothing else repr(_canonical(document)).encode()
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
+
+
+def _body_optional(route: object) -> bool:
+    """Whether the matched route's operation may be called without a body."""
+    if not isinstance(route, APIRoute):
+        return False
+    return route.body_field is None or not route.body_field.field_info.is_required()
 
 
 def _canonical(value: object) -> object:
@@ -55,8 +69,12 @@ async def run_idempotently(
     call: Callable[[], Awaitable[Response]],
 ) -> Response:
     """Run ``call`` once per key. The record is written in the request's own transaction, so it
-    exists exactly when the change it answers for was committed."""
-    fingerprint = request_fingerprint(request.method, request.url.path, await request.body())
+    exists exactly when the change it answers for was committed. A response field the operation
+    declares secret (``replayed_without``) is stored, and so replayed, as ``null``."""
+    route = request.scope.get("route")
+    fingerprint = request_fingerprint(
+        request.method, request.url.path, await request.body(), body_optional=_body_optional(route)
+    )
     if not await repository.try_lock(conn, scope, key):
         raise IdempotencyKeyInUse("A request with this Idempotency-Key is still running; retry.")
     stored = await repository.find_fresh(conn, scope, key)
@@ -71,5 +89,8 @@ async def run_idempotently(
     response = await call()
     if 200 <= response.status_code < 300:
         kept = {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS}
-        await repository.save(conn, scope, key, fingerprint, response.status_code, bytes(response.body), kept)
+        body = bytes(response.body)
+        if secrets := secret_fields(route):
+            body = without_secrets(body, secrets)
+        await repository.save(conn, scope, key, fingerprint, response.status_code, body, kept)
     return response

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.idempotency.redaction import replayed_without
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.organizations import service
 from partnerbilling.organizations.schemas import (
@@ -61,6 +62,7 @@ async def update_organization(conn: Conn, org_id: OrgPathId, body: OrganizationU
     response_model=ApiKeyCreated,
     summary="Create an API key",
 )
+@replayed_without("key")
 async def create_api_key(conn: Conn, org_id: OrgPathId) -> Response:
     """A new key for the organisation. The key is shown in this response only; store it."""
     return JsonResponse(await service.create_api_key(conn, org_id), status_code=201)

@@ -56,6 +56,8 @@ class OrganizationRead(BaseModel):
 
 class ApiKeyCreated(BaseModel):
     id: str
-    key: str = Field(description="The secret key, shown only in this response.")
+    key: str | None = Field(
+        description="The secret key, shown only in this response (`null` in an Idempotency-Key replay)."
+    )
     prefix: str
     created_at: str

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
+from partnerbilling.idempotency.redaction import replayed_without
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.pagination import Page
 from partnerbilling.settings import Settings
@@ -44,6 +45,7 @@ AppSettings = Annotated[Settings, Depends(_settings)]
     response_model=EndpointWithSecret,
     summary="Create a webhook endpoint",
 )
+@replayed_without("secret")
 async def create_endpoint(conn: Conn, org_id: OrgId, settings: AppSettings, body: EndpointCreate) -> Response:
     """Receive your organisation's events at `url` (https, public address), signed per Standard
     Webhooks. `event_types` defaults to `["*"]` (all). The signing `secret` is in this response
@@ -87,6 +89,7 @@ async def delete_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) ->
     response_model=EndpointWithSecret,
     summary="Rotate the signing secret",
 )
+@replayed_without("secret")
 async def rotate_secret(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """A new signing secret, shown in this response only. For 24 hours every delivery carries two
     signatures in `webhook-signature` (new and previous secret), so you can switch without a gap."""

@@ -86,8 +86,9 @@ class EndpointRead(BaseModel):
 
 
 class EndpointWithSecret(EndpointRead):
-    secret: str = Field(
-        description="The signing secret (`whsec_…`), shown only in this response.",
+    secret: str | None = Field(
+        description="The signing secret (`whsec_…`), shown only in this response (`null` in an "
+        "Idempotency-Key replay).",
         examples=["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
     )
 

@@ -4,7 +4,9 @@
 A URL is checked twice: when an endpoint is created or changed (its literal address, or what its
 name resolves to then), and at every connection, on the address actually dialled. The second check
 is the one that matters: a name may resolve elsewhere later (DNS rebinding), so the worker connects
-only to an address it has just checked.
+only to an address it has just checked. A host that is an address (also written ``127.1``,
+``2130706433``, ``0x7f.1`` or with a trailing dot, which the system resolver would dial) is parsed
+here and never handed to the resolver.
 """
 
 from __future__ import annotations
@@ -27,6 +29,52 @@ log = logging.getLogger(__name__)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _RESOLVE_TIMEOUT = 5.0
 _HOSTNAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+# A label of an IPv4 number as inet_aton and the WHATWG URL standard read it: decimal, octal
+# (leading 0) or hex (0x). A host whose last label is one is an address, never a name.
+_IPV4_PART = re.compile(r"0[xX][0-9A-Fa-f]*|[0-9]+")
+
+
+def _networks(*blocks: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(block) for block in blocks)
+
+
+# The IANA IPv4 Special-Purpose Address Registry's blocks that are not globally reachable, and
+# multicast. Listed here rather than left to ``is_global``, whose tables change between Python
+# versions (3.11 takes 192.0.0.8, in 192.0.0.0/24 but not its /29, for global).
+_NOT_PUBLIC_V4 = _networks(
+    "0.0.0.0/8",  # this network
+    "10.0.0.0/8",
+    "100.64.0.0/10",  # shared address space (carrier-grade NAT)
+    "127.0.0.0/8",
+    "169.254.0.0/16",  # link-local: the cloud metadata service
+    "172.16.0.0/12",
+    "192.0.0.0/24",  # IETF protocol assignments: DS-Lite, dummy, NAT64 discovery, anycast relays
+    "192.0.2.0/24",
+    "192.88.99.0/24",  # the deprecated 6to4 relay anycast
+    "192.168.0.0/16",
+    "198.18.0.0/15",  # benchmarking
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",  # multicast
+    "240.0.0.0/4",  # reserved, and the limited broadcast address
+)
+# IPv6: only global unicast is public, less the blocks of the IANA IPv6 Special-Purpose Address
+# Registry inside it that are not globally reachable. Outside it lie loopback, unspecified,
+# IPv4-compatible (::/96) and IPv4-translated (::ffff:0:0:0/96) addresses, the local-use NAT64
+# prefix 64:ff9b:1::/48, discard-only, SRv6, unique-local, site-local, link-local, multicast.
+_GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
+_NOT_PUBLIC_V6 = _networks(
+    # IETF protocol assignments. Their few globally reachable anycast and ORCHID blocks are no
+    # webhook receivers; Teredo (2001::/32) is obsolete, and its relay would deliver to the
+    # client address (the bit-inverted last 32 bits), which the address's owner picks freely.
+    "2001::/23",
+    "2001:db8::/32",  # documentation
+    "3fff::/20",  # documentation
+)
+# IPv6 forms whose packets end up at the IPv4 address they embed: judged by that address.
+_IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # the well-known NAT64 prefix (DNS64 answers)
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
 
 
 class WebhookUrlNotHttps(Unprocessable):
@@ -43,17 +91,58 @@ class UnsafeDestination(Exception):
 
 def is_public(address: IPAddress) -> bool:
     """Globally routable unicast only: no loopback, private, link-local (the cloud metadata
-    service at 169.254.169.254), shared, reserved, multicast or unspecified address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+    service at 169.254.169.254), shared, reserved, multicast or unspecified address, also when
+    an IPv6 address embeds it (IPv4-mapped, NAT64, 6to4)."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return address.is_global and not any(address in block for block in _NOT_PUBLIC_V4)
+    embedded = _embedded_ipv4(address)
+    if embedded is not None:
+        return is_public(embedded)
+    return (
+        address in _GLOBAL_UNICAST_V6
+        and address.is_global
+        and not any(address in block for block in _NOT_PUBLIC_V6)
+    )
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if address in _IPV4_MAPPED or address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _SIX_TO_FOUR:
+        return ipaddress.IPv4Address((int(address) >> 80) & 0xFFFFFFFF)
+    return None
 
 
 def _literal(host: str) -> IPAddress | None:
+    """The address a host is, as the system resolver would read it: an IPv6 or IPv4 literal,
+    with or without a trailing dot, or an IPv4 number in another form (``127.1``,
+    ``2130706433``, ``0x7f.0.0.1``, ``0177.0.0.1``). None for a name; ValueError for a host
+    whose last label is a number but which is no address (``1.2.3.4.5``, ``08.1``)."""
+    name = host[:-1] if host.endswith(".") else host
     try:
-        return ipaddress.ip_address(host)
+        return ipaddress.ip_address(name)
     except ValueError:
+        pass
+    labels = name.split(".")
+    if not _IPV4_PART.fullmatch(labels[-1]):
         return None
+    if len(labels) > 4 or not all(_IPV4_PART.fullmatch(label) for label in labels):
+        raise ValueError(f"{host} is not an IPv4 address")
+    *head, last = [_ipv4_part(label) for label in labels]
+    if any(part > 255 for part in head) or last >= 256 ** (4 - len(head)):
+        raise ValueError(f"{host} is not an IPv4 address")
+    value = last
+    for index, part in enumerate(head):
+        value |= part << (24 - 8 * index)
+    return ipaddress.IPv4Address(value)
+
+
+def _ipv4_part(label: str) -> int:
+    if label[:2] in ("0x", "0X"):
+        return int(label[2:] or "0", 16)
+    if len(label) > 1 and label.startswith("0"):
+        return int(label, 8)  # ValueError for 08 and 09, as inet_aton refuses them
+    return int(label)
 
 
 def _is_local_name(host: str) -> bool:
@@ -69,8 +158,11 @@ async def _resolve(host: str, port: int) -> list[str]:
 
 def _first_blocked(addresses: Iterable[str]) -> str | None:
     for address in addresses:
-        parsed = _literal(address.split("%", 1)[0])
-        if parsed is None or not is_public(parsed):
+        try:
+            parsed = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            return address
+        if not is_public(parsed):
             return address
     return None
 
@@ -84,7 +176,11 @@ async def check_url(url: str, settings: Settings) -> str:
         raise _invalid(f"The URL is not valid: {exc}.") from exc
     if parsed.scheme not in ("http", "https") or not host:
         raise _invalid("The URL must be an absolute https URL, such as https://example.com/hooks.")
-    if not (_HOSTNAME.fullmatch(raw_host) or _literal(host)):
+    try:
+        literal = _literal(raw_host)
+    except ValueError as exc:
+        raise _invalid(f"The host {host!r} is not a valid address.") from exc
+    if literal is None and not _HOSTNAME.fullmatch(raw_host):
         raise _invalid(f"The host {host!r} is not a valid host name or address.")
     if parsed.port is not None and not 0 < parsed.port < 65536:
         raise _invalid(f"The port {parsed.port} is not valid.")
@@ -95,7 +191,6 @@ async def check_url(url: str, settings: Settings) -> str:
             "Webhook URLs must use https.", errors=[{"loc": ["body", "url"], "msg": "must be https"}]
         )
     port = parsed.port or 443
-    literal = _literal(host)
     if _is_local_name(raw_host) or (literal is not None and not is_public(literal)):
         raise _private(host)
     if literal is None:
@@ -127,8 +222,12 @@ async def public_address(host: str, port: int) -> str:
     """The address to dial for ``host``, refusing it unless every address it resolves to is public."""
     if _is_local_name(host):
         raise UnsafeDestination(f"refused: {host} is a local name")
-    literal = _literal(host)
-    addresses = [host] if literal is not None else await _resolve(host, port)
+    try:
+        literal = _literal(host)
+    except ValueError:
+        raise UnsafeDestination(f"refused: {host} is not a valid address") from None
+    # An address is dialled as parsed here, never resolved: the resolver may read it otherwise.
+    addresses = [str(literal)] if literal is not None else await _resolve(host, port)
     if (blocked := _first_blocked(addresses)) is not None:
         raise UnsafeDestination(f"refused: {host} resolves to the non-public address {blocked}")
     return addresses[0]
