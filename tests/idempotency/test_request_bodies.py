@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from partnerbilling.idempotency.service import request_fingerprint
 from tests.api.checks import assert_problem
 from tests.support import Api, build_world
 
@@ -66,3 +67,24 @@ async def test_a_required_body_is_not_optional(api: Api) -> None:
     empty = await api.call(acme, "POST", "/v1/orders", headers=headers, json={})
     for response in (absent, empty):
         assert_problem(response, 422, "validation_error")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        (b'{"a": {}}', b'{"a": []}'),
+        (b'{"a": 1}', b'{"a": 1.0}'),
+        (b'{"a": 1}', b'{"a": true}'),
+        (b'{"a": "1"}', b'{"a": 1}'),
+        (b'{"a": null}', b'{"a": {}}'),
+        (b'{"a": [1, 2]}', b'{"a": [2, 1]}'),
+    ],
+)
+def test_bodies_that_differ_in_content_have_different_fingerprints(one: bytes, other: bytes) -> None:
+    assert request_fingerprint("POST", "/v1/x", one) != request_fingerprint("POST", "/v1/x", other)
+
+
+def test_key_order_and_white_space_do_not_make_another_request() -> None:
+    assert request_fingerprint("POST", "/v1/x", b'{"a": 1, "b": [1, {"c": 2, "d": 3}]}') == (
+        request_fingerprint("POST", "/v1/x", b'{ "b":[1,{"d":3,"c":2}],"a":1 }')
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 
+import orjson
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,7 +30,9 @@ def request_fingerprint(method: str, path: str, body: bytes, *, body_optional: b
         canonical = body
     else:
         nothing = not body.strip() or (body_optional and document in (None, {}))
-        canonical = b"" if nothing else repr(_canonical(document)).encode()
+        # Sorted keys and orjson's one spelling of each value: {} and [] stay apart, key order
+        # and white space do not matter.
+        canonical = b"" if nothing else orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
 
 
@@ -38,14 +41,6 @@ def _body_optional(route: object) -> bool:
     if not isinstance(route, APIRoute):
         return False
     return route.body_field is None or not route.body_field.field_info.is_required()
-
-
-def _canonical(value: object) -> object:
-    if isinstance(value, dict):
-        return tuple(sorted((k, _canonical(v)) for k, v in value.items()))
-    if isinstance(value, list):
-        return tuple(_canonical(v) for v in value)
-    return value
 
 
 def idempotency_key(request: Request) -> str | None:
