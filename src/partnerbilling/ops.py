@@ -1,5 +1,6 @@
-"""The outer ASGI layer: request ids, metrics, the body size limit, and the last-resort guard
-that turns any unexpected exception into a problem document (503 for the database, else 500)."""
+"""The outer ASGI layer: request ids, metrics, the access log, the body size limit, and the
+last-resort guard that turns any unexpected exception into a problem document (503 for the
+database, else 500)."""
 
 from __future__ import annotations
 
