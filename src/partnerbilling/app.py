@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from partnerbilling import openapi
@@ -87,6 +88,8 @@ def _allowed_methods(request: Request) -> str:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.__cause__, ClientDisconnect):
+        raise exc.__cause__  # nobody to answer: the operations middleware counts it as the client's
     if isinstance(exc.__cause__, BodyTooLarge):
         # FastAPI turns any error while reading the body into a 400; a streamed body over the
         # limit is the same 413 as one whose Content-Length announces it.

