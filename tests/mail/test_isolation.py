@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling import worker
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.mail import repository
 from partnerbilling.mail.sender import RETRY_DELAYS, error_text, send_due_mails
 from partnerbilling.settings import Settings
-from partnerbilling.worker import run_worker
 from tests.webhooks.flows import scalar
 from tests.webhooks.peers import SmtpSink
 
@@ -92,7 +92,7 @@ async def test_the_worker_keeps_sending_the_others_while_one_message_keeps_faili
     await _queue_good(db, 3)
     fast = settings.model_copy(update={"smtp_url": smtp.url, "worker_poll_interval": 0.05})
     stop = asyncio.Event()
-    worker = asyncio.create_task(run_worker(db, fast, stop))
+    running = asyncio.create_task(worker.run_worker(db, fast, stop))
     try:
         for attempts in (1, 2):
             await _wait_for_attempts(db, bad, attempts)
@@ -103,7 +103,7 @@ async def test_the_worker_keeps_sending_the_others_while_one_message_keeps_faili
         await _wait_for_attempts(db, bad, 3)
     finally:
         stop.set()
-        await asyncio.wait_for(worker, 5)
+        await asyncio.wait_for(running, 5)
     assert _subjects(smtp) == Counter(["Good 0", "Good 1", "Good 2", "Poison Subject"])
     statuses = await scalar(
         db, "SELECT json_agg(status || ' ' || attempt_count ORDER BY subject) FROM outbox_mails"
@@ -132,3 +132,26 @@ async def test_whatever_the_subject_a_queued_message_fits_one_header_line(
 def test_an_error_is_kept_as_text_postgresql_can_store() -> None:
     kept = error_text(ValueError("bad\x00byte " + "x" * 2000))
     assert kept.startswith("ValueError: bad\ufffdbyte x") and "\x00" not in kept and len(kept) == 1000
+
+
+async def test_mail_goes_out_while_the_webhook_half_of_the_worker_keeps_failing(
+    db: AsyncEngine, settings: Settings, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def webhooks_down(*_: Any) -> int:
+        raise RuntimeError("webhook deliveries cannot be recorded")
+
+    monkeypatch.setattr(worker, "deliver_due", webhooks_down)
+    await _queue_good(db, 2)
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        worker.run_worker(db, settings.model_copy(update={"smtp_url": smtp.url}), stop)
+    )
+    try:
+        for _ in range(60):  # well within the pause that follows a failed round
+            if len(smtp.messages) == 2:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    assert _subjects(smtp) == Counter(["Good 0", "Good 1"])
