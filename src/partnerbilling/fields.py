@@ -23,12 +23,15 @@ Currency = Literal["CHF", "EUR"]
 CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
 
 # What no free text may hold, since it ends up in mail headers, log lines and documents: C0 and
-# C1 controls and DEL (category Cc), surrogates (Cs), the line and paragraph separators (Zl, Zp)
-# that e-mail and many text tools take for line breaks, and the bidirectional embedding, override
-# and isolate controls that make text display other than it reads. One class for the validator
-# and the JSON-schema pattern, so that clients and fuzzers follow the rule the service enforces.
-_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
-_FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}]")
+# C1 controls and DEL (category Cc), the line and paragraph separators (Zl, Zp) that e-mail and
+# many text tools take for line breaks, and the bidirectional embedding, override and isolate
+# controls that make text display other than it reads. One class for the validator and the
+# JSON-schema pattern, so that clients and fuzzers follow the rule the service enforces.
+_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069"
+# Surrogates (Cs) are refused too, by the validator only: the Rust regex engines of schema
+# validators cannot name them and would drop the whole pattern, and a lone surrogate has no
+# UTF-8 form (it arrives only as a JSON escape).
+_FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}\\ud800-\\udfff]")
 _ANY_TEXT = f"^[^{_FORBIDDEN}]*$"
 _SOME_TEXT = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"  # something besides spaces
 
