@@ -22,22 +22,55 @@ from partnerbilling.errors import ValidationFailed
 Currency = Literal["CHF", "EUR"]
 CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# What no free text may hold, since it ends up in mail headers, log lines and documents: C0 and
+# C1 controls and DEL (category Cc), the line and paragraph separators (Zl, Zp) that e-mail and
+# many text tools take for line breaks, and the bidirectional embedding, override and isolate
+# controls that make text display other than it reads. One class for the validator and the
+# JSON-schema pattern, so that clients and fuzzers follow the rule the service enforces.
+_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069"
+# Surrogates (Cs) are refused too, by the validator only: the Rust regex engines of schema
+# validators cannot name them and would drop the whole pattern, and a lone surrogate has no
+# UTF-8 form (it arrives only as a JSON escape).
+_FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}\\ud800-\\udfff]")
+_ANY_TEXT = f"^[^{_FORBIDDEN}]*$"
+_SOME_TEXT = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"  # something besides spaces
 
 
-def _printable(value: str) -> str:
-    if _CONTROL_CHARACTERS.search(value):
-        raise ValueError("must not contain control characters")
+def _single_line(value: str) -> str:
+    if found := _FORBIDDEN_CHARACTER.search(value):
+        raise ValueError(
+            f"must not contain U+{ord(found.group()):04X}: control characters, line or paragraph"
+            " separators and bidirectional controls are refused"
+        )
     return value
 
+
+_SINGLE_LINE = AfterValidator(_single_line)
 
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_printable),
-    # The same rule for clients and fuzzers: something besides spaces, and no control characters.
-    Field(json_schema_extra={"pattern": r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"}),
+    _SINGLE_LINE,
+    Field(json_schema_extra={"pattern": _SOME_TEXT}),
 ]
+"""A name: one line of printable text, something besides spaces, at most 200 characters."""
+
+Description = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=500),
+    _SINGLE_LINE,
+    Field(json_schema_extra={"pattern": _ANY_TEXT}),
+]
+"""A description: one line of printable text, possibly empty, at most 500 characters."""
+
+Reason = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    _SINGLE_LINE,
+    Field(json_schema_extra={"pattern": _SOME_TEXT}),
+]
+"""Why something was done: one line of printable text, at most 500 characters."""
+
 Email = Annotated[EmailStr, Field(max_length=320)]
 Code = Annotated[
     str,

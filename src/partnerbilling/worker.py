@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,26 +33,39 @@ async def run_worker(engine: AsyncEngine, settings: Settings, stop: asyncio.Even
     next_purge = time.monotonic()
     async with webhook_transport(settings) as transport:
         while not stop.is_set():
-            pause = settings.worker_poll_interval
-            try:
-                delivered = await deliver_due(engine, settings, transport)
-                mailed = await send_due_mails(engine, settings)
-                if delivered >= settings.worker_batch_size or mailed > 0:
-                    pause = 0.0  # there may be more due right away
-                if time.monotonic() >= next_purge:
-                    next_purge = time.monotonic() + PURGE_EVERY
-                    await _purge_idempotency_records(engine)
-            except Exception:  # the database may be down: keep the worker alive and retry
-                log.exception("delivery round failed; retrying in %.0f s", _BACKOFF_AFTER_ERROR)
+            # Each task fails alone: webhooks that cannot be recorded must not hold up the mail,
+            # nor the other way round.
+            delivered = await _survive("webhook delivery", deliver_due(engine, settings, transport))
+            mailed = await _survive("mail", send_due_mails(engine, settings))
+            purged: int | None = 0
+            if time.monotonic() >= next_purge:
+                next_purge = time.monotonic() + PURGE_EVERY
+                purged = await _survive("idempotency purge", _purge_idempotency_records(engine))
+            if delivered is None or mailed is None or purged is None:
                 pause = _BACKOFF_AFTER_ERROR
+            elif delivered >= settings.worker_batch_size or mailed > 0:
+                pause = 0.0  # there may be more due right away
+            else:
+                pause = settings.worker_poll_interval
             if pause:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), pause)
     log.info("delivery worker stopped")
 
 
-async def _purge_idempotency_records(engine: AsyncEngine) -> None:
+async def _survive(task: str, work: Awaitable[int]) -> int | None:
+    """The task's result, or None once its failure is logged (the database may be down): the
+    worker stays alive and tries again after a pause."""
+    try:
+        return await work
+    except Exception:
+        log.exception("%s round failed; retrying in %.0f s", task, _BACKOFF_AFTER_ERROR)
+        return None
+
+
+async def _purge_idempotency_records(engine: AsyncEngine) -> int:
     async with transaction(engine) as conn:
         purged = await purge_expired(conn)
     if purged:
         log.info("purged %d expired idempotency records", purged)
+    return purged

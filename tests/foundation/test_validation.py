@@ -33,6 +33,10 @@ BAD_RATES: list[Any] = [0.081, 0, 1, "1", "1.0", "-0.1", "0.12345", "abc", "", "
 # A price is a positive JSON string with exactly two decimals.
 BAD_PRICES: list[Any] = ["0.00", "12.5", "12.345", 120, 120.0, "-1.00", "abc", "", "1e2", " 12.00", None]
 BAD_NAMES: list[Any] = ["", "   ", "x" * 201, 42, None, "Acme\x00", "Acme\nCorp", "\x1b[31mAcme"]
+# Whatever a mail header, a log line or a document would take for a line break or a control:
+# line and paragraph separators, NEL, a C1 control, DEL, bidirectional overrides and isolates.
+BAD_NAMES += ["Poison\u2028Subject", "Poison\u2029Subject", "Poison\x85Subject", "Acme\x9b31m", "Acme\x7f"]
+BAD_NAMES += ["\u202eGA emcA", "Acme \u202aAG", "Acme \u2066AG\u2069", "Acme\u2069"]
 BAD_EMAILS: list[Any] = ["not-an-email", "billing@", "@acme.example", "a b@acme.example", "", 7]
 BAD_CURRENCIES: list[Any] = ["USD", "chf", "", "CHFX", 756, None]
 

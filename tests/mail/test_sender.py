@@ -81,16 +81,29 @@ async def test_a_mail_failing_every_time_is_given_up_after_the_schedule(
     assert await scalar(db, "SELECT status FROM outbox_mails") == "failed"
 
 
-async def test_without_an_smtp_server_mail_goes_to_the_log(
+async def test_without_an_smtp_server_mail_goes_to_the_log_decoded(
     db: AsyncEngine, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
     assert settings.smtp_url is None
-    await _queue(db, "partner@example.com")
+    long_line = "Grüezi " + "wohl " * 40  # beyond 78 characters: quoted-printable would fold it
+    async with transaction(db) as conn:
+        mail_id = await repository.queue(
+            conn,
+            "partner@example.com",
+            "Zürich AG changed the billing mode",
+            f"{long_line}\nLine two\n",
+            utcnow(),
+        )
     with caplog.at_level(logging.INFO, logger="partnerbilling.mail"):
         assert await send_due_mails(db, settings) == 1
     [record] = [r for r in caplog.records if r.name == "partnerbilling.mail"]
     assert record.levelno == logging.INFO
-    assert "partner@example.com" in record.getMessage() and "Line two" in record.getMessage()
+    logged = record.getMessage()
+    assert mail_id in logged.splitlines()[0]
+    assert "\nFrom: billing@localhost\nTo: partner@example.com\n" in logged
+    assert "\nSubject: Zürich AG changed the billing mode\n" in logged
+    assert logged.endswith(f"\n\n{long_line}\nLine two\n")
+    assert "Content-Transfer-Encoding" not in logged and "=C3=BC" not in logged
     assert await scalar(db, "SELECT status FROM outbox_mails") == "sent"
 
 

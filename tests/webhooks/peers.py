@@ -34,11 +34,12 @@ class Receipt:
 @dataclass
 class Receiver:
     """A minimal HTTP/1.1 server (keep-alive) that records every request. It answers with the
-    next status of ``statuses`` (then ``default``), and holds each request while ``hold`` is
-    cleared."""
+    next status of ``statuses`` (then ``default``) and ``ok``, or with what ``answers`` holds for
+    the request's path (a status and a body), and holds each request while ``hold`` is cleared."""
 
     statuses: list[int] = field(default_factory=list)
     default: int = 200
+    answers: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     receipts: list[Receipt] = field(default_factory=list)
     hold: asyncio.Event | None = None
     port: int = 0
@@ -75,13 +76,17 @@ class Receiver:
                     self._arrived.notify_all()
                 if self.hold is not None:
                     await self.hold.wait()
-                status = self.statuses.pop(0) if self.statuses else self.default
-                writer.write(f"HTTP/1.1 {status} Status\r\ncontent-length: 2\r\n\r\nok".encode())
+                status, body = self.answers.get(request.path) or (self._next_status(), b"ok")
+                head = f"HTTP/1.1 {status} Status\r\ncontent-length: {len(body)}\r\n\r\n"
+                writer.write(head.encode() + body)
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
             writer.close()
+
+    def _next_status(self) -> int:
+        return self.statuses.pop(0) if self.statuses else self.default
 
     @staticmethod
     async def _read(reader: asyncio.StreamReader) -> Receipt | None:

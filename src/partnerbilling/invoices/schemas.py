@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
+
+from partnerbilling.fields import Reason
 
 
 class InvoiceLine(BaseModel):
@@ -54,4 +56,4 @@ class CreditNoteCreate(BaseModel):
         extra="forbid", json_schema_extra={"examples": [{"reason": "Customer withdrew the order"}]}
     )
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    reason: Reason

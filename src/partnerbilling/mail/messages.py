@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
+from partnerbilling.mail.models import SUBJECT_LENGTH
 from partnerbilling.visibility import rfc3339
+
+# What must never reach a header: controls (Cc, with CR, LF and NEL), surrogates (Cs), the line
+# and paragraph separators (Zl, Zp) that the e-mail library refuses as line breaks, and the
+# bidirectional controls that make a subject read other than it is.
+_BREAKING = frozenset(("Cc", "Cs", "Zl", "Zp"))
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def header_text(value: str) -> str:
+    """``value`` as one line that cannot break a header: every control, separator or
+    bidirectional control becomes a space, and each run of white space a single space. Applied
+    to what is stored, too, so that text written before the input rules still makes a message."""
+    spaced = "".join(" " if c in _BIDI_CONTROLS or unicodedata.category(c) in _BREAKING else c for c in value)
+    return " ".join(spaced.split())
+
+
+def fit_subject(subject: str) -> str:
+    """The subject as one header line, cut to what the outbox keeps."""
+    line = header_text(subject)
+    return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1].rstrip() + "\u2026"
+
 
 _MODE_WORDS = {"customer": "the customer pays", "partner": "the partner (you) pays"}
 

@@ -5,6 +5,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerbilling.db import Base
 
+SUBJECT_LENGTH = 300
+"""The longest subject the outbox keeps."""
+
 
 class OutboxMail(Base):
     """A message written in the transaction that caused it; sent later by the worker."""
@@ -16,7 +19,7 @@ class OutboxMail(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     to_address: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LENGTH))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
     attempt_count: Mapped[int]

@@ -12,17 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime
 
 from partnerbilling.db import new_id
+from partnerbilling.mail.messages import fit_subject
 from partnerbilling.mail.models import OutboxMail
 
 
 async def queue(conn: AsyncConnection, to: str, subject: str, body: str, at: datetime) -> str:
-    """Put a message in the outbox, in the caller's transaction; the worker sends it."""
+    """Put a message in the outbox, in the caller's transaction; the worker sends it. The subject
+    is made one header line that fits the outbox, so no message can fail its cause's transaction."""
     mail_id = new_id("mail")
     await conn.execute(
         insert(OutboxMail).values(
             id=mail_id,
             to_address=to,
-            subject=subject,
+            subject=fit_subject(subject),
             body=body,
             status="pending",
             attempt_count=0,

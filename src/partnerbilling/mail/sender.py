@@ -13,6 +13,7 @@ import logging
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.mail import repository
+from partnerbilling.mail.messages import header_text
 from partnerbilling.settings import Settings
 
 log = logging.getLogger("partnerbilling.mail")
@@ -34,6 +36,7 @@ RETRY_DELAYS = (30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
 SMTP_TIMEOUT = 30.0
 BATCH_SIZE = 20
 CONCURRENCY = 4
+_ERROR_LENGTH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +65,26 @@ def parse_smtp_url(url: str) -> SmtpServer:
 
 def build_message(mail: Any, sender: str) -> EmailMessage:
     """The outbox row as an e-mail; its Message-ID is derived from the row, so should a message
-    ever go out twice, mail systems can tell it is the same one."""
+    ever go out twice, mail systems can tell it is the same one. Header values are made one line
+    first (``email.policy`` does the encoding), so no stored text can break a header; a stored
+    recipient that is not exactly one address is refused (ValueError) rather than repaired."""
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = mail.to_address
-    message["Subject"] = mail.subject
+    message["From"] = header_text(sender)
+    message["To"] = Address(addr_spec=mail.to_address)
+    message["Subject"] = header_text(mail.subject)
     message["Date"] = format_datetime(mail.created_at)
-    message["Message-ID"] = f"<{mail.id}@partnerbilling>"
+    message["Message-ID"] = f"<{header_text(mail.id)}@partnerbilling>"
     message.set_content(mail.body)
     return message
+
+
+def decoded(message: EmailMessage) -> str:
+    """The message as a person reads it: sender, recipient, subject and the plain-text body, with
+    no transfer encoding (the log shows this when no SMTP server is configured)."""
+    return (
+        f"From: {message['From']}\nTo: {message['To']}\nSubject: {message['Subject']}\n\n"
+        f"{message.get_content()}"
+    )
 
 
 def lease_seconds() -> float:
@@ -112,13 +126,14 @@ def _after_attempt(mail: Any, error: str | None) -> dict[str, Any]:
 
 
 async def send(settings: Settings, mail: Any) -> str | None:
-    """Send one message; returns the error, or None once the server accepted it."""
-    message = build_message(mail, settings.mail_from)
-    if not settings.smtp_url:
-        log.info("mail %s to %s (no SMTP server configured)\n%s", mail.id, mail.to_address, message)
-        SENT.labels("logged").inc()
-        return None
+    """Build and send one message; returns the error, or None once the server accepted it (or
+    it went to the log). Never raises: a message that cannot be built or sent fails alone."""
     try:
+        message = build_message(mail, settings.mail_from)
+        if not settings.smtp_url:
+            log.info("mail %s (no SMTP server configured)\n%s", mail.id, decoded(message))
+            SENT.labels("logged").inc()
+            return None
         server = parse_smtp_url(settings.smtp_url)
         async with asyncio.timeout(SMTP_TIMEOUT):
             await aiosmtplib.send(
@@ -130,9 +145,15 @@ async def send(settings: Settings, mail: Any) -> str | None:
                 use_tls=server.use_tls,
                 timeout=SMTP_TIMEOUT,
             )
-    except Exception as exc:  # SMTP, network, configuration: all retried later
-        log.warning("mail %s to %s not sent: %r", mail.id, mail.to_address, exc)
+    except Exception as exc:  # building, SMTP, network, configuration: all retried later
+        log.warning("mail %s to %r not sent: %r", mail.id, mail.to_address, exc)
         SENT.labels("failed").inc()
-        return f"{type(exc).__name__}: {exc}"
+        return error_text(exc)
     SENT.labels("sent").inc()
     return None
+
+
+def error_text(exc: Exception) -> str:
+    """What went wrong, as the outbox keeps it: no NUL (PostgreSQL text refuses it), not too long."""
+    text = f"{type(exc).__name__}: {exc}".rstrip(": ").replace("\x00", "\ufffd")
+    return text if len(text) <= _ERROR_LENGTH else text[: _ERROR_LENGTH - 1] + "\u2026"

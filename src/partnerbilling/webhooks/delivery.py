@@ -40,6 +40,7 @@ ATTEMPTS = Counter("partnerbilling_webhook_attempts_total", "Webhook delivery at
 USER_AGENT = "partnerbilling-webhooks/1.0"
 _MAX_RESPONSE_BYTES = 64 * 1024
 _ERROR_BODY_CHARS = 200
+_ERROR_TEXT_CHARS = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +108,18 @@ def _signing_secrets(delivery: Any, at: datetime) -> list[str]:
 
 
 async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery: Row[Any]) -> Attempt:
-    """One signed POST of the event to the endpoint; never raises for the receiver's faults."""
-    payload = _event_document(delivery)
+    """One signed POST of the event to the endpoint. Never raises: whatever goes wrong, from
+    building and signing the request to the receiver's answer, is this delivery's failed attempt,
+    recorded with the others of its batch."""
     attempted_at = utcnow()
-    headers = signed_headers(
-        _signing_secrets(delivery, attempted_at), delivery.event_id, attempted_at, payload.decode()
-    )
     started = time.perf_counter()
     status_code: int | None = None
     error: str | None = None
     try:
+        payload = _event_document(delivery)
+        headers = signed_headers(
+            _signing_secrets(delivery, attempted_at), delivery.event_id, attempted_at, payload.decode()
+        )
         status_code, body = await _post(transport, settings, delivery.url, headers, payload)
         if not 200 <= status_code < 300:
             error = _status_error(status_code, body)
@@ -125,10 +128,10 @@ async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery
     except TimeoutError:
         error = f"timed out after {settings.webhook_timeout:g} s"
     except (httpx.HTTPError, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        error = _error_text(exc)
     except Exception as exc:  # never let one delivery's surprise stall its whole batch
         log.exception("webhook delivery %s failed unexpectedly", delivery.id)
-        error = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        error = _error_text(exc)
     latency_ms = round((time.perf_counter() - started) * 1000)
     attempt = Attempt(delivery, attempted_at, utcnow(), status_code, latency_ms, error)
     ATTEMPTS.labels("succeeded" if attempt.succeeded else "failed").inc()
@@ -186,8 +189,17 @@ async def _read_some(response: httpx.Response) -> bytes:
 
 
 def _status_error(status_code: int, body: bytes) -> str:
-    snippet = body[:_ERROR_BODY_CHARS].decode("utf-8", "replace").strip()
+    snippet = _storable(body[:_ERROR_BODY_CHARS].decode("utf-8", "replace").strip())
     return f"HTTP {status_code}" + (f": {snippet}" if snippet else "")
+
+
+def _error_text(exc: Exception) -> str:
+    return _storable(f"{type(exc).__name__}: {exc}".rstrip(": ")[:_ERROR_TEXT_CHARS])
+
+
+def _storable(text: str) -> str:
+    """Text PostgreSQL can keep: a NUL, which it refuses, would fail the whole batch's record."""
+    return text.replace("\x00", "\ufffd")
 
 
 def _result(attempt: Attempt, schedule: Sequence[int]) -> dict[str, Any]:
@@ -234,7 +246,13 @@ async def _record(
     await repository.fail_unattempted(conn, [(d.id, d.lease_until) for d in unattempted])
     for endpoint_id, reason in to_disable:
         log.warning("disabling webhook endpoint %s: %s", endpoint_id, reason)
-        await service.disable_failing_endpoint(conn, endpoint_id, reason, utcnow())
+        try:
+            async with conn.begin_nested():  # one endpoint that cannot be disabled fails alone
+                await service.disable_failing_endpoint(conn, endpoint_id, reason, utcnow())
+        except Exception:
+            log.exception(
+                "webhook endpoint %s could not be disabled; tried again on its next failure", endpoint_id
+            )
 
 
 async def _track_endpoint_health(

@@ -5,14 +5,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from partnerbilling.events.schemas import EVENT_TYPES
+from partnerbilling.fields import Description
 
 WebhookUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=2048),
     Field(examples=["https://example.com/hooks/partnerbilling"]),
-]
-Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")
 ]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
