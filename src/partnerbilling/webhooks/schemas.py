@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from partnerbilling.events.schemas import EVENT_TYPES
+from partnerbilling.fields import RequestModel
 
 WebhookUrl = Annotated[
     str,
@@ -38,7 +39,7 @@ EventTypes = Annotated[
 ]
 
 
-class EndpointCreate(BaseModel):
+class EndpointCreate(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -59,7 +60,7 @@ class EndpointCreate(BaseModel):
         return _event_types(value)
 
 
-class EndpointUpdate(BaseModel):
+class EndpointUpdate(RequestModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": False}]})
 
     url: WebhookUrl | None = None
