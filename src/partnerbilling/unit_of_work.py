@@ -60,9 +60,12 @@ async def check_body(request: Request) -> None:
     try:
         read_body(body)
     except UnreadableJson as exc:
-        raise ValidationFailed(
-            f"The request body is {exc}.", errors=[{"loc": ["body"], "msg": str(exc)}]
-        ) from None
+        raise unreadable_body(str(exc)) from None
+
+
+def unreadable_body(reason: str) -> ValidationFailed:
+    """The one answer for a body that cannot be read, wherever that is found out."""
+    return ValidationFailed(f"The request body is {reason}.", errors=[{"loc": ["body"], "msg": reason}])
 
 
 # The dependencies are coroutines: FastAPI runs a plain function in a thread, which costs a
