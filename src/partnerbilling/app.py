@@ -26,6 +26,7 @@ from partnerbilling.jsonio import dumps
 from partnerbilling.ops import BodyTooLarge, OperationsMiddleware, classify_exception, request_id_var
 from partnerbilling.routers import ALL_ROUTERS
 from partnerbilling.settings import Settings, get_settings
+from partnerbilling.unit_of_work import unreadable_body
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +57,17 @@ async def _domain_error(_: Request, exc: Exception) -> Response:
 
 async def _validation_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if malformed := [err for err in exc.errors() if err.get("type") == "json_invalid"]:
+        # FastAPI names the position in the body (["body", 12]); the body as a whole is at fault.
+        reason = (malformed[0].get("ctx") or {}).get("error")
+        return problem_response(
+            unreadable_body(f"not valid JSON ({reason})" if reason else "not valid JSON").to_problem()
+        )
     errors = [
         {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", ""))}
         for err in exc.errors()
     ]
-    malformed = any(err.get("type") == "json_invalid" for err in exc.errors())
-    detail = (
-        "The request body is not valid JSON."
-        if malformed
-        else "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)[:1000]
-    )
+    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)[:1000]
     return problem_response(
         problem(422, "validation_error", detail, title="The request is not valid", errors=errors)
     )
@@ -95,6 +97,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         # limit is the same 413 as one whose Content-Length announces it.
         status, code, detail = classify_exception(exc.__cause__)
         return problem_response(problem(status, code, detail))
+    if exc.status_code == 400:
+        # FastAPI's other 400: a body it could not decode (invalid UTF-8, nested too deep for
+        # its parser). The routes check bodies first (unit_of_work.check_body); this is the rest.
+        return problem_response(unreadable_body("not valid JSON").to_problem())
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     detail = exc.detail if isinstance(exc.detail, str) else "The request failed."
     if exc.status_code == 404 and detail == "Not Found":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -11,6 +12,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
@@ -18,6 +20,15 @@ from pydantic import (
 )
 
 from partnerbilling.errors import ValidationFailed
+
+
+class RequestModel(BaseModel):
+    """The base of every request body. Strict: a boolean is only ``true`` or ``false``, an
+    integer only a JSON integer (not ``"1"``, ``1e2``, ``2.0`` or ``true``), a string only a
+    string; unknown fields are refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
 
 Currency = Literal["CHF", "EUR"]
 CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
@@ -130,6 +141,56 @@ Money = Annotated[
     ),
 ]
 """A positive amount with exactly two decimals, e.g. ``"120.00"``."""
+
+
+# Times before the Unix epoch or past year 9999 (also once converted to UTC) are typing
+# mistakes here, and Python and PostgreSQL cannot both represent all of them.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC)
+_RFC3339 = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def checked_time(value: datetime) -> datetime:
+    """``value`` in UTC, if it has a time zone and lies between 1970 and 9999 (in UTC); else
+    ValueError."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("must have a time zone")
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        raise ValueError("must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z")
+    return utc
+
+
+def parse_time(value: object) -> datetime:
+    """An RFC 3339 date-time string with a time zone, in range (:func:`checked_time`); returned
+    in UTC. Dates, times without a zone, other ISO 8601 forms and numbers are refused."""
+    if isinstance(value, datetime):
+        return checked_time(value)
+    match = _RFC3339.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError('must be an RFC 3339 date-time string with a time zone, e.g. "2027-01-01T00:00:00Z"')
+    date, time, fraction, zone = match.groups()
+    # Python keeps microseconds: finer digits are dropped.
+    fraction = (fraction or "")[:7]
+    zone = "+00:00" if zone in ("Z", "z") else zone
+    try:
+        parsed = datetime.fromisoformat(f"{date}T{time}{fraction}{zone}")
+    except ValueError:
+        raise ValueError("must be a real date and time of day, with an offset under 24 hours") from None
+    return checked_time(parsed)
+
+
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(parse_time),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""A point in time: an RFC 3339 string with a time zone, between 1970 and 9999; in UTC."""
 
 
 def sent_fields(update: BaseModel, *nullable: str) -> dict[str, Any]:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from pydantic import BeforeValidator
 from sqlalchemy import Integer, bindparam, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import ValidationFailed
+from partnerbilling.fields import checked_time
 from partnerbilling.sql import Statement
 
 
@@ -22,8 +25,25 @@ class PageParams:
     after: tuple[datetime, str] | None
 
 
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def _digits(value: object) -> object:
+    """A query integer written in digits only: no sign, spaces, underscores, point or exponent."""
+    if isinstance(value, str):
+        if not _DIGITS.fullmatch(value):
+            raise ValueError("must be a whole number written in digits")
+        return int(value)
+    return value
+
+
+# The validator after Query: before it, FastAPI would document the bounds as "ge"/"le".
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1–100."), BeforeValidator(_digits)]
+"""``?limit=``: the page size."""
+
+
 async def _page_params(
-    limit: Annotated[int, Query(ge=1, le=100, description="Page size, 1–100.")] = 20,
+    limit: Limit = 20,
     cursor: Annotated[
         str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
     ] = None,
@@ -43,8 +63,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, row_id = raw.split("|", 1)
-        created_at = datetime.fromisoformat(stamp)
-        if created_at.tzinfo is None or not row_id:
+        created_at = checked_time(datetime.fromisoformat(stamp))
+        if not row_id:
             raise ValueError(cursor)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationFailed(
@@ -103,4 +123,4 @@ def page_of(
     return {"data": data, "next_cursor": next_cursor}
 
 
-__all__ = ["KeysetQuery", "Page", "PageParams", "keyset", "page_of"]
+__all__ = ["KeysetQuery", "Limit", "Page", "PageParams", "keyset", "page_of"]

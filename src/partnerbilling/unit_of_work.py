@@ -8,16 +8,22 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncConnection
+from starlette.exceptions import HTTPException
 
 from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
 from partnerbilling.db import transaction
+from partnerbilling.errors import ValidationFailed
 from partnerbilling.idempotency.service import idempotency_key, run_idempotently
+from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
+
+SEND_JSON = "Send the body as JSON with Content-Type: application/json."
 
 
 class TransactionalRoute(APIRoute):
     """Each request runs in one database transaction, committed only if the handler succeeded
     (before the response is sent), and rolled back on any error. The caller is authenticated
-    first, and a POST with an Idempotency-Key is run at most once."""
+    first, then its body is checked (:func:`check_body`), and a POST with an Idempotency-Key is
+    run at most once."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -30,12 +36,36 @@ class TransactionalRoute(APIRoute):
                     conn, bearer_token(request), request.app.state.settings.admin_token
                 )
                 request.state.caller = caller
+                await check_body(request)
                 key = idempotency_key(request)
                 if key is None:
                     return await handler(request)
                 return await run_idempotently(conn, caller.scope, key, request, lambda: handler(request))
 
         return run_in_transaction
+
+
+async def check_body(request: Request) -> None:
+    """Refuse a body the service cannot read, the same way on every operation, before anything
+    reads it: one that is not sent as JSON is a 415, one that is not JSON (invalid UTF-8 or
+    JSON, nested too deep) a 422 naming the body. No body at all needs no Content-Type: an
+    operation whose body is optional takes its defaults, one that needs a body says so (422)."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    body = await request.body()
+    if not body:
+        return
+    if not is_json_media_type(request.headers.get("content-type")):
+        raise HTTPException(415, SEND_JSON)
+    try:
+        read_body(body)
+    except UnreadableJson as exc:
+        raise unreadable_body(str(exc)) from None
+
+
+def unreadable_body(reason: str) -> ValidationFailed:
+    """The one answer for a body that cannot be read, wherever that is found out."""
+    return ValidationFailed(f"The request body is {reason}.", errors=[{"loc": ["body"], "msg": reason}])
 
 
 # The dependencies are coroutines: FastAPI runs a plain function in a thread, which costs a

@@ -18,10 +18,11 @@ JSON = dict[str, Any]
 
 
 def rfc3339(value: datetime | None) -> str | None:
-    """A timestamp as the API shows it: RFC 3339, UTC, ``Z``."""
+    """A timestamp as the API shows it: RFC 3339 in UTC with microseconds and ``Z``, the year
+    always in four digits (``strftime("%Y")`` drops the zeros of a year before 1000)."""
     if value is None:
         return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _money(value: Decimal | None) -> str | None:

@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest amount the money columns (NUMERIC(14, 2)) hold, either sign.
+MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def round_money(amount: Decimal) -> Decimal:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from partnerbilling.billing.money import ZERO, round_money
+from partnerbilling.billing.money import MAX_AMOUNT, ZERO, round_money
 from partnerbilling.billing.routing import Benefit
 
 
@@ -39,6 +39,14 @@ class Price:
     cashback: Decimal | None
 
 
+class AmountTooLarge(ValueError):
+    """A charge with an amount larger than :data:`MAX_AMOUNT`, which could not be stored."""
+
+    def __init__(self, amount: str, value: Decimal) -> None:
+        super().__init__(f"the {amount.replace('_', ' ')} {value} is larger than {MAX_AMOUNT}")
+        self.amount = amount
+
+
 def price_charge(
     unit_price: Decimal,
     quantity: int,
@@ -53,6 +61,11 @@ def price_charge(
     cashback = benefit_amount if benefit is Benefit.CASHBACK else None
     net = public - discount
     tax = round_money(net * vat_rate)
+    total = net + tax
+    # Every other amount is at most one of these two (rates are below 1).
+    for name, amount in (("public_amount", public), ("total", total)):
+        if amount > MAX_AMOUNT:
+            raise AmountTooLarge(name, amount)
     return Price(
         unit_price=unit_price,
         quantity=quantity,
@@ -62,6 +75,6 @@ def price_charge(
         net_amount=net,
         tax_rate=vat_rate,
         tax=tax,
-        total=net + tax,
+        total=total,
         cashback=cashback,
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from partnerbilling.catalog import repository, service
 from partnerbilling.catalog.schemas import ProductPut, ProductRead, TierPut, TierRead
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.pagination import Limit
 from partnerbilling.unit_of_work import Conn, CurrentCaller, Platform, TransactionalRoute
 
 router = APIRouter(prefix="/v1", tags=["products"], route_class=TransactionalRoute)
@@ -28,7 +29,7 @@ class ProductList(BaseModel):
 async def list_products(
     conn: Conn,
     _: CurrentCaller,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Limit = 20,
     # A sku has this shape; anything else is refused here instead of reaching the database.
     cursor: Annotated[str | None, Query(pattern=CODE_PATTERN, description="The last sku seen.")] = None,
 ) -> Response:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerbilling.fields import Code, Currency, Money, Name, Rate
+from partnerbilling.fields import Code, Currency, Money, Name, Rate, RequestModel
 
 
-class TierPut(BaseModel):
+class TierPut(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -34,7 +34,7 @@ class TierRead(BaseModel):
     rates: dict[str, str]
 
 
-class ProductPut(BaseModel):
+class ProductPut(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerbilling.fields import Reason
+from partnerbilling.fields import Reason, RequestModel, Timestamp
 
 
 class InvoiceLine(BaseModel):
@@ -43,15 +42,15 @@ class InvoiceList(BaseModel):
     next_cursor: str | None
 
 
-class InvoicePay(BaseModel):
+class InvoicePay(RequestModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{}]})
 
-    paid_at: datetime | None = Field(
+    paid_at: Timestamp | None = Field(
         default=None, description="When the money arrived (RFC 3339); default: now."
     )
 
 
-class CreditNoteCreate(BaseModel):
+class CreditNoteCreate(RequestModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"reason": "Customer withdrew the order"}]}
     )

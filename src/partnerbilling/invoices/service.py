@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,12 +14,15 @@ from partnerbilling.billing.money import format_money
 from partnerbilling.billing.pricing import Price
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
-from partnerbilling.errors import InvalidState, NotFound
+from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
 from partnerbilling.events.service import emit, emit_many
 from partnerbilling.invoices import repository
 from partnerbilling.orders import repository as orders
 from partnerbilling.subscriptions import repository as subscriptions
-from partnerbilling.visibility import cashback_entry_view, invoice_view, subscription_view
+from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339, subscription_view
+
+# How far ahead of ours the clock of whoever reports a payment may run.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,8 @@ async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime 
     if invoice.kind != "invoice" or invoice.status != "issued":
         raise InvalidState(f"Only an issued invoice can be paid; this one is {invoice.status}.")
     now = utcnow()
-    paid = await repository.change(conn, invoice.id, {"status": "paid", "paid_at": paid_at or now})
+    paid_at = _payment_time(paid_at, invoice.issued_at, now)
+    paid = await repository.change(conn, invoice.id, {"status": "paid", "paid_at": paid_at})
     entry = await cashback.move_for_order(conn, invoice.order_id, ("pending",), "available", now)
     await emit(conn, "invoice.paid", [paid.payer_id], lambda v: invoice_view(v, paid), now)
     if entry is not None:
@@ -115,6 +119,22 @@ async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime 
             now,
         )
     return paid
+
+
+def _payment_time(paid_at: datetime | None, issued_at: datetime, now: datetime) -> datetime:
+    """When the money arrived: ``paid_at`` (default now), not before the invoice was issued and
+    not in the future."""
+    if paid_at is None:
+        return now
+    if paid_at < issued_at:
+        why = f"before the invoice was issued ({rfc3339(issued_at)})"
+    elif paid_at > now + CLOCK_SKEW:
+        why = "in the future"
+    else:
+        return paid_at
+    raise ValidationFailed(
+        f"paid_at: the payment time is {why}.", errors=[{"loc": ["body", "paid_at"], "msg": f"is {why}"}]
+    )
 
 
 async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> Any:

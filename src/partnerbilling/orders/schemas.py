@@ -4,8 +4,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from partnerbilling.fields import RequestModel
 
-class OrderCreate(BaseModel):
+
+class OrderCreate(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={

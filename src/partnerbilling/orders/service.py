@@ -13,7 +13,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.periods import add_months
-from partnerbilling.billing.pricing import Tier, price_charge
+from partnerbilling.billing.pricing import AmountTooLarge, Price, Tier, price_charge
 from partnerbilling.billing.routing import (
     Access,
     ActivePartnership,
@@ -27,7 +27,7 @@ from partnerbilling.billing.routing import (
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
-from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable
+from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable, ValidationFailed
 from partnerbilling.events.service import View, emit_many
 from partnerbilling.invoices.service import InvoiceDraft, issue_invoice
 from partnerbilling.orders import repository
@@ -148,7 +148,7 @@ async def charge(conn: AsyncConnection, c: Charge) -> Any:
     if unit_price is None:
         raise PriceNotAvailable(f"'{c.product.sku}' has no price in {payer.currency}, the payer's currency.")
     rate = _partner_rate(partner, c.product.category) if route.benefit is not Benefit.NONE else None
-    price = price_charge(Decimal(unit_price), c.quantity, route.benefit, rate, payer.vat_rate)
+    price = _price(c, Decimal(unit_price), route.benefit, rate, payer.vat_rate)
     order_id, invoice_id = new_id("ord"), new_id("inv")
     order = {
         "id": order_id,
@@ -219,6 +219,16 @@ async def charge(conn: AsyncConnection, c: Charge) -> Any:
         ),
     )
     return view
+
+
+def _price(c: Charge, unit_price: Decimal, benefit: Benefit, rate: Decimal | None, vat: Decimal) -> Price:
+    """:func:`price_charge`, with an amount too large to store refused here rather than by the
+    database; the quantity is what a new order chose (a renewal's is the subscription's)."""
+    try:
+        return price_charge(unit_price, c.quantity, benefit, rate, vat)
+    except AmountTooLarge as exc:
+        errors = [{"loc": ["body", "quantity"], "msg": str(exc)}] if c.kind == "new" else None
+        raise ValidationFailed(f"The charge is too large: {exc}.", errors=errors) from None
 
 
 def _partner_rate(partner: Row[Any] | None, category: str) -> Decimal:

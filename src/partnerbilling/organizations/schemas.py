@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerbilling.fields import Code, Currency, Email, Name, Rate, omitted_not_null
+from partnerbilling.fields import Code, Currency, Email, Name, Rate, RequestModel, omitted_not_null
 
 
-class OrganizationCreate(BaseModel):
+class OrganizationCreate(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -28,7 +28,7 @@ class OrganizationCreate(BaseModel):
     reseller_tier: Code | None = None
 
 
-class OrganizationUpdate(BaseModel):
+class OrganizationUpdate(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra=omitted_not_null(

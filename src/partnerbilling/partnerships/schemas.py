@@ -4,13 +4,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerbilling.fields import omitted_not_null
+from partnerbilling.fields import RequestModel, omitted_not_null
 
 Access = Literal["full", "limited"]
 BillingMode = Literal["customer", "partner"]
 
 
-class PartnershipCreate(BaseModel):
+class PartnershipCreate(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -23,7 +23,7 @@ class PartnershipCreate(BaseModel):
     billing_mode: BillingMode = "customer"
 
 
-class PartnershipUpdate(BaseModel):
+class PartnershipUpdate(RequestModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra=omitted_not_null(examples=[{"billing_mode": "partner"}])
     )

@@ -12,6 +12,7 @@ from typing import TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import utcnow
+from partnerbilling.fields import checked_time
 from partnerbilling.renewals import repository
 from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
 from partnerbilling.renewals.schemas import MAX_AHEAD
@@ -22,13 +23,18 @@ _SHOWN_FAILURES = 20
 
 
 def parse_as_of(value: str) -> datetime:
-    """``--as-of``: an RFC 3339 time or a date; without a time zone it is UTC."""
+    """``--as-of``: an RFC 3339 time or a date, between 1970 and 9999; without a time zone it
+    is UTC."""
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date or time: {value!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    try:
+        parsed = checked_time(parsed)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} {exc}") from None
     if parsed > utcnow() + MAX_AHEAD:
         raise argparse.ArgumentTypeError("must be at most one year ahead")
     return parsed

@@ -2,20 +2,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from partnerbilling.db import utcnow
+from partnerbilling.fields import RequestModel, Timestamp
 
 # A guard against a mistyped date (2207 for 2027) billing decades of renewals at once.
 MAX_AHEAD = timedelta(days=366)
 
 
-class RenewalRun(BaseModel):
+class RenewalRun(RequestModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"as_of": "2027-01-01T00:00:00Z"}]}
     )
 
-    as_of: AwareDatetime | None = Field(
+    as_of: Timestamp | None = Field(
         default=None,
         description="Renew every period ending at or before this time (RFC 3339 with a time "
         "zone; default: now). At most one year ahead.",

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from partnerbilling.events.schemas import EVENT_TYPES
-from partnerbilling.fields import Description
+from partnerbilling.fields import Description, RequestModel
 
 WebhookUrl = Annotated[
     str,
@@ -36,7 +36,7 @@ EventTypes = Annotated[
 ]
 
 
-class EndpointCreate(BaseModel):
+class EndpointCreate(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -57,7 +57,7 @@ class EndpointCreate(BaseModel):
         return _event_types(value)
 
 
-class EndpointUpdate(BaseModel):
+class EndpointUpdate(RequestModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": False}]})
 
     url: WebhookUrl | None = None
