@@ -43,7 +43,12 @@ class BalanceList(BaseModel):
     balances: list[Balance]
 
 
-@router.get("/entries", response_model=CashbackEntryList, summary="Your cashback entries")
+@router.get(
+    "/entries",
+    response_model=CashbackEntryList,
+    summary="Your cashback entries",
+    operation_id="listCashbackEntries",
+)
 async def list_entries(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Cashback you earned as a partner: `pending` until the invoice is paid, then `available`;
     `reversed` if the invoice was credited."""
@@ -51,7 +56,9 @@ async def list_entries(conn: Conn, org_id: OrgId, page: Page) -> Response:
     return JsonResponse(page_of(rows, page, lambda e: cashback_entry_view(org_id, e)))
 
 
-@router.get("/balance", response_model=BalanceList, summary="Your cashback balance")
+@router.get(
+    "/balance", response_model=BalanceList, summary="Your cashback balance", operation_id="getCashbackBalance"
+)
 async def balance(conn: Conn, org_id: OrgId) -> Response:
     """Per currency, the sums of your pending and of your available entries."""
     rows = await repository.balances(conn, org_id)

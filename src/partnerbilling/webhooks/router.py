@@ -43,6 +43,7 @@ AppSettings = Annotated[Settings, Depends(_settings)]
     status_code=201,
     response_model=EndpointWithSecret,
     summary="Create a webhook endpoint",
+    operation_id="createWebhookEndpoint",
 )
 async def create_endpoint(conn: Conn, org_id: OrgId, settings: AppSettings, body: EndpointCreate) -> Response:
     """Receive your organisation's events at `url` (https, public address), signed per Standard
@@ -51,20 +52,33 @@ async def create_endpoint(conn: Conn, org_id: OrgId, settings: AppSettings, body
     return JsonResponse(await service.create_endpoint(conn, settings, org_id, body), status_code=201)
 
 
-@router.get("/webhook-endpoints", response_model=EndpointList, summary="List webhook endpoints")
+@router.get(
+    "/webhook-endpoints",
+    response_model=EndpointList,
+    summary="List webhook endpoints",
+    operation_id="listWebhookEndpoints",
+)
 async def list_endpoints(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Your organisation's endpoints, newest first (without secrets)."""
     return JsonResponse(await service.list_endpoints(conn, org_id, page))
 
 
-@router.get("/webhook-endpoints/{endpoint_id}", response_model=EndpointRead, summary="Get a webhook endpoint")
+@router.get(
+    "/webhook-endpoints/{endpoint_id}",
+    response_model=EndpointRead,
+    summary="Get a webhook endpoint",
+    operation_id="getWebhookEndpoint",
+)
 async def get_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """One of your endpoints (without its secret)."""
     return JsonResponse(service.endpoint_view(await service.get_endpoint(conn, org_id, endpoint_id)))
 
 
 @router.patch(
-    "/webhook-endpoints/{endpoint_id}", response_model=EndpointRead, summary="Update a webhook endpoint"
+    "/webhook-endpoints/{endpoint_id}",
+    response_model=EndpointRead,
+    summary="Update a webhook endpoint",
+    operation_id="updateWebhookEndpoint",
 )
 async def update_endpoint(
     conn: Conn, org_id: OrgId, settings: AppSettings, endpoint_id: EndpointId, body: EndpointUpdate
@@ -75,7 +89,12 @@ async def update_endpoint(
     return JsonResponse(service.endpoint_view(endpoint))
 
 
-@router.delete("/webhook-endpoints/{endpoint_id}", status_code=204, summary="Delete a webhook endpoint")
+@router.delete(
+    "/webhook-endpoints/{endpoint_id}",
+    status_code=204,
+    summary="Delete a webhook endpoint",
+    operation_id="deleteWebhookEndpoint",
+)
 async def delete_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """Delete the endpoint with its delivery log; the events stay in `GET /v1/events`."""
     await service.delete_endpoint(conn, org_id, endpoint_id)
@@ -86,6 +105,7 @@ async def delete_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) ->
     "/webhook-endpoints/{endpoint_id}/rotate-secret",
     response_model=EndpointWithSecret,
     summary="Rotate the signing secret",
+    operation_id="rotateWebhookSecret",
 )
 async def rotate_secret(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """A new signing secret, shown in this response only. For 24 hours every delivery carries two
@@ -97,6 +117,7 @@ async def rotate_secret(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> R
     "/webhook-endpoints/{endpoint_id}/deliveries",
     response_model=DeliveryList,
     summary="List an endpoint's deliveries",
+    operation_id="listWebhookDeliveries",
 )
 async def list_deliveries(
     conn: Conn,
@@ -115,6 +136,7 @@ async def list_deliveries(
     status_code=202,
     response_model=DeliveryRead,
     summary="Redeliver a delivery",
+    operation_id="redeliverWebhookDelivery",
 )
 async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery_id: DeliveryId) -> Response:
     """Send the delivery's event again as soon as possible, with the same `webhook-id` and the
@@ -127,6 +149,7 @@ async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery
     status_code=202,
     response_model=DeliveriesScheduled,
     summary="Redeliver an event",
+    operation_id="redeliverEvent",
 )
 async def redeliver_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
     """Send one of your events again to each of your enabled endpoints that takes its type,
