@@ -3,44 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
 
 from partnerbilling.billing.money import format_money
 from partnerbilling.cashback import repository
+from partnerbilling.cashback.schemas import BalanceList, CashbackEntryList
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
 from partnerbilling.visibility import cashback_entry_view
 
 router = APIRouter(prefix="/v1/cashback", tags=["cashback"], route_class=TransactionalRoute)
-
-
-class CashbackEntryRead(BaseModel):
-    id: str
-    partner_id: str
-    customer_id: str
-    order_id: str
-    currency: str
-    rate: str = Field(examples=["0.2"])
-    amount: str = Field(examples=["24.00"])
-    status: str = Field(examples=["pending"])
-    created_at: str
-    updated_at: str
-
-
-class CashbackEntryList(BaseModel):
-    data: list[CashbackEntryRead]
-    next_cursor: str | None
-
-
-class Balance(BaseModel):
-    currency: str
-    pending: str = Field(examples=["24.00"])
-    available: str = Field(examples=["0.00"])
-
-
-class BalanceList(BaseModel):
-    balances: list[Balance]
 
 
 @router.get(
