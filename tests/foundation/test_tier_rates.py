@@ -26,8 +26,11 @@ async def _rates(db: AsyncEngine) -> dict[str, Any]:
         pytest.param(
             {"name": "Gold", "default_rate": "0.10", "rates": {}}, "category_rates_required", id="empty"
         ),
+        # The hosting rate becomes the default, but domain would go from 0.05 to 0.20.
         pytest.param(
-            {"name": "Gold", "default_rate": "0.20", "rates": {}}, "category_rates_required", id="empty"
+            {"name": "Gold", "default_rate": "0.20", "rates": {}},
+            "category_rates_required",
+            id="empty-one-kept",
         ),
     ],
 )

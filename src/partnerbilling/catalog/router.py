@@ -9,7 +9,9 @@ from pydantic import BaseModel
 
 from partnerbilling.catalog import repository, service
 from partnerbilling.catalog.schemas import ProductPut, ProductRead, TierPut, TierRead
+from partnerbilling.catalog.service import CategoryRatesRequired
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.unit_of_work import Conn, CurrentCaller, Platform, TransactionalRoute
 
 router = APIRouter(prefix="/v1", tags=["products"], route_class=TransactionalRoute)
@@ -49,6 +51,7 @@ async def list_products(
     response_model=TierRead,
     summary="Create or replace a tier",
     operation_id="putResellerTier",
+    responses=problems(CategoryRatesRequired),
 )
 async def put_tier(conn: Conn, code: CodePath, body: TierPut) -> Response:
     """The partner rates of a tier: a rate per product category, else `default_rate`.

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
-from partnerbilling.errors import ValidationFailed
+from partnerbilling.errors import InvalidState, ValidationFailed
 from partnerbilling.invoices import repository, service
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
 from partnerbilling.visibility import invoice_view
@@ -42,6 +43,7 @@ async def get_invoice(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Respo
     response_model=InvoiceRead,
     summary="Mark an invoice paid",
     operation_id="payInvoice",
+    responses=problems(InvalidState("Only an issued invoice can be paid; this one is paid.")),
 )
 async def pay_invoice(
     conn: Conn, invoice_id: InvoiceId, body: Annotated[InvoicePay | None, Body()] = None
@@ -62,6 +64,7 @@ async def pay_invoice(
     response_model=InvoiceRead,
     summary="Credit an invoice",
     operation_id="creditInvoice",
+    responses=problems(InvalidState("Only an issued or paid invoice can be credited, and only once.")),
 )
 async def credit_invoice(conn: Conn, invoice_id: InvoiceId, body: CreditNoteCreate) -> Response:
     """Issue a credit note (negative amounts, its own number in the same series): the invoice

@@ -6,9 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.orders import repository, service
 from partnerbilling.orders.schemas import OrderCreate, OrderList, OrderRead
+from partnerbilling.orders.service import UnknownProduct
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
 from partnerbilling.visibility import order_view
@@ -17,7 +20,17 @@ router = APIRouter(prefix="/v1", tags=["orders"], route_class=TransactionalRoute
 
 
 @router.post(
-    "/orders", status_code=201, response_model=OrderRead, summary="Place an order", operation_id="placeOrder"
+    "/orders",
+    status_code=201,
+    response_model=OrderRead,
+    summary="Place an order",
+    operation_id="placeOrder",
+    responses=problems(
+        NotFound("No such customer."),
+        Forbidden("A partner with limited access cannot order or renew for its customer."),
+        UnknownProduct,
+        PriceNotAvailable,
+    ),
 )
 async def place_order(conn: Conn, org_id: OrgId, body: OrderCreate) -> Response:
     """Order a product for a customer: as the customer itself (channel `direct`) or as its

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.organizations import service
 from partnerbilling.organizations.schemas import (
     ApiKeyCreated,
@@ -14,6 +15,7 @@ from partnerbilling.organizations.schemas import (
     OrganizationRead,
     OrganizationUpdate,
 )
+from partnerbilling.organizations.service import UnknownResellerTier
 from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
 from partnerbilling.visibility import organization_view
 
@@ -41,6 +43,7 @@ async def get_me(conn: Conn, org_id: OrgId) -> Response:
     response_model=OrganizationRead,
     summary="Create an organisation",
     operation_id="createOrganization",
+    responses=problems(UnknownResellerTier),
 )
 async def create_organization(conn: Conn, body: OrganizationCreate) -> Response:
     """Create an organisation; with `reseller_tier` it can act as a partner."""
@@ -64,6 +67,7 @@ async def get_organization(conn: Conn, org_id: OrgPathId) -> Response:
     response_model=OrganizationRead,
     summary="Update an organisation",
     operation_id="updateOrganization",
+    responses=problems(UnknownResellerTier),
 )
 async def update_organization(conn: Conn, org_id: OrgPathId, body: OrganizationUpdate) -> Response:
     """Change any of the fields; `reseller_tier: null` removes the tier."""

@@ -6,7 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.errors import (
+    BillingModeRequiresFullAccess,
+    Forbidden,
+    InvalidState,
+    PartnerIsCustomer,
+    PartnerNotReseller,
+    PartnershipEnded,
+    PartnershipExists,
+)
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.partnerships import repository, service
 from partnerbilling.partnerships.schemas import (
@@ -34,6 +44,9 @@ def _one(viewer: str, p: object) -> Response:
     response_model=PartnershipRead,
     summary="Invite a partner",
     operation_id="createPartnership",
+    responses=problems(
+        BillingModeRequiresFullAccess, PartnerNotReseller, PartnerIsCustomer, PartnershipExists
+    ),
 )
 async def create_partnership(conn: Conn, org_id: OrgId, body: PartnershipCreate) -> Response:
     """As the customer, grant a reseller access to your account and choose who pays
@@ -71,6 +84,11 @@ async def get_partnership(conn: Conn, org_id: OrgId, partnership_id: Partnership
     response_model=PartnershipRead,
     summary="Change the billing mode or access",
     operation_id="updatePartnership",
+    responses=problems(
+        Forbidden("Only the customer can change the partnership."),
+        PartnershipEnded,
+        BillingModeRequiresFullAccess,
+    ),
 )
 async def update_partnership(
     conn: Conn, org_id: OrgId, partnership_id: PartnershipId, body: PartnershipUpdate
@@ -87,6 +105,11 @@ async def update_partnership(
     response_model=PartnershipRead,
     summary="Accept a partnership",
     operation_id="acceptPartnership",
+    responses=problems(
+        Forbidden("Only the partner can accept a partnership."),
+        PartnershipEnded,
+        InvalidState("The partnership is already active."),
+    ),
 )
 async def accept_partnership(conn: Conn, org_id: OrgId, partnership_id: PartnershipId) -> Response:
     """As the partner, accept a pending partnership: it becomes `active`."""
@@ -98,6 +121,7 @@ async def accept_partnership(conn: Conn, org_id: OrgId, partnership_id: Partners
     response_model=PartnershipRead,
     summary="End a partnership",
     operation_id="endPartnership",
+    responses=problems(PartnershipEnded("The partnership has already ended.")),
 )
 async def end_partnership(conn: Conn, org_id: OrgId, partnership_id: PartnershipId) -> Response:
     """Either side ends the partnership; a partner ending a pending one declines it."""

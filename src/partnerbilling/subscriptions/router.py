@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.errors import Forbidden, PriceNotAvailable
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.pagination import Page, page_of
-from partnerbilling.renewals.service import renew_subscription
+from partnerbilling.renewals.service import ProductUnavailable, SubscriptionCancelled, renew_subscription
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.schemas import SubscriptionList, SubscriptionRead
 from partnerbilling.subscriptions.service import cancel_subscription, load_visible
@@ -17,6 +19,8 @@ from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
 from partnerbilling.visibility import order_view, subscription_view
 
 router = APIRouter(prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute)
+
+LIMITED_PARTNER = "A partner with limited access cannot renew or cancel its customer's subscriptions."
 
 SubscriptionId = Annotated[str, Path(max_length=40, description="A subscription id.")]
 
@@ -51,6 +55,12 @@ async def get_subscription(conn: Conn, org_id: OrgId, subscription_id: Subscript
     response_model=OrderRead,
     summary="Renew a subscription for one period",
     operation_id="renewSubscription",
+    responses=problems(
+        Forbidden(LIMITED_PARTNER),
+        SubscriptionCancelled("A cancelled subscription cannot be renewed."),
+        ProductUnavailable,
+        PriceNotAvailable,
+    ),
 )
 async def renew(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
     """Renew for the period after the current one, now: as the customer (channel `direct`) or
@@ -67,6 +77,7 @@ async def renew(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> R
     response_model=SubscriptionRead,
     summary="Cancel a subscription",
     operation_id="cancelSubscription",
+    responses=problems(Forbidden(LIMITED_PARTNER)),
 )
 async def cancel(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
     """Stop automatic renewals: the subscription becomes `cancelled` (`auto_renew: false`) and

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import Page
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
@@ -22,6 +23,8 @@ from partnerbilling.webhooks.schemas import (
     EndpointUpdate,
     EndpointWithSecret,
 )
+from partnerbilling.webhooks.service import EndpointDisabled, TooManyEndpoints
+from partnerbilling.webhooks.url_safety import WebhookUrlNotHttps, WebhookUrlPrivate
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=TransactionalRoute)
 
@@ -44,6 +47,7 @@ AppSettings = Annotated[Settings, Depends(_settings)]
     response_model=EndpointWithSecret,
     summary="Create a webhook endpoint",
     operation_id="createWebhookEndpoint",
+    responses=problems(TooManyEndpoints, WebhookUrlNotHttps, WebhookUrlPrivate),
 )
 async def create_endpoint(conn: Conn, org_id: OrgId, settings: AppSettings, body: EndpointCreate) -> Response:
     """Receive your organisation's events at `url` (https, public address), signed per Standard
@@ -79,6 +83,7 @@ async def get_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Re
     response_model=EndpointRead,
     summary="Update a webhook endpoint",
     operation_id="updateWebhookEndpoint",
+    responses=problems(WebhookUrlNotHttps, WebhookUrlPrivate),
 )
 async def update_endpoint(
     conn: Conn, org_id: OrgId, settings: AppSettings, endpoint_id: EndpointId, body: EndpointUpdate
@@ -137,6 +142,7 @@ async def list_deliveries(
     response_model=DeliveryRead,
     summary="Redeliver a delivery",
     operation_id="redeliverWebhookDelivery",
+    responses=problems(EndpointDisabled),
 )
 async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery_id: DeliveryId) -> Response:
     """Send the delivery's event again as soon as possible, with the same `webhook-id` and the
