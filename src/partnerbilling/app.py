@@ -163,7 +163,7 @@ def create_app(
     for router in ALL_ROUTERS:
         app.include_router(router)
 
-    @app.get("/healthz", tags=["operations"], summary="The process is alive")
+    @app.get("/healthz", tags=["operations"], summary="The process is alive", operation_id="getHealth")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
@@ -171,6 +171,7 @@ def create_app(
         "/readyz",
         tags=["operations"],
         summary="The database is reachable",
+        operation_id="getReadiness",
         responses={503: openapi.problem_response("The database is unreachable")},
     )
     async def readyz(request: Request) -> Response:
@@ -186,7 +187,13 @@ def create_app(
             )
         return Response(dumps({"status": "ready"}), media_type="application/json")
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        response_class=PlainTextResponse,
+        operation_id="getMetrics",
+    )
     async def metrics() -> Response:
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

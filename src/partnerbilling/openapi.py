@@ -1,11 +1,22 @@
-"""The OpenAPI document: bearer auth, problem+json responses on every operation."""
+"""The OpenAPI document: bearer auth, the Idempotency-Key header, typed times, the problem+json
+responses each operation can give (one example per status and code), and the webhooks."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, get_args
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+from starlette.routing import BaseRoute
+
+from partnerbilling import openapi_problems as problem_docs
+from partnerbilling.errors import PROBLEM_JSON, DomainError
+from partnerbilling.events.documents import EVENT_DOCUMENTS
+from partnerbilling.idempotency.service import REPLAYED_HEADER
+from partnerbilling.unit_of_work import OrgId, Platform
 
 DESCRIPTION = """
 Billing for a hosting provider's partner (reseller) programme. A customer organisation grants a
@@ -15,11 +26,15 @@ cashback the partner earns**.
 
 * **Authentication**: `Authorization: Bearer <key>` — an organisation's API key, or the platform
   token for `/v1/admin`.
-* **Money** is a string with two decimals (`"129.72"`), rates are decimal strings (`"0.081"`).
-* **Errors** are `application/problem+json` (RFC 9457) with a stable `code`.
-* **Idempotency**: send `Idempotency-Key` on any POST to make a retry safe.
+* **Money** is a string with two decimals (`"129.72"`), rates are decimal strings (`"0.081"`);
+  times are RFC 3339 in UTC.
+* **Errors** are `application/problem+json` (RFC 9457) with a stable `code`; each operation lists
+  the statuses it can answer, with an example of each code.
+* **Idempotency**: send an `Idempotency-Key` header on any POST to make a retry safe.
 * **Need to know**: an object you may not see answers 404; fields you may not see are `null`.
 * **Lists** are newest first: `?limit=1..100&cursor=<next_cursor>`.
+* **Webhooks**: the events your endpoints receive are listed under *webhooks*, signed per
+  Standard Webhooks; `GET /v1/events` serves the same documents.
 """
 
 TAGS = [
@@ -36,55 +51,73 @@ TAGS = [
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
-PROBLEM_SCHEMA: dict[str, Any] = {
-    "title": "Problem",
-    "type": "object",
-    "required": ["type", "title", "status", "detail", "code"],
-    "properties": {
-        "type": {"type": "string", "example": "https://partnerbilling.dev/problems/not_found"},
-        "title": {"type": "string", "example": "Not found"},
-        "status": {"type": "integer", "example": 404},
-        "detail": {"type": "string", "example": "No such order."},
-        "code": {"type": "string", "example": "not_found"},
-        "request_id": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "loc": {"type": "array", "items": {"type": "string"}},
-                    "msg": {"type": "string"},
-                },
-            },
-        },
+IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Makes a retry safe. The same key (per caller, kept 24 hours) with the same "
+    "request replays the first 2xx answer, with `Idempotent-Replayed: true`; with a different "
+    "request it is 422 `idempotency_key_reused`; while the first request still runs, 409 "
+    "`idempotency_key_in_use`. Send a new random key (a UUID) with each new request.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "example": "5b0e3a8c-7d1f-4c2e-9a6b-2f4d8e1c0a97",
+}
+REPLAYED: dict[str, Any] = {
+    REPLAYED_HEADER: {
+        "description": "`true` when this is the stored answer to an earlier request with the same "
+        "Idempotency-Key (nothing was done again).",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+WEBHOOK_HEADERS: list[dict[str, Any]] = [
+    {
+        "name": "webhook-id",
+        "in": "header",
+        "required": True,
+        "description": "The event's id, the same on every retry and redelivery: drop duplicates by it.",
+        "schema": {"type": "string"},
     },
-}
+    {
+        "name": "webhook-timestamp",
+        "in": "header",
+        "required": True,
+        "description": "When this attempt was signed, in Unix seconds: refuse one far from your clock.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    {
+        "name": "webhook-signature",
+        "in": "header",
+        "required": True,
+        "description": "`v1,<base64 HMAC-SHA256 of '{webhook-id}.{webhook-timestamp}.{body}'>` with "
+        "the endpoint's secret (the base64 after `whsec_`). For 24 hours after a rotation it "
+        "carries two signatures, space-separated; accept the message if one matches.",
+        "schema": {"type": "string"},
+    },
+]
 
-_STANDARD = {
-    "400": "Malformed request",
-    "401": "Missing or unknown API key",
-    "403": "The key may not take this action",
-    "404": "No such object, or not yours to see",
-    "405": "Method not allowed",
-    "409": "Conflict with the object's state, or an Idempotency-Key still in use",
-    "413": "Request body larger than 1 MiB",
-    "422": "Invalid input (`validation_error`, or a business rule such as `price_not_available`)",
-    "503": "The database is unreachable or too slow; retry",
-    "500": "Unexpected error (never expected; logged with the request id)",
-}
+# Property names of the times the API shows (rendered by visibility.rfc3339) and takes.
+_TIME_SUFFIXES = ("_at", "_since")
+_TIME_NAMES = ("as_of", "current_period_start", "current_period_end")
+
+
+def problems(*errors: DomainError | type[DomainError]) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route: the domain errors it can answer with, one example each.
+    The statuses that follow from the kind of operation are added by :func:`install`."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for error in errors:
+        instance = error() if isinstance(error, type) else error
+        entry = responses.setdefault(instance.status, problem_docs.problem_response(instance.status))
+        problem_docs.add(entry, [problem_docs.with_request_id(instance.to_problem())])
+    return responses
 
 
 def problem_response(description: str) -> dict[str, Any]:
     """An OpenAPI response entry whose body is a problem document."""
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
+    return problem_docs.problem_response(None, description)
 
 
 def install(app: FastAPI) -> None:
-    """Replace FastAPI's generated document with one that declares the bearer scheme and the
-    problem+json error responses of every operation."""
+    """Replace FastAPI's generated document with the completed one."""
 
     def build() -> dict[str, Any]:
         if app.openapi_schema:
@@ -99,7 +132,7 @@ def install(app: FastAPI) -> None:
         )
         components = doc.setdefault("components", {})
         schemas = components.setdefault("schemas", {})
-        schemas["Problem"] = PROBLEM_SCHEMA
+        schemas["Problem"] = problem_docs.PROBLEM_SCHEMA
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
         components["securitySchemes"] = {
@@ -109,24 +142,108 @@ def install(app: FastAPI) -> None:
                 "description": "An organisation API key, or the platform token for /v1/admin.",
             }
         }
+        acting = _role_checked(app.routes)
         for path, item in doc.get("paths", {}).items():
             for method, operation in item.items():
-                _complete_operation(path, method, operation)
+                _complete_operation(path, method, operation, (method, path) in acting, schemas)
+        _document_times(schemas)
+        doc["webhooks"] = _webhooks()
         app.openapi_schema = doc
         return doc
 
     app.openapi = build  # type: ignore[method-assign]
 
 
-def _complete_operation(path: str, method: str, operation: dict[str, Any]) -> None:
-    responses = operation.setdefault("responses", {})
-    authenticated = path.startswith("/v1/")
-    if authenticated:
-        operation["security"] = [{"bearer": []}]
-    wanted = ["400", "413", "422", "500", "503"] if authenticated else ["500"]
-    if authenticated:
-        wanted += ["401", "403", "404", "405", "409"]
-    for status in wanted:
-        responses[status] = problem_response(_STANDARD[status]) | (
-            {"description": responses[status]["description"]} if status in responses else {}
-        )
+def _api_routes(routes: list[BaseRoute]) -> Iterator[APIRoute]:
+    for route in routes:
+        # FastAPI may keep an included router as one entry; its routes are the operations.
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _api_routes(included.routes)
+        elif isinstance(route, APIRoute):
+            yield route
+
+
+def _role_checked(routes: list[BaseRoute]) -> set[tuple[str, str]]:
+    """``(method, path)`` of the operations that only one kind of caller may use: those acting as
+    an organisation (the platform token gets 403) and the admin ones (an organisation key does)."""
+    checks = {get_args(OrgId)[1].dependency, Platform.dependency}
+
+    def calls(dependant: Any) -> Iterator[Any]:
+        for sub in dependant.dependencies:
+            yield sub.call
+            yield from calls(sub)
+
+    return {
+        (method.lower(), route.path_format)
+        for route in _api_routes(routes)
+        if checks & set(calls(route.dependant))
+        for method in route.methods or ()
+    }
+
+
+def _complete_operation(
+    path: str, method: str, operation: dict[str, Any], role_checked: bool, schemas: dict[str, Any]
+) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    if not path.startswith("/v1/"):
+        _add_problems(responses, {500: [problem_docs.INTERNAL]})
+        return
+    operation["security"] = [{"bearer": []}]
+    if method == "post":
+        # Every POST runs through the idempotency layer (unit_of_work.TransactionalRoute).
+        operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
+        for status, response in responses.items():
+            if status.startswith("2"):
+                response["headers"] = REPLAYED
+    _add_problems(responses, problem_docs.for_operation(path, method, operation, role_checked, schemas))
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _add_problems(responses: dict[str, Any], derived: dict[int, list[dict[str, Any]]]) -> None:
+    """Merge the derived problems into the responses (replacing FastAPI's own 422), then give
+    every problem response its headers and examples."""
+    for code, bodies in derived.items():
+        entry = responses.get(str(code))
+        if entry is None or PROBLEM_JSON not in entry.get("content", {}):
+            entry = responses[str(code)] = problem_docs.problem_response(code)
+        problem_docs.add(entry, bodies, first=True)
+    for status, entry in responses.items():
+        if PROBLEM_JSON in entry.get("content", {}):
+            problem_docs.complete(int(status), entry)
+
+
+def _document_times(schemas: dict[str, Any]) -> None:
+    """Every time is an RFC 3339 string: say so, for the response models that render them as
+    plain strings too."""
+    for schema in schemas.values():
+        for name, prop in schema.get("properties", {}).items():
+            if name.endswith(_TIME_SUFFIXES) or name in _TIME_NAMES:
+                for variant in prop.get("anyOf", [prop]):
+                    if variant.get("type") == "string":
+                        variant["format"] = "date-time"
+
+
+def _webhooks() -> dict[str, Any]:
+    """The OpenAPI 3.1 ``webhooks``: what an endpoint receives, one POST per event type."""
+    return {name: {"post": _webhook(name, model)} for name, model in EVENT_DOCUMENTS.items()}
+
+
+def _webhook(event_type: str, model: type[BaseModel]) -> dict[str, Any]:
+    body = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {
+        "operationId": "on" + "".join(word.title() for word in event_type.replace("_", ".").split(".")),
+        "summary": f"`{event_type}`",
+        "description": (model.__doc__ or "").strip() + "\n\nDelivered at least once to each enabled "
+        "endpoint of the recipient that takes this type, signed per Standard Webhooks.",
+        "tags": ["webhooks"],
+        "security": [],
+        "parameters": WEBHOOK_HEADERS,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
+        "responses": {
+            "2XX": {
+                "description": "Received. Any other answer, or none in time, is retried on the "
+                "schedule; `410 Gone` disables the endpoint."
+            }
+        },
+    }

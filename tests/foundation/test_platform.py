@@ -64,9 +64,17 @@ async def test_a_tier_is_created_and_replaced_whole(api: Api) -> None:
         "rates": {"hosting": "0.2", "domain": "0.05"},
     }
     replaced = await api.ok(
-        None, "PUT", "/v1/admin/reseller-tiers/gold", json={"name": "Gold 2", "default_rate": "0.0825"}
+        None,
+        "PUT",
+        "/v1/admin/reseller-tiers/gold",
+        json={"name": "Gold 2", "default_rate": "0.0825", "rates": {"hosting": "0.15"}},
     )
-    assert replaced == {"code": "gold", "name": "Gold 2", "default_rate": "0.0825", "rates": {}}
+    assert replaced == {
+        "code": "gold",
+        "name": "Gold 2",
+        "default_rate": "0.0825",
+        "rates": {"hosting": "0.15"},
+    }
 
 
 async def test_a_product_is_created_replaced_and_listed(api: Api) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
 
 from partnerbilling.billing.money import format_money
 from partnerbilling.cashback import repository
+from partnerbilling.cashback.schemas import BalanceList, CashbackEntryList
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
@@ -15,35 +15,12 @@ from partnerbilling.visibility import cashback_entry_view
 router = APIRouter(prefix="/v1/cashback", tags=["cashback"], route_class=TransactionalRoute)
 
 
-class CashbackEntryRead(BaseModel):
-    id: str
-    partner_id: str
-    customer_id: str
-    order_id: str
-    currency: str
-    rate: str = Field(examples=["0.2"])
-    amount: str = Field(examples=["24.00"])
-    status: str = Field(examples=["pending"])
-    created_at: str
-    updated_at: str
-
-
-class CashbackEntryList(BaseModel):
-    data: list[CashbackEntryRead]
-    next_cursor: str | None
-
-
-class Balance(BaseModel):
-    currency: str
-    pending: str = Field(examples=["24.00"])
-    available: str = Field(examples=["0.00"])
-
-
-class BalanceList(BaseModel):
-    balances: list[Balance]
-
-
-@router.get("/entries", response_model=CashbackEntryList, summary="Your cashback entries")
+@router.get(
+    "/entries",
+    response_model=CashbackEntryList,
+    summary="Your cashback entries",
+    operation_id="listCashbackEntries",
+)
 async def list_entries(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Cashback you earned as a partner: `pending` until the invoice is paid, then `available`;
     `reversed` if the invoice was credited."""
@@ -51,7 +28,9 @@ async def list_entries(conn: Conn, org_id: OrgId, page: Page) -> Response:
     return JsonResponse(page_of(rows, page, lambda e: cashback_entry_view(org_id, e)))
 
 
-@router.get("/balance", response_model=BalanceList, summary="Your cashback balance")
+@router.get(
+    "/balance", response_model=BalanceList, summary="Your cashback balance", operation_id="getCashbackBalance"
+)
 async def balance(conn: Conn, org_id: OrgId) -> Response:
     """Per currency, the sums of your pending and of your available entries."""
     rows = await repository.balances(conn, org_id)

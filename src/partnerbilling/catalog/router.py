@@ -9,7 +9,9 @@ from pydantic import BaseModel
 
 from partnerbilling.catalog import repository, service
 from partnerbilling.catalog.schemas import ProductPut, ProductRead, TierPut, TierRead
+from partnerbilling.catalog.service import CategoryRatesRequired
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import Limit
 from partnerbilling.unit_of_work import Conn, CurrentCaller, Platform, TransactionalRoute
 
@@ -25,7 +27,7 @@ class ProductList(BaseModel):
     next_cursor: str | None
 
 
-@router.get("/products", response_model=ProductList, summary="List products")
+@router.get("/products", response_model=ProductList, summary="List products", operation_id="listProducts")
 async def list_products(
     conn: Conn,
     _: CurrentCaller,
@@ -45,14 +47,25 @@ async def list_products(
     )
 
 
-@admin.put("/reseller-tiers/{code}", response_model=TierRead, summary="Create or replace a tier")
+@admin.put(
+    "/reseller-tiers/{code}",
+    response_model=TierRead,
+    summary="Create or replace a tier",
+    operation_id="putResellerTier",
+    responses=problems(CategoryRatesRequired),
+)
 async def put_tier(conn: Conn, code: CodePath, body: TierPut) -> Response:
     """The partner rates of a tier: a rate per product category, else `default_rate`.
     Orders copy the rate when priced, so a change never rewrites history."""
     return JsonResponse(service.tier_view(await service.put_tier(conn, code, body)))
 
 
-@admin.put("/products/{sku}", response_model=ProductRead, summary="Create or replace a product")
+@admin.put(
+    "/products/{sku}",
+    response_model=ProductRead,
+    summary="Create or replace a product",
+    operation_id="putProduct",
+)
 async def put_product(conn: Conn, sku: CodePath, body: ProductPut) -> Response:
     """A product and its public prices (excluding VAT) per currency."""
     return JsonResponse(service.product_view(await service.put_product(conn, sku, body)))

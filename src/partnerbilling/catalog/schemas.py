@@ -1,8 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.fields import Code, Currency, Money, Name, Rate, RequestModel
+
+
+def _rates_map(schema: dict[str, Any]) -> None:
+    """Describe the map as generators keep it: each value in ``additionalProperties``, each key
+    in ``propertyNames`` (``patternProperties`` with no other property reads as an empty model)."""
+    [(pattern, rate)] = schema.pop("patternProperties").items()
+    schema["additionalProperties"] = {**rate, "examples": ["0.20"]}
+    schema["propertyNames"] = {"type": "string", "pattern": pattern, "examples": ["hosting"]}
 
 
 class TierPut(RequestModel):
@@ -20,18 +30,23 @@ class TierPut(RequestModel):
     )
 
     name: Name
-    default_rate: Rate
-    # Keys must match the code pattern: say so, or the document would allow any other key.
+    default_rate: Rate = Field(examples=["0.10"])
+    # Required, never a silent default: a tier replaced without its map would lose its category
+    # rates (and the put refuses an empty map that would, see catalog.service.put_tier).
     rates: dict[Code, Rate] = Field(
-        default_factory=dict, max_length=100, json_schema_extra={"additionalProperties": False}
+        max_length=100,
+        description="The partner rate per product category; other categories earn `default_rate`. "
+        "Required (`{}` for none), and `{}` is refused (422 `category_rates_required`) where it "
+        "would take away category rates the tier has.",
+        json_schema_extra=_rates_map,
     )
 
 
 class TierRead(BaseModel):
     code: str
     name: str
-    default_rate: str
-    rates: dict[str, str]
+    default_rate: str = Field(examples=["0.1"])
+    rates: dict[str, str] = Field(examples=[{"hosting": "0.2", "domain": "0.05"}])
 
 
 class ProductPut(RequestModel):
@@ -50,9 +65,11 @@ class ProductPut(RequestModel):
     )
 
     name: Name
-    category: Code
+    category: Code = Field(examples=["hosting"])
     period_months: int = Field(ge=1, le=120)
-    prices: dict[Currency, Money] = Field(min_length=1)
+    prices: dict[Currency, Money] = Field(
+        min_length=1, description="The price excluding VAT per currency; at least one."
+    )
 
 
 class ProductRead(BaseModel):

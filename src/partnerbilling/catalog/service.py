@@ -12,10 +12,17 @@ from partnerbilling.billing.money import format_money, format_rate
 from partnerbilling.catalog import repository
 from partnerbilling.catalog.schemas import ProductPut, TierPut
 from partnerbilling.db import utcnow
+from partnerbilling.errors import Unprocessable
+
+
+class CategoryRatesRequired(Unprocessable):
+    code, title = "category_rates_required", "The tier's category rates must be sent"
 
 
 async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> Row[Any]:
     """Create or replace a reseller tier."""
+    if not data.rates:
+        await _refuse_dropping_category_rates(conn, code, data.default_rate)
     return await repository.put_tier(
         conn,
         {
@@ -41,6 +48,19 @@ async def put_product(conn: AsyncConnection, sku: str, data: ProductPut) -> Row[
             "updated_at": utcnow(),
         },
     )
+
+
+async def _refuse_dropping_category_rates(conn: AsyncConnection, code: str, default_rate: Decimal) -> None:
+    """An empty ``rates`` may not change what a category of the tier earns: it is what a client
+    that lost the map on its way (a generated model without fields) would send."""
+    current = await repository.get_tier(conn, code)
+    changed = sorted(c for c, r in (current.rates if current else {}).items() if Decimal(r) != default_rate)
+    if changed:
+        raise CategoryRatesRequired(
+            f"An empty rates would change the rate of {', '.join(changed)}; send every category's rate "
+            "(the default rate for a category that should earn it).",
+            errors=[{"loc": ["body", "rates"], "msg": "would take away category rates"}],
+        )
 
 
 def tier_view(row: Row[Any]) -> dict[str, Any]:

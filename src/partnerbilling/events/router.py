@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from partnerbilling.events import service
-from partnerbilling.events.schemas import EventList, EventRead, EventType
+from partnerbilling.events.documents import Event, EventList
+from partnerbilling.events.schemas import EventType
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.pagination import Page
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/v1", tags=["events"], route_class=TransactionalRoute
 EventId = Annotated[str, Path(max_length=40, description="An event id.")]
 
 
-@router.get("/events", response_model=EventList, summary="List your events")
+@router.get("/events", response_model=EventList, summary="List your events", operation_id="listEvents")
 async def list_events(
     conn: Conn,
     org_id: OrgId,
@@ -29,7 +30,7 @@ async def list_events(
     return JsonResponse(await service.list_events(conn, org_id, event_type, page))
 
 
-@router.get("/events/{event_id}", response_model=EventRead, summary="Get an event")
+@router.get("/events/{event_id}", response_model=Event, summary="Get an event", operation_id="getEvent")
 async def get_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
     """One of your organisation's events (else 404)."""
     return JsonResponse(service.event_view(await service.get_event(conn, org_id, event_id)))

@@ -1,10 +1,8 @@
-"""The event types and the event document."""
+"""The event types (their documents: ``events.documents``)."""
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
-
-from pydantic import BaseModel, Field
+from typing import Literal, get_args
 
 EventType = Literal[
     "partnership.created",
@@ -24,17 +22,3 @@ EventType = Literal[
     "webhook_endpoint.disabled",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
-
-
-class EventRead(BaseModel):
-    """An event, addressed to your organisation: ``data`` is the object as you may see it."""
-
-    id: str = Field(examples=["evt_01jdq7x2m4c8n9p0r1s2t3v4w5"])
-    type: EventType
-    created_at: str = Field(examples=["2026-11-26T22:05:11.000000Z"])
-    data: dict[str, Any]
-
-
-class EventList(BaseModel):
-    data: list[EventRead]
-    next_cursor: str | None

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
+from partnerbilling.errors import InvalidState
 from partnerbilling.invoices import repository, service
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
 from partnerbilling.visibility import invoice_view
@@ -19,20 +21,30 @@ admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalR
 InvoiceId = Annotated[str, Path(max_length=40, description="An invoice or credit note id.")]
 
 
-@router.get("/invoices", response_model=InvoiceList, summary="List your invoices")
+@router.get(
+    "/invoices", response_model=InvoiceList, summary="List your invoices", operation_id="listInvoices"
+)
 async def list_invoices(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Invoices and credit notes addressed to you (the payer), newest first."""
     rows = await repository.list_for_payer(conn, org_id, page)
     return JsonResponse(page_of(rows, page, lambda inv: invoice_view(org_id, inv)))
 
 
-@router.get("/invoices/{invoice_id}", response_model=InvoiceRead, summary="Get an invoice")
+@router.get(
+    "/invoices/{invoice_id}", response_model=InvoiceRead, summary="Get an invoice", operation_id="getInvoice"
+)
 async def get_invoice(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
     """An invoice or credit note; only its payer sees it (everyone else gets 404)."""
     return JsonResponse(invoice_view(org_id, await service.load_visible(conn, org_id, invoice_id)))
 
 
-@admin.post("/invoices/{invoice_id}/pay", response_model=InvoiceRead, summary="Mark an invoice paid")
+@admin.post(
+    "/invoices/{invoice_id}/pay",
+    response_model=InvoiceRead,
+    summary="Mark an invoice paid",
+    operation_id="payInvoice",
+    responses=problems(InvalidState("Only an issued invoice can be paid; this one is paid.")),
+)
 async def pay_invoice(
     conn: Conn, invoice_id: InvoiceId, body: Annotated[InvoicePay | None, Body()] = None
 ) -> Response:
@@ -46,6 +58,8 @@ async def pay_invoice(
     status_code=201,
     response_model=InvoiceRead,
     summary="Credit an invoice",
+    operation_id="creditInvoice",
+    responses=problems(InvalidState("Only an issued or paid invoice can be credited, and only once.")),
 )
 async def credit_invoice(conn: Conn, invoice_id: InvoiceId, body: CreditNoteCreate) -> Response:
     """Issue a credit note (negative amounts, its own number in the same series): the invoice

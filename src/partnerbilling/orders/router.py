@@ -6,9 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.orders import repository, service
 from partnerbilling.orders.schemas import OrderCreate, OrderList, OrderRead
+from partnerbilling.orders.service import UnknownProduct
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
 from partnerbilling.visibility import order_view
@@ -16,7 +19,19 @@ from partnerbilling.visibility import order_view
 router = APIRouter(prefix="/v1", tags=["orders"], route_class=TransactionalRoute)
 
 
-@router.post("/orders", status_code=201, response_model=OrderRead, summary="Place an order")
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=OrderRead,
+    summary="Place an order",
+    operation_id="placeOrder",
+    responses=problems(
+        NotFound("No such customer."),
+        Forbidden("A partner with limited access cannot order or renew for its customer."),
+        UnknownProduct,
+        PriceNotAvailable,
+    ),
+)
 async def place_order(conn: Conn, org_id: OrgId, body: OrderCreate) -> Response:
     """Order a product for a customer: as the customer itself (channel `direct`) or as its
     active full-access partner (channel `partner`). The billing mode at this moment decides the
@@ -26,14 +41,14 @@ async def place_order(conn: Conn, org_id: OrgId, body: OrderCreate) -> Response:
     return JsonResponse(order_view(org_id, order), status_code=201)
 
 
-@router.get("/orders", response_model=OrderList, summary="List orders")
+@router.get("/orders", response_model=OrderList, summary="List orders", operation_id="listOrders")
 async def list_orders(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Your orders as customer, and those charged in partnerships where you are the partner."""
     rows = await repository.list_visible(conn, org_id, page)
     return JsonResponse(page_of(rows, page, lambda o: order_view(org_id, o)))
 
 
-@router.get("/orders/{order_id}", response_model=OrderRead, summary="Get an order")
+@router.get("/orders/{order_id}", response_model=OrderRead, summary="Get an order", operation_id="getOrder")
 async def get_order(conn: Conn, org_id: OrgId, order_id: Annotated[str, Path(max_length=40)]) -> Response:
     """An order you may see; the price fields are null unless you are the payer, the cashback
     is null unless you are the partner."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Response
 
 from partnerbilling.idempotency.redaction import replayed_without
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.organizations import service
 from partnerbilling.organizations.schemas import (
     ApiKeyCreated,
@@ -15,6 +16,7 @@ from partnerbilling.organizations.schemas import (
     OrganizationRead,
     OrganizationUpdate,
 )
+from partnerbilling.organizations.service import UnknownResellerTier
 from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
 from partnerbilling.visibility import organization_view
 
@@ -24,7 +26,12 @@ admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalR
 OrgPathId = Annotated[str, Path(max_length=40, description="An organisation id.")]
 
 
-@router.get("/organizations/me", response_model=OrganizationRead, summary="Your organisation")
+@router.get(
+    "/organizations/me",
+    response_model=OrganizationRead,
+    summary="Your organisation",
+    operation_id="getMyOrganization",
+)
 async def get_me(conn: Conn, org_id: OrgId) -> Response:
     """The organisation the API key belongs to."""
     org = await service.get_organization(conn, org_id)
@@ -36,6 +43,8 @@ async def get_me(conn: Conn, org_id: OrgId) -> Response:
     status_code=201,
     response_model=OrganizationRead,
     summary="Create an organisation",
+    operation_id="createOrganization",
+    responses=problems(UnknownResellerTier),
 )
 async def create_organization(conn: Conn, body: OrganizationCreate) -> Response:
     """Create an organisation; with `reseller_tier` it can act as a partner."""
@@ -43,13 +52,24 @@ async def create_organization(conn: Conn, body: OrganizationCreate) -> Response:
     return JsonResponse(organization_view(org), status_code=201)
 
 
-@admin.get("/organizations/{org_id}", response_model=OrganizationRead, summary="Get an organisation")
+@admin.get(
+    "/organizations/{org_id}",
+    response_model=OrganizationRead,
+    summary="Get an organisation",
+    operation_id="getOrganization",
+)
 async def get_organization(conn: Conn, org_id: OrgPathId) -> Response:
     """Any organisation, by id."""
     return JsonResponse(organization_view(await service.get_organization(conn, org_id)))
 
 
-@admin.patch("/organizations/{org_id}", response_model=OrganizationRead, summary="Update an organisation")
+@admin.patch(
+    "/organizations/{org_id}",
+    response_model=OrganizationRead,
+    summary="Update an organisation",
+    operation_id="updateOrganization",
+    responses=problems(UnknownResellerTier),
+)
 async def update_organization(conn: Conn, org_id: OrgPathId, body: OrganizationUpdate) -> Response:
     """Change any of the fields; `reseller_tier: null` removes the tier."""
     org = await service.update_organization(conn, org_id, body)
@@ -61,6 +81,7 @@ async def update_organization(conn: Conn, org_id: OrgPathId, body: OrganizationU
     status_code=201,
     response_model=ApiKeyCreated,
     summary="Create an API key",
+    operation_id="createApiKey",
 )
 @replayed_without("key")
 async def create_api_key(conn: Conn, org_id: OrgPathId) -> Response:
@@ -68,7 +89,7 @@ async def create_api_key(conn: Conn, org_id: OrgPathId) -> Response:
     return JsonResponse(await service.create_api_key(conn, org_id), status_code=201)
 
 
-@admin.delete("/api-keys/{key_id}", status_code=204, summary="Revoke an API key")
+@admin.delete("/api-keys/{key_id}", status_code=204, summary="Revoke an API key", operation_id="revokeApiKey")
 async def revoke_api_key(conn: Conn, key_id: Annotated[str, Path(max_length=40)]) -> Response:
     """Revoke a key; requests with it answer 401 from now on."""
     await service.revoke_api_key(conn, key_id)

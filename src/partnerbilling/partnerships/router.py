@@ -6,7 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.errors import (
+    BillingModeRequiresFullAccess,
+    Forbidden,
+    InvalidState,
+    PartnerIsCustomer,
+    PartnerNotReseller,
+    PartnershipEnded,
+    PartnershipExists,
+)
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import Page, page_of
 from partnerbilling.partnerships import repository, service
 from partnerbilling.partnerships.schemas import (
@@ -28,7 +38,16 @@ def _one(viewer: str, p: object) -> Response:
     return JsonResponse(partnership_view(viewer, p))
 
 
-@router.post("/partnerships", status_code=201, response_model=PartnershipRead, summary="Invite a partner")
+@router.post(
+    "/partnerships",
+    status_code=201,
+    response_model=PartnershipRead,
+    summary="Invite a partner",
+    operation_id="createPartnership",
+    responses=problems(
+        BillingModeRequiresFullAccess, PartnerNotReseller, PartnerIsCustomer, PartnershipExists
+    ),
+)
 async def create_partnership(conn: Conn, org_id: OrgId, body: PartnershipCreate) -> Response:
     """As the customer, grant a reseller access to your account and choose who pays
     (`billing_mode`; `partner` needs `access: full`). The partnership is `pending` until the
@@ -37,14 +56,24 @@ async def create_partnership(conn: Conn, org_id: OrgId, body: PartnershipCreate)
     return JsonResponse(partnership_view(org_id, p), status_code=201)
 
 
-@router.get("/partnerships", response_model=PartnershipList, summary="List your partnerships")
+@router.get(
+    "/partnerships",
+    response_model=PartnershipList,
+    summary="List your partnerships",
+    operation_id="listPartnerships",
+)
 async def list_partnerships(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Partnerships where you are the customer or the partner, newest first."""
     rows = await repository.list_for_org(conn, org_id, page)
     return JsonResponse(page_of(rows, page, lambda p: partnership_view(org_id, p)))
 
 
-@router.get("/partnerships/{partnership_id}", response_model=PartnershipRead, summary="Get a partnership")
+@router.get(
+    "/partnerships/{partnership_id}",
+    response_model=PartnershipRead,
+    summary="Get a partnership",
+    operation_id="getPartnership",
+)
 async def get_partnership(conn: Conn, org_id: OrgId, partnership_id: PartnershipId) -> Response:
     """A partnership you are a party to (else 404)."""
     return _one(org_id, await service.load_visible(conn, org_id, partnership_id))
@@ -54,6 +83,12 @@ async def get_partnership(conn: Conn, org_id: OrgId, partnership_id: Partnership
     "/partnerships/{partnership_id}",
     response_model=PartnershipRead,
     summary="Change the billing mode or access",
+    operation_id="updatePartnership",
+    responses=problems(
+        Forbidden("Only the customer can change the partnership."),
+        PartnershipEnded,
+        BillingModeRequiresFullAccess,
+    ),
 )
 async def update_partnership(
     conn: Conn, org_id: OrgId, partnership_id: PartnershipId, body: PartnershipUpdate
@@ -69,6 +104,12 @@ async def update_partnership(
     "/partnerships/{partnership_id}/accept",
     response_model=PartnershipRead,
     summary="Accept a partnership",
+    operation_id="acceptPartnership",
+    responses=problems(
+        Forbidden("Only the partner can accept a partnership."),
+        PartnershipEnded,
+        InvalidState("The partnership is already active."),
+    ),
 )
 async def accept_partnership(conn: Conn, org_id: OrgId, partnership_id: PartnershipId) -> Response:
     """As the partner, accept a pending partnership: it becomes `active`."""
@@ -76,7 +117,11 @@ async def accept_partnership(conn: Conn, org_id: OrgId, partnership_id: Partners
 
 
 @router.post(
-    "/partnerships/{partnership_id}/end", response_model=PartnershipRead, summary="End a partnership"
+    "/partnerships/{partnership_id}/end",
+    response_model=PartnershipRead,
+    summary="End a partnership",
+    operation_id="endPartnership",
+    responses=problems(PartnershipEnded("The partnership has already ended.")),
 )
 async def end_partnership(conn: Conn, org_id: OrgId, partnership_id: PartnershipId) -> Response:
     """Either side ends the partnership; a partner ending a pending one declines it."""
@@ -87,6 +132,7 @@ async def end_partnership(conn: Conn, org_id: OrgId, partnership_id: Partnership
     "/partnerships/{partnership_id}/changes",
     response_model=PartnershipChangeList,
     summary="The change history",
+    operation_id="listPartnershipChanges",
 )
 async def list_changes(conn: Conn, org_id: OrgId, partnership_id: PartnershipId, page: Page) -> Response:
     """Every change of `access` or `billing_mode`: who, when, old → new; newest first."""

@@ -17,7 +17,12 @@ from partnerbilling.visibility import rfc3339
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 
-@admin.post("/renewals/run", response_model=RenewalRunResult, summary="Renew due subscriptions")
+@admin.post(
+    "/renewals/run",
+    response_model=RenewalRunResult,
+    summary="Renew due subscriptions",
+    operation_id="runRenewals",
+)
 async def run_renewals(
     request: Request, conn: Conn, body: Annotated[RenewalRun | None, Body()] = None
 ) -> Response:

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.errors import Forbidden, PriceNotAvailable
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.pagination import Page, page_of
-from partnerbilling.renewals.service import renew_subscription
+from partnerbilling.renewals.service import ProductUnavailable, SubscriptionCancelled, renew_subscription
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.schemas import SubscriptionList, SubscriptionRead
 from partnerbilling.subscriptions.service import cancel_subscription, load_visible
@@ -18,17 +20,29 @@ from partnerbilling.visibility import order_view, subscription_view
 
 router = APIRouter(prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute)
 
+LIMITED_PARTNER = "A partner with limited access cannot renew or cancel its customer's subscriptions."
+
 SubscriptionId = Annotated[str, Path(max_length=40, description="A subscription id.")]
 
 
-@router.get("/subscriptions", response_model=SubscriptionList, summary="List subscriptions")
+@router.get(
+    "/subscriptions",
+    response_model=SubscriptionList,
+    summary="List subscriptions",
+    operation_id="listSubscriptions",
+)
 async def list_subscriptions(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Your subscriptions, and those of customers whose active partner you are."""
     rows = await repository.list_visible(conn, org_id, page)
     return JsonResponse(page_of(rows, page, lambda s: subscription_view(org_id, s, s.active_partner_id)))
 
 
-@router.get("/subscriptions/{subscription_id}", response_model=SubscriptionRead, summary="Get a subscription")
+@router.get(
+    "/subscriptions/{subscription_id}",
+    response_model=SubscriptionRead,
+    summary="Get a subscription",
+    operation_id="getSubscription",
+)
 async def get_subscription(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
     """A subscription of yours, or of a customer whose active partner you are (else 404)."""
     sub = await load_visible(conn, org_id, subscription_id)
@@ -40,6 +54,13 @@ async def get_subscription(conn: Conn, org_id: OrgId, subscription_id: Subscript
     status_code=201,
     response_model=OrderRead,
     summary="Renew a subscription for one period",
+    operation_id="renewSubscription",
+    responses=problems(
+        Forbidden(LIMITED_PARTNER),
+        SubscriptionCancelled("A cancelled subscription cannot be renewed."),
+        ProductUnavailable,
+        PriceNotAvailable,
+    ),
 )
 async def renew(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
     """Renew for the period after the current one, now: as the customer (channel `direct`) or
@@ -55,6 +76,8 @@ async def renew(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> R
     "/subscriptions/{subscription_id}/cancel",
     response_model=SubscriptionRead,
     summary="Cancel a subscription",
+    operation_id="cancelSubscription",
+    responses=problems(Forbidden(LIMITED_PARTNER)),
 )
 async def cancel(conn: Conn, org_id: OrgId, subscription_id: SubscriptionId) -> Response:
     """Stop automatic renewals: the subscription becomes `cancelled` (`auto_renew: false`) and

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from partnerbilling.idempotency.redaction import replayed_without
 from partnerbilling.jsonio import JsonResponse
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import Page
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
@@ -23,6 +24,8 @@ from partnerbilling.webhooks.schemas import (
     EndpointUpdate,
     EndpointWithSecret,
 )
+from partnerbilling.webhooks.service import EndpointDisabled, TooManyEndpoints
+from partnerbilling.webhooks.url_safety import WebhookUrlNotHttps, WebhookUrlPrivate
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=TransactionalRoute)
 
@@ -44,6 +47,8 @@ AppSettings = Annotated[Settings, Depends(_settings)]
     status_code=201,
     response_model=EndpointWithSecret,
     summary="Create a webhook endpoint",
+    operation_id="createWebhookEndpoint",
+    responses=problems(TooManyEndpoints, WebhookUrlNotHttps, WebhookUrlPrivate),
 )
 @replayed_without("secret")
 async def create_endpoint(conn: Conn, org_id: OrgId, settings: AppSettings, body: EndpointCreate) -> Response:
@@ -53,20 +58,34 @@ async def create_endpoint(conn: Conn, org_id: OrgId, settings: AppSettings, body
     return JsonResponse(await service.create_endpoint(conn, settings, org_id, body), status_code=201)
 
 
-@router.get("/webhook-endpoints", response_model=EndpointList, summary="List webhook endpoints")
+@router.get(
+    "/webhook-endpoints",
+    response_model=EndpointList,
+    summary="List webhook endpoints",
+    operation_id="listWebhookEndpoints",
+)
 async def list_endpoints(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Your organisation's endpoints, newest first (without secrets)."""
     return JsonResponse(await service.list_endpoints(conn, org_id, page))
 
 
-@router.get("/webhook-endpoints/{endpoint_id}", response_model=EndpointRead, summary="Get a webhook endpoint")
+@router.get(
+    "/webhook-endpoints/{endpoint_id}",
+    response_model=EndpointRead,
+    summary="Get a webhook endpoint",
+    operation_id="getWebhookEndpoint",
+)
 async def get_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """One of your endpoints (without its secret)."""
     return JsonResponse(service.endpoint_view(await service.get_endpoint(conn, org_id, endpoint_id)))
 
 
 @router.patch(
-    "/webhook-endpoints/{endpoint_id}", response_model=EndpointRead, summary="Update a webhook endpoint"
+    "/webhook-endpoints/{endpoint_id}",
+    response_model=EndpointRead,
+    summary="Update a webhook endpoint",
+    operation_id="updateWebhookEndpoint",
+    responses=problems(WebhookUrlNotHttps, WebhookUrlPrivate),
 )
 async def update_endpoint(
     conn: Conn, org_id: OrgId, settings: AppSettings, endpoint_id: EndpointId, body: EndpointUpdate
@@ -77,7 +96,12 @@ async def update_endpoint(
     return JsonResponse(service.endpoint_view(endpoint))
 
 
-@router.delete("/webhook-endpoints/{endpoint_id}", status_code=204, summary="Delete a webhook endpoint")
+@router.delete(
+    "/webhook-endpoints/{endpoint_id}",
+    status_code=204,
+    summary="Delete a webhook endpoint",
+    operation_id="deleteWebhookEndpoint",
+)
 async def delete_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """Delete the endpoint with its delivery log; the events stay in `GET /v1/events`."""
     await service.delete_endpoint(conn, org_id, endpoint_id)
@@ -88,6 +112,7 @@ async def delete_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) ->
     "/webhook-endpoints/{endpoint_id}/rotate-secret",
     response_model=EndpointWithSecret,
     summary="Rotate the signing secret",
+    operation_id="rotateWebhookSecret",
 )
 @replayed_without("secret")
 async def rotate_secret(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
@@ -100,6 +125,7 @@ async def rotate_secret(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> R
     "/webhook-endpoints/{endpoint_id}/deliveries",
     response_model=DeliveryList,
     summary="List an endpoint's deliveries",
+    operation_id="listWebhookDeliveries",
 )
 async def list_deliveries(
     conn: Conn,
@@ -118,6 +144,8 @@ async def list_deliveries(
     status_code=202,
     response_model=DeliveryRead,
     summary="Redeliver a delivery",
+    operation_id="redeliverWebhookDelivery",
+    responses=problems(EndpointDisabled),
 )
 async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery_id: DeliveryId) -> Response:
     """Send the delivery's event again as soon as possible, with the same `webhook-id` and the
@@ -130,6 +158,7 @@ async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery
     status_code=202,
     response_model=DeliveriesScheduled,
     summary="Redeliver an event",
+    operation_id="redeliverEvent",
 )
 async def redeliver_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
     """Send one of your events again to each of your enabled endpoints that takes its type,

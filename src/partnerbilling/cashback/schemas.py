@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class CashbackEntryRead(BaseModel):
+    id: str
+    partner_id: str
+    customer_id: str
+    order_id: str
+    currency: str
+    rate: str = Field(examples=["0.2"])
+    amount: str = Field(examples=["24.00"])
+    status: Literal["pending", "available", "reversed"]
+    created_at: str
+    updated_at: str
+
+
+class CashbackEntryList(BaseModel):
+    data: list[CashbackEntryRead]
+    next_cursor: str | None
+
+
+class Balance(BaseModel):
+    currency: str
+    pending: str = Field(examples=["24.00"])
+    available: str = Field(examples=["0.00"])
+
+
+class BalanceList(BaseModel):
+    balances: list[Balance]
