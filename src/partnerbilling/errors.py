@@ -66,6 +66,11 @@ class ValidationFailed(Unprocessable):
     code, title = "validation_error", "The request is not valid"
 
 
+def unreadable_body(reason: str) -> ValidationFailed:
+    """The one answer for a body that cannot be read, wherever that is found out."""
+    return ValidationFailed(f"The request body is {reason}.", errors=[{"loc": ["body"], "msg": reason}])
+
+
 class BillingModeRequiresFullAccess(Unprocessable):
     code, title = "billing_mode_requires_full_access", "Billing mode 'partner' needs full access"
 

@@ -14,6 +14,7 @@ from partnerbilling.errors import (
     NotFound,
     Unauthenticated,
     problem,
+    unreadable_body,
 )
 from partnerbilling.ops import BodyTooLarge, classify_exception
 
@@ -45,7 +46,6 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 _DESCRIPTIONS = {
-    400: "The body could not be read (it is not UTF-8 text)",
     401: "Missing, malformed, unknown or revoked API key",
     403: "This kind of key, or this caller, may not take this action",
     404: "No such object, or not yours to see",
@@ -83,7 +83,7 @@ ADMIN_ONLY = with_request_id(Forbidden("Only the platform token may call the adm
 ORGANIZATION_ONLY = with_request_id(
     Forbidden("This endpoint acts as an organisation; use an organisation API key.").to_problem()
 )
-UNREADABLE_BODY = with_request_id(problem(400, "bad_request", "There was an error parsing the body"))
+UNREADABLE_BODY = with_request_id(unreadable_body("not valid JSON").to_problem())
 TOO_LARGE = _classified(BodyTooLarge())
 NOT_JSON = with_request_id(problem(415, "unsupported_media_type", "Send the body as application/json."))
 KEY_IN_USE = with_request_id(
@@ -149,9 +149,11 @@ def for_operation(
     if path_params:
         found[404] = [_not_found(path_params[-1], method)]
     if "requestBody" in operation:
-        found |= {400: [UNREADABLE_BODY], 413: [TOO_LARGE], 415: [NOT_JSON]}
+        found |= {413: [TOO_LARGE], 415: [NOT_JSON]}
     invalid = _invalid_input(operation, schemas)
     unprocessable = [invalid] if invalid else []
+    if "requestBody" in operation:
+        unprocessable.append(UNREADABLE_BODY)
     if method == "post":
         found[409] = [KEY_IN_USE]
         unprocessable.append(KEY_REUSED)

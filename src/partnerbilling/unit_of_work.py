@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 
 from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
 from partnerbilling.db import transaction
-from partnerbilling.errors import ValidationFailed
+from partnerbilling.errors import unreadable_body
 from partnerbilling.idempotency.service import idempotency_key, run_idempotently
 from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
 
@@ -61,11 +61,6 @@ async def check_body(request: Request) -> None:
         read_body(body)
     except UnreadableJson as exc:
         raise unreadable_body(str(exc)) from None
-
-
-def unreadable_body(reason: str) -> ValidationFailed:
-    """The one answer for a body that cannot be read, wherever that is found out."""
-    return ValidationFailed(f"The request body is {reason}.", errors=[{"loc": ["body"], "msg": reason}])
 
 
 # The dependencies are coroutines: FastAPI runs a plain function in a thread, which costs a

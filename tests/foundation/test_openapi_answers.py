@@ -135,6 +135,12 @@ async def test_every_refusal_is_documented_on_its_operation(api: Api) -> None:
         (euro, "POST", "/v1/orders", {"json": {"customer_id": euro.id, "sku": "domain-ch", "quantity": 1}}),
         (w.acme, "POST", "/v1/orders", {"json": {"customer_id": w.acme.id, "sku": "domain-ch"}}),
         (w.acme, "POST", "/v1/orders", {"content": b'{"sku": "\xff"}', "headers": {"content-type": JSON}}),
+        (
+            w.acme,
+            "POST",
+            "/v1/orders",
+            {"content": b"sku=domain-ch", "headers": {"content-type": "text/plain"}},
+        ),
         (w.acme, "POST", "/v1/orders", {"json": {}, "headers": {"Idempotency-Key": ""}}),
         (w.acme, "POST", f"/v1/subscriptions/{sub}/renew", {}),
         (w.acme, "GET", "/v1/orders/ord_missing", {}),
@@ -162,7 +168,6 @@ async def test_every_refusal_is_documented_on_its_operation(api: Api) -> None:
     unauthenticated = await api.client.get("/v1/orders")
     assert "unauthenticated" in _documented(doc, "GET", "/v1/orders", unauthenticated.status_code)
     assert seen == {
-        "bad_request",
         "category_rates_required",
         "forbidden",
         "invalid_state",
@@ -173,5 +178,6 @@ async def test_every_refusal_is_documented_on_its_operation(api: Api) -> None:
         "subscription_cancelled",
         "unknown_product",
         "unknown_reseller_tier",
+        "unsupported_media_type",
         "validation_error",
     }

@@ -5,12 +5,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from partnerbilling.events.schemas import EVENT_TYPES
-from partnerbilling.fields import Description, RequestModel
+from partnerbilling.fields import Description, RequestModel, omitted_not_null
 
+# An absolute http(s) URL without spaces or controls; the rest (a valid host or address, a port,
+# a public destination) is checked by url_safety, since no pattern can say it.
+_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x20\x7f/?#]+([/?#][^\x00-\x20\x7f]*)?$"
 WebhookUrl = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=2048),
-    Field(examples=["https://example.com/hooks/partnerbilling"]),
+    StringConstraints(min_length=1, max_length=2048, pattern=_URL_PATTERN),
+    Field(examples=["https://example.com/hooks/partnerbilling"], json_schema_extra={"format": "uri"}),
 ]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
@@ -32,6 +35,7 @@ EventTypes = Annotated[
         max_length=len(EVENT_TYPES) + 1,
         description="Event types to receive; `*` for all.",
         examples=[["*"], ["invoice.issued", "invoice.paid"]],
+        json_schema_extra={"items": {"type": "string", "enum": ["*", *EVENT_TYPES]}},
     ),
 ]
 
@@ -58,7 +62,9 @@ class EndpointCreate(RequestModel):
 
 
 class EndpointUpdate(RequestModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"enabled": False}]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=omitted_not_null("description", examples=[{"enabled": False}])
+    )
 
     url: WebhookUrl | None = None
     event_types: EventTypes | None = None
