@@ -1,4 +1,5 @@
-"""Helpers for API tests: a thin client wrapper and builders for the SPEC's worked examples."""
+"""Helpers for API tests: a thin client wrapper, builders for the SPEC's worked examples, and probes
+that read the database. Assertions live in ``tests/asserts.py``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,13 @@ from typing import Any
 
 import asyncpg
 import httpx
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+# What a charge writes; compared before and after a refused one.
+CHARGE_TABLES = ("orders", "subscriptions", "invoices", "invoice_counters", "cashback_entries", "events")
 
 
 async def connect_plain(url: str, database: str | None = None) -> asyncpg.Connection:
@@ -154,3 +159,18 @@ async def build_world(api: Api, billing_mode: str = "customer", access: str = "f
     stranger = await api.org("Stranger", reseller_tier="gold")
     partnership = await api.partnership(acme, agency, access=access, billing_mode=billing_mode)
     return World(api, acme, agency, stranger, partnership)
+
+
+async def count(db: AsyncEngine, table: str, where: str = "TRUE", **params: Any) -> int:
+    async with db.connect() as conn:
+        value = await conn.scalar(text(f"SELECT count(*) FROM {table} WHERE {where}"), params)
+    return int(value or 0)
+
+
+async def counts(db: AsyncEngine, tables: tuple[str, ...] = CHARGE_TABLES) -> dict[str, int]:
+    return {table: await count(db, table) for table in tables}
+
+
+async def rows(db: AsyncEngine, sql: str, **params: Any) -> list[Any]:
+    async with db.connect() as conn:
+        return list(await conn.execute(text(sql), params))

@@ -3,18 +3,12 @@ anything is written."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.foundation.checks import assert_problem
-from tests.support import Api, World, build_world
+from tests.asserts import assert_problem
+from tests.support import Api, World, build_world, counts
 
 TABLES = ("orders", "subscriptions", "invoices", "cashback_entries", "events")
-
-
-async def _counts(db: AsyncEngine) -> dict[str, int]:
-    async with db.connect() as conn:
-        return {table: int(await conn.scalar(text(f"SELECT count(*) FROM {table}")) or 0) for table in TABLES}
 
 
 async def _product(api: Api, price: str) -> None:
@@ -29,7 +23,7 @@ async def _product(api: Api, price: str) -> None:
 async def test_an_order_too_large_to_store_is_a_422_naming_the_quantity(api: Api, db: AsyncEngine) -> None:
     world: World = await build_world(api)
     await _product(api, "9999999999.99")
-    before = await _counts(db)
+    before = await counts(db, TABLES)
     for who in (world.acme, world.agency):  # the customer pays, the partner's cashback is computed
         response = await api.call(
             who,
@@ -39,7 +33,7 @@ async def test_an_order_too_large_to_store_is_a_422_naming_the_quantity(api: Api
         )
         problem = assert_problem(response, 422, "validation_error")
         assert [error["loc"] for error in problem["errors"]] == [["body", "quantity"]], problem
-    assert await _counts(db) == before
+    assert await counts(db, TABLES) == before
     assert (await api.ok(world.acme, "GET", "/v1/orders"))["data"] == []
     # The same product in a quantity whose total fits is charged.
     order = await api.order(world.acme, world.acme, "big-iron", 90)
@@ -51,8 +45,8 @@ async def test_a_renewal_too_large_to_store_is_refused(api: Api, db: AsyncEngine
     await _product(api, "10.00")
     order = await api.order(world.acme, world.acme, "big-iron", 1000)
     await _product(api, "9999999999.99")  # the price rose since
-    before = await _counts(db)
+    before = await counts(db, TABLES)
     response = await api.call(world.acme, "POST", f"/v1/subscriptions/{order['subscription_id']}/renew")
     problem = assert_problem(response, 422, "validation_error")
     assert "too large" in problem["detail"], problem
-    assert await _counts(db) == before
+    assert await counts(db, TABLES) == before

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.checks import assert_problem, counts, rows
-from tests.support import Api, World, build_world
+from tests.asserts import assert_problem
+from tests.support import Api, World, build_world, counts, rows
 
 # "METHOD path template" → {path parameter: the kind of object whose real id it takes}.
 ORG_OPERATIONS: dict[str, dict[str, str]] = {

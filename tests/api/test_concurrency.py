@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.checks import assert_problem, count, counts, invoice_number, rows, this_year
-from tests.support import Api, Org, build_world
+from tests.asserts import assert_problem, invoice_number, this_year
+from tests.support import Api, Org, build_world, count, counts, rows
 
 
 async def _all(calls: list[Awaitable[httpx.Response]]) -> list[httpx.Response]:

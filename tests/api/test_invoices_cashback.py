@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.checks import assert_problem, count, invoice_number, this_year
-from tests.support import Api, World, build_world
+from tests.asserts import assert_problem, invoice_number, this_year
+from tests.support import Api, World, build_world, count
 
 
 async def _case_a(api: Api) -> tuple[World, dict[str, Any], dict[str, Any]]:

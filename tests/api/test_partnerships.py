@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.checks import assert_problem, count
-from tests.support import Api, Org, build_world
+from tests.asserts import assert_problem
+from tests.support import Api, Org, build_world, count
 
 
 async def _orgs(api: Api) -> tuple[Org, Org, Org]:

@@ -8,15 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.checks import (
-    ORDER_KEYS,
-    assert_problem,
-    count,
-    counts,
-    invoice_number,
-    this_year,
-)
-from tests.support import Api, Org, World, build_world
+from tests.asserts import ORDER_KEYS, assert_problem, invoice_number, this_year
+from tests.support import Api, Org, World, build_world, count, counts
 
 
 @dataclass(frozen=True)

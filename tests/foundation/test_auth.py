@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
 from partnerbilling.settings import Settings
-from tests.foundation.checks import assert_problem
+from tests.asserts import assert_problem
 from tests.support import Api
 
 

@@ -10,13 +10,12 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import BaseModel
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
 from partnerbilling.settings import Settings
-from tests.foundation.checks import assert_problem
-from tests.support import ADMIN_TOKEN, Api, Org, World, build_world
+from tests.asserts import assert_problem
+from tests.support import ADMIN_TOKEN, Api, Org, World, build_world, count
 
 ORG = {"name": "Acme", "billing_email": "billing@acme.example", "currency": "CHF", "vat_rate": "0.081"}
 JSON = {"Content-Type": "application/json"}
@@ -42,11 +41,6 @@ UNREADABLE = {
 }
 
 
-async def _count(db: AsyncEngine, table: str) -> int:
-    async with db.connect() as conn:
-        return int(await conn.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
-
-
 def _assert_unreadable(response: httpx.Response) -> None:
     problem = assert_problem(response, 422, "validation_error")
     assert problem["errors"] and all(error["loc"] == ["body"] for error in problem["errors"]), problem
@@ -68,8 +62,8 @@ async def test_an_unreadable_body_is_a_422_naming_the_body(api: Api, db: AsyncEn
         await api.call(PLATFORM, "POST", "/v1/admin/organizations", content=body, headers=JSON)
     )
     _assert_unreadable(await api.call(PLATFORM, "PUT", "/v1/admin/products/p1", content=body, headers=JSON))
-    assert await _count(db, "organizations") == 0
-    assert await _count(db, "products") == 0
+    assert await count(db, "organizations") == 0
+    assert await count(db, "products") == 0
 
 
 @pytest.mark.parametrize("body", list(UNREADABLE.values()), ids=list(UNREADABLE))
@@ -121,8 +115,8 @@ async def test_a_body_that_is_not_sent_as_json_is_a_415(
     _assert_unsupported(await api.call(world.acme, "POST", "/v1/orders", **kwargs))
     ended = f"/v1/partnerships/{world.partnership['id']}/end"
     _assert_unsupported(await api.call(world.acme, "POST", ended, **kwargs))
-    assert await _count(db, "organizations") == 3
-    assert await _count(db, "orders") == 0
+    assert await count(db, "organizations") == 3
+    assert await count(db, "orders") == 0
     assert (await api.ok(None, "GET", org))["name"] == "Acme"
     assert (await api.ok(world.acme, "GET", f"/v1/partnerships/{world.partnership['id']}"))[
         "status"

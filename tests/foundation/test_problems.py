@@ -16,16 +16,11 @@ from partnerbilling.app import create_app
 from partnerbilling.errors import Conflict
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
-from tests.foundation.checks import assert_problem
-from tests.support import ADMIN_TOKEN, Api
+from tests.asserts import assert_problem
+from tests.support import ADMIN_TOKEN, Api, count
 
 ORG = {"name": "Acme", "billing_email": "billing@acme.example", "currency": "CHF", "vat_rate": "0.081"}
 SECRET = "s3cr3t-internal-detail"
-
-
-async def _count(db: AsyncEngine, table: str) -> int:
-    async with db.connect() as conn:
-        return int(await conn.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
 
 
 async def test_401_and_403(api: Api) -> None:
@@ -78,7 +73,7 @@ async def test_409_for_an_idempotency_key_still_in_use(api: Api, db: AsyncEngine
     assert second is not None, "the first request never reached the insert"
     assert_problem(second, 409, "idempotency_key_in_use")
     assert (await first).status_code == 201
-    assert await _count(db, "organizations") == 1
+    assert await count(db, "organizations") == 1
 
 
 async def test_413_for_a_body_over_1_mib(api: Api, db: AsyncEngine) -> None:
@@ -98,7 +93,7 @@ async def test_413_for_a_body_over_1_mib(api: Api, db: AsyncEngine) -> None:
         headers={**api.admin_auth, "Content-Type": "application/json"},
     )
     assert_problem(response, 413, "payload_too_large")
-    assert await _count(db, "organizations") == 0
+    assert await count(db, "organizations") == 0
 
 
 async def test_a_body_just_under_the_limit_is_read(api: Api) -> None:
@@ -117,7 +112,7 @@ async def test_malformed_json_is_a_422_problem(api: Api, db: AsyncEngine, body: 
     )
     problem = assert_problem(response, 422, "validation_error")
     assert "errors" in problem
-    assert await _count(db, "organizations") == 0
+    assert await count(db, "organizations") == 0
 
 
 async def test_422_names_the_field(api: Api) -> None:
@@ -183,7 +178,7 @@ async def test_an_unexpected_exception_is_a_500_problem_without_internals(
 
 async def test_a_failed_request_writes_nothing(throwaway: httpx.AsyncClient, db: AsyncEngine) -> None:
     assert_problem(await throwaway.post("/v1/write-then-fail"), 500, "internal_error")
-    assert await _count(db, "organizations") == 0
+    assert await count(db, "organizations") == 0
 
 
 async def test_a_domain_conflict_is_a_409_problem(throwaway: httpx.AsyncClient) -> None:
@@ -213,4 +208,4 @@ async def test_a_nul_character_is_refused_not_a_500(
     response = await api.admin(method, path, json=body)
     assert response.status_code in (404, 422), response.text
     assert_problem(response, response.status_code)
-    assert await _count(db, "organizations") == 0
+    assert await count(db, "organizations") == 0

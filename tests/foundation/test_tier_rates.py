@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.checks import assert_problem, rows
-from tests.support import Api, build_world
+from tests.asserts import assert_problem
+from tests.support import Api, build_world, rows
 
 TIER = "/v1/admin/reseller-tiers/gold"
 

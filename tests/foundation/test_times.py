@@ -12,7 +12,7 @@ import pytest
 from partnerbilling.db import utcnow
 from partnerbilling.renewals.console import parse_as_of
 from partnerbilling.visibility import rfc3339
-from tests.foundation.checks import assert_problem, error_fields
+from tests.asserts import assert_problem, error_fields
 from tests.support import Api, World, build_world
 
 PLUS_TWO, MINUS_FIVE = timezone(timedelta(hours=2)), timezone(timedelta(hours=-5))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.foundation.checks import assert_problem, error_fields
+from tests.asserts import assert_problem, assert_refused_field
 from tests.support import Api
 
 MISSING = object()
@@ -106,17 +106,12 @@ async def _rows(db: AsyncEngine, table: str) -> list[Any]:
         return [tuple(row) for row in result]
 
 
-def _assert_refused(response: Any, field: str, code: str) -> None:
-    problem = assert_problem(response, 422, code)
-    assert field in error_fields(problem), problem
-
-
 @pytest.mark.parametrize(("change", "field", "code"), ORG_CREATE_CASES)
 async def test_creating_an_organisation_refuses(
     api: Api, db: AsyncEngine, change: dict[str, Any], field: str, code: str
 ) -> None:
     response = await api.admin("POST", "/v1/admin/organizations", json=_body(ORG, change))
-    _assert_refused(response, field, code)
+    assert_refused_field(response, field, code)
     assert await _rows(db, "organizations") == []
 
 
@@ -131,7 +126,7 @@ async def test_updating_an_organisation_refuses(
         k: v for k, v in {"name": "Renamed", "billing_email": "new@acme.example"}.items() if k not in change
     }
     response = await api.admin("PATCH", f"/v1/admin/organizations/{org.id}", json={**valid, **change})
-    _assert_refused(response, field, code)
+    assert_refused_field(response, field, code)
     assert await _rows(db, "organizations") == before
     assert await api.ok(None, "GET", f"/v1/admin/organizations/{org.id}") == org.data
 
@@ -143,7 +138,7 @@ async def test_updating_an_organisation_refuses_null_for_a_required_field(
     org = await api.org("Acme")
     before = await _rows(db, "organizations")
     response = await api.admin("PATCH", f"/v1/admin/organizations/{org.id}", json={field: None})
-    _assert_refused(response, field, "validation_error")
+    assert_refused_field(response, field, "validation_error")
     assert await _rows(db, "organizations") == before
 
 
@@ -157,7 +152,7 @@ async def test_putting_a_reseller_tier_refuses(
         response = await api.admin(
             "PUT", f"/v1/admin/reseller-tiers/{code_in_path}", json=_body(TIER, change)
         )
-        _assert_refused(response, field, code)
+        assert_refused_field(response, field, code)
     assert await _rows(db, "reseller_tiers") == before
 
 
@@ -169,7 +164,7 @@ async def test_putting_a_product_refuses(
     before = await api.ok(None, "GET", "/v1/products")
     for sku in ("web-hosting-pro", "web-hosting-max"):  # replacing an existing product, creating a new one
         response = await api.admin("PUT", f"/v1/admin/products/{sku}", json=_body(PRODUCT, change))
-        _assert_refused(response, field, code)
+        assert_refused_field(response, field, code)
     assert await api.ok(None, "GET", "/v1/products") == before
     assert len(await _rows(db, "products")) == 1
 
@@ -186,7 +181,7 @@ async def test_putting_a_product_refuses(
 async def test_a_bad_code_in_the_path_is_refused(
     api: Api, db: AsyncEngine, path: str, body: dict[str, Any], field: str
 ) -> None:
-    _assert_refused(await api.admin("PUT", path, json=body), field, "validation_error")
+    assert_refused_field(await api.admin("PUT", path, json=body), field, "validation_error")
     assert await _rows(db, "reseller_tiers") == []
     assert await _rows(db, "products") == []
 

@@ -3,14 +3,29 @@ optional (or that takes none), an absent body, ``null`` and ``{}`` all mean "no 
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import httpx
 import pytest
 
 from partnerbilling.idempotency.service import request_fingerprint
-from tests.api.checks import assert_problem
+from tests.asserts import assert_problem
 from tests.support import Api, build_world
 
-NOTHING = {"absent": {}, "empty": {"content": b""}, "null": {"content": b"null"}, "object": {"json": {}}}
+
+class _Body(TypedDict, total=False):
+    """How a request carries its body: raw bytes or JSON (neither: no body at all)."""
+
+    content: bytes
+    json: dict[str, object]
+
+
+NOTHING: dict[str, _Body] = {
+    "absent": {},
+    "empty": {"content": b""},
+    "null": {"content": b"null"},
+    "object": {"json": {}},
+}
 HEADERS = {"Content-Type": "application/json"}
 
 
@@ -21,7 +36,7 @@ async def _unpaid_invoice(api: Api) -> str:
     return str(order["invoice_id"])
 
 
-async def _pay(api: Api, path: str, key: str, body: dict[str, object]) -> httpx.Response:
+async def _pay(api: Api, path: str, key: str, body: _Body) -> httpx.Response:
     headers = {**api.admin_auth, **HEADERS, "Idempotency-Key": key}
     return await api.client.post(path, headers=headers, **body)
 

@@ -14,7 +14,7 @@ from partnerbilling.app import create_app
 from partnerbilling.db import transaction
 from partnerbilling.idempotency.redaction import secret_fields
 from partnerbilling.settings import Settings
-from tests.support import Api
+from tests.support import Api, count
 
 URL = "http://127.0.0.1:9/hook"
 # The only place a webhook secret may rest: the columns the worker signs with.
@@ -62,7 +62,7 @@ async def test_a_replayed_api_key_creation_answers_without_the_key(api: Api, db:
     created = first.json()
     assert created["key"].startswith(created["prefix"])
     assert again.json() == {**created, "key": None}
-    assert await _count(db, "api_keys") == 2  # the org's first key and this one, not a third
+    assert await count(db, "api_keys") == 2  # the org's first key and this one, not a third
     # The key shown the first time is the one that works.
     me = await api.client.get("/v1/organizations/me", headers={"Authorization": f"Bearer {created['key']}"})
     assert me.status_code == 200, me.text
@@ -75,7 +75,7 @@ async def test_a_replayed_endpoint_creation_answers_without_the_secret(api: Api,
     )
     assert first.json()["secret"].startswith("whsec_")
     assert again.json() == {**first.json(), "secret": None}
-    assert await _count(db, "webhook_endpoints") == 1
+    assert await count(db, "webhook_endpoints") == 1
 
 
 async def test_a_replayed_rotation_rotates_once_and_answers_without_the_secret(
@@ -110,7 +110,7 @@ async def test_no_table_holds_a_key_and_only_the_signing_columns_hold_webhook_se
     rotate = f"/v1/webhook-endpoints/{endpoint['id']}/rotate-secret"
     rotated, _ = await _twice(lambda h: api.call(acme, "POST", rotate, headers=h), "rotate")
     webhook_secrets = [endpoint["secret"], rotated.json()["secret"]]
-    assert await _count(db, "idempotency_records") == 3  # the scan below covers those records
+    assert await count(db, "idempotency_records") == 3  # the scan below covers those records
 
     for key in keys:
         for needle in (key, key.removeprefix("pb_")):
@@ -148,8 +148,3 @@ def _routes(routes: Any) -> Any:
             yield route
         else:
             yield from _routes(getattr(getattr(route, "original_router", route), "routes", []))
-
-
-async def _count(engine: AsyncEngine, table: str) -> int:
-    async with transaction(engine) as conn:
-        return int(await conn.scalar(text(f"SELECT count(*) FROM {table}")) or 0)
