@@ -25,11 +25,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 serve: $(VENV)/.installed
 	$(BIN)/partnerbilling serve --host $(HOST) --port $(PORT)
 
-## lint: ruff (lint and format) and mypy --strict
+## lint: ruff (lint and format) and mypy --strict on src and tests
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests migrations
 	$(BIN)/ruff format --check src tests migrations
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 ## test: lint, types, then the whole test suite on a real PostgreSQL
 test: lint

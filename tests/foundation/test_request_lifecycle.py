@@ -124,7 +124,7 @@ async def test_a_disconnect_the_application_takes_quietly_is_counted_as_499(
 
 # --- the request id ----------------------------------------------------------------------------
 
-_GET = [{"type": "http.request", "body": b"", "more_body": False}]
+_GET: list[Message] = [{"type": "http.request", "body": b"", "more_body": False}]
 
 
 async def _request_id_of(app: ASGIApp, sent_id: bytes, caplog: pytest.LogCaptureFixture) -> tuple[str, str]:

@@ -19,14 +19,15 @@ import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from requests.structures import CaseInsensitiveDict
 from schemathesis import GenerationMode
-from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.checks import CHECKS, CheckFunction, load_all_checks
 from schemathesis.core.failures import Failure
 from schemathesis.openapi.checks import RejectedPositiveData
 from sqlalchemy import event, text
@@ -36,6 +37,9 @@ from partnerbilling.app import create_app
 from partnerbilling.db import make_engine, transaction
 from partnerbilling.settings import Settings
 from tests.support import ADMIN_TOKEN, Api, build_world
+
+# A case of any operation of the schema (schemathesis parametrises Case by the operation's type).
+FuzzCase: TypeAlias = schemathesis.Case[Any]
 
 EXAMPLES = int(os.environ.get("PARTNERBILLING_FUZZ_EXAMPLES", "50"))
 EXPLORE = "PARTNERBILLING_FUZZ_EXAMPLES" in os.environ
@@ -113,7 +117,7 @@ STRICTER_THAN_THE_SCHEMA = {
 
 
 @SCHEMA.hook
-def filter_failure(context: Any, failure: Failure, case: schemathesis.Case, response: Any) -> bool:
+def filter_failure(context: Any, failure: Failure, case: FuzzCase, response: Any) -> bool:
     """Keep every failure but the refusals of schema-valid input that the contract allows."""
     return not (
         isinstance(failure, RejectedPositiveData)
@@ -121,7 +125,7 @@ def filter_failure(context: Any, failure: Failure, case: schemathesis.Case, resp
     )
 
 
-def _integer_written_as_a_fraction(case: schemathesis.Case, response: Any) -> bool:
+def _integer_written_as_a_fraction(case: FuzzCase, response: Any) -> bool:
     """JSON Schema counts `364.0` (and `1e2`) as an integer; the service takes an integer only
     written as one (README, "Strict validation"), so refusing such a number is right."""
     if response.status_code != 422:
@@ -157,7 +161,8 @@ def _contractual_refusal(response: Any) -> bool:
 load_all_checks()
 # Every check schemathesis has, not only its defaults: "schema-violating request accepted"
 # (negative_data_rejection) included.
-ALL_CHECKS = list(CHECKS.get_all())
+# (check classes included: schemathesis runs them, though its signature names functions only).
+ALL_CHECKS = cast("list[CheckFunction]", CHECKS.get_all())
 
 ORG_API = SCHEMA.exclude(path_regex="^/v1/admin/")
 ADMIN_API = SCHEMA.include(path_regex="^/v1/admin/")
@@ -252,7 +257,7 @@ def fuzz_app(settings: Settings) -> Iterator[_Target]:
     WORLD.dirty = True
 
 
-def _with_real_ids(case: schemathesis.Case) -> None:
+def _with_real_ids(case: FuzzCase) -> None:
     """Most positive cases get real ids; schemathesis revalidates what it sends afterwards. The
     choice is seeded by the case itself (Hypothesis resets `random` for every example), so a
     failing case replays the same way."""
@@ -267,10 +272,10 @@ def _with_real_ids(case: schemathesis.Case) -> None:
                 container[name] = rng.choice(pool)
 
 
-def _fuzz(case: schemathesis.Case, changes_the_world: bool) -> None:
+def _fuzz(case: FuzzCase, changes_the_world: bool) -> None:
     if changes_the_world and case.method != "GET":
         WORLD.dirty = True
-    headers = case.headers or {}
+    headers = case.headers
     if headers.get("Authorization") == f"Bearer {PLACEHOLDER_KEY}":
         headers["Authorization"] = f"Bearer {WORLD.org_keys[len(repr(case.body)) % len(WORLD.org_keys)]}"
     _with_real_ids(case)
@@ -284,43 +289,45 @@ class _OrgKey:
     """The customer's or the partner's key, alternately. Cases of the coverage phase are built at
     collection, before the world exists: they get a placeholder that ``_fuzz`` replaces."""
 
-    def get(self, case: schemathesis.Case, ctx: Any) -> str:
+    def get(self, case: FuzzCase, ctx: Any) -> str:
         if not WORLD.org_keys:
             return PLACEHOLDER_KEY
         return WORLD.org_keys[next(_ALTERNATE) % len(WORLD.org_keys)]
 
-    def set(self, case: schemathesis.Case, data: str, ctx: Any) -> None:
-        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+    def set(self, case: FuzzCase, data: str, ctx: Any) -> None:
+        headers = CaseInsensitiveDict(case.headers)  # a new container: the case sees its headers changed
+        headers["Authorization"] = f"Bearer {data}"
+        case.headers = headers
 
 
 class _PlatformToken(_OrgKey):
-    def get(self, case: schemathesis.Case, ctx: Any) -> str:
+    def get(self, case: FuzzCase, ctx: Any) -> str:
         return ADMIN_TOKEN
 
 
 @ORG_API.parametrize()
 @SCHEMA.auth.apply(_OrgKey, refresh_interval=None)
 @_fuzz_settings(EXAMPLES)
-def test_fuzz_the_org_api_as_an_organisation(case: schemathesis.Case, world: World, fuzz_app: Any) -> None:
+def test_fuzz_the_org_api_as_an_organisation(case: FuzzCase, world: World, fuzz_app: Any) -> None:
     _fuzz(case, changes_the_world=True)
 
 
 @ADMIN_API.parametrize()
 @SCHEMA.auth.apply(_PlatformToken, refresh_interval=None)
 @_fuzz_settings(EXAMPLES)
-def test_fuzz_the_admin_api_as_the_platform(case: schemathesis.Case, world: World, fuzz_app: Any) -> None:
+def test_fuzz_the_admin_api_as_the_platform(case: FuzzCase, world: World, fuzz_app: Any) -> None:
     _fuzz(case, changes_the_world=True)
 
 
 @ADMIN_API.parametrize()
 @SCHEMA.auth.apply(_OrgKey, refresh_interval=None)
 @_fuzz_settings(CROSS_EXAMPLES)
-def test_fuzz_the_admin_api_as_an_organisation(case: schemathesis.Case, world: World, fuzz_app: Any) -> None:
+def test_fuzz_the_admin_api_as_an_organisation(case: FuzzCase, world: World, fuzz_app: Any) -> None:
     _fuzz(case, changes_the_world=False)
 
 
 @ORG_API.parametrize()
 @SCHEMA.auth.apply(_PlatformToken, refresh_interval=None)
 @_fuzz_settings(CROSS_EXAMPLES)
-def test_fuzz_the_org_api_as_the_platform(case: schemathesis.Case, world: World, fuzz_app: Any) -> None:
+def test_fuzz_the_org_api_as_the_platform(case: FuzzCase, world: World, fuzz_app: Any) -> None:
     _fuzz(case, changes_the_world=False)

@@ -10,8 +10,8 @@ from partnerbilling.billing.renewal import automatic_channel, next_period
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode, Channel
 
 
-def _utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def _utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_the_next_period_starts_where_the_current_one_ends() -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from partnerbilling.settings import Settings
-from partnerbilling.webhooks import delivery
+from partnerbilling.webhooks import service as webhook_service
 from partnerbilling.webhooks.delivery import deliver_due
 from partnerbilling.webhooks.service import disable_failing_endpoint
 from tests.support import Api
@@ -124,7 +124,7 @@ async def test_an_endpoint_that_cannot_be_disabled_does_not_hold_up_the_batch(
         await disable_failing_endpoint(conn, endpoint_id, reason, at)
         raise RuntimeError("the organisation could not be told")
 
-    monkeypatch.setattr(delivery.service, "disable_failing_endpoint", disable_then_fail)
+    monkeypatch.setattr(webhook_service, "disable_failing_endpoint", disable_then_fail)
     assert await deliver_due(db, quick(settings)) == 2
     [fine] = await _rows(db, "/fine")
     assert (fine["status"], fine["attempts"]) == ("succeeded", 1)
