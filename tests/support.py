@@ -130,15 +130,17 @@ class Api:
             "/v1/partnerships",
             json={"partner_id": partner.id, "access": access, "billing_mode": billing_mode},
         )
-        return await self.ok(partner, "POST", f"/v1/partnerships/{created['id']}/accept")  # type: ignore[no-any-return]
+        accepted: dict[str, Any] = await self.ok(partner, "POST", f"/v1/partnerships/{created['id']}/accept")
+        return accepted
 
     async def order(self, who: Org, customer: Org, sku: str, quantity: int = 1) -> dict[str, Any]:
-        return await self.ok(  # type: ignore[no-any-return]
+        placed: dict[str, Any] = await self.ok(
             who,
             "POST",
             "/v1/orders",
             json={"customer_id": customer.id, "sku": sku, "quantity": quantity},
         )
+        return placed
 
 
 @dataclass

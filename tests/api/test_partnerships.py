@@ -23,12 +23,13 @@ async def _orgs(api: Api) -> tuple[Org, Org, Org]:
 async def _invite(
     api: Api, customer: Org, partner: Org, access: str = "full", billing_mode: str = "customer"
 ) -> dict[str, Any]:
-    return await api.ok(  # type: ignore[no-any-return]
+    invited: dict[str, Any] = await api.ok(
         customer,
         "POST",
         "/v1/partnerships",
         json={"partner_id": partner.id, "access": access, "billing_mode": billing_mode},
     )
+    return invited
 
 
 def _stamp(value: str) -> datetime:

@@ -58,7 +58,8 @@ def _org(w: World, name: str) -> Org:
 
 
 async def _get(api: Api, who: Org, path: str) -> dict[str, Any]:
-    return await api.ok(who, "GET", path)  # type: ignore[no-any-return]
+    found: dict[str, Any] = await api.ok(who, "GET", path)
+    return found
 
 
 def _assert_order_common(order: dict[str, Any], w: World, ex: Example) -> None:
