@@ -79,6 +79,21 @@ def assert_refused_field(
     return problem
 
 
+def assert_unreadable_body(response: httpx.Response) -> dict[str, Any]:
+    """The response is a 422 problem whose ``errors`` all name the body as a whole (it could not
+    be read as JSON); return it."""
+    problem = assert_problem(response, 422, "validation_error")
+    assert problem["errors"] and all(error["loc"] == ["body"] for error in problem["errors"]), problem
+    return problem
+
+
+def assert_unsupported_media_type(response: httpx.Response) -> dict[str, Any]:
+    """The response is a 415 problem that names the media type the service takes; return it."""
+    problem = assert_problem(response, 415, "unsupported_media_type")
+    assert "application/json" in problem["detail"], problem
+    return problem
+
+
 def invoice_number(year: int, n: int) -> str:
     return f"{year}-{n:06d}"
 

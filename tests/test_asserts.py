@@ -8,7 +8,14 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.asserts import assert_no_leaks, assert_problem, assert_refused_field, error_fields
+from tests.asserts import (
+    assert_no_leaks,
+    assert_problem,
+    assert_refused_field,
+    assert_unreadable_body,
+    assert_unsupported_media_type,
+    error_fields,
+)
 
 GOOD = {
     "type": "https://partnerbilling.example/problems/not_found",
@@ -82,3 +89,23 @@ def test_a_stack_trace_in_a_body_is_a_leak() -> None:
     assert_no_leaks(_answer(404, GOOD))
     with pytest.raises(AssertionError):
         assert_no_leaks(_answer(500, {**GOOD, "detail": 'Traceback (most recent call last): File "x"'}))
+
+
+def test_an_unreadable_body_is_named_as_a_whole() -> None:
+    body = {**GOOD, "status": 422, "code": "validation_error", "type": "https://x/validation_error"}
+    assert_unreadable_body(_answer(422, {**body, "errors": [{"loc": ["body"], "msg": "not JSON"}]}))
+    for errors in ([], [{"loc": ["body", "name"], "msg": "too long"}]):
+        with pytest.raises(AssertionError):
+            assert_unreadable_body(_answer(422, {**body, "errors": errors}))
+
+
+def test_an_unsupported_media_type_names_json() -> None:
+    body = {
+        **GOOD,
+        "status": 415,
+        "code": "unsupported_media_type",
+        "type": "https://x/unsupported_media_type",
+    }
+    assert_unsupported_media_type(_answer(415, {**body, "detail": "Send application/json."}))
+    with pytest.raises(AssertionError):
+        assert_unsupported_media_type(_answer(415, {**body, "detail": "Send something else."}))

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
 from partnerbilling.settings import Settings
-from tests.asserts import assert_problem
+from tests.asserts import assert_problem, assert_unreadable_body, assert_unsupported_media_type
 from tests.support import ADMIN_TOKEN, Api, Org, World, build_world, count
 
 ORG = {"name": "Acme", "billing_email": "billing@acme.example", "currency": "CHF", "vat_rate": "0.081"}
@@ -41,16 +41,6 @@ UNREADABLE = {
 }
 
 
-def _assert_unreadable(response: httpx.Response) -> None:
-    problem = assert_problem(response, 422, "validation_error")
-    assert problem["errors"] and all(error["loc"] == ["body"] for error in problem["errors"]), problem
-
-
-def _assert_unsupported(response: httpx.Response) -> None:
-    problem = assert_problem(response, 415, "unsupported_media_type")
-    assert "application/json" in problem["detail"], problem
-
-
 @pytest.fixture
 async def world(api: Api) -> World:
     return await build_world(api)
@@ -58,10 +48,12 @@ async def world(api: Api) -> World:
 
 @pytest.mark.parametrize("body", list(UNREADABLE.values()), ids=list(UNREADABLE))
 async def test_an_unreadable_body_is_a_422_naming_the_body(api: Api, db: AsyncEngine, body: bytes) -> None:
-    _assert_unreadable(
+    assert_unreadable_body(
         await api.call(PLATFORM, "POST", "/v1/admin/organizations", content=body, headers=JSON)
     )
-    _assert_unreadable(await api.call(PLATFORM, "PUT", "/v1/admin/products/p1", content=body, headers=JSON))
+    assert_unreadable_body(
+        await api.call(PLATFORM, "PUT", "/v1/admin/products/p1", content=body, headers=JSON)
+    )
     assert await count(db, "organizations") == 0
     assert await count(db, "products") == 0
 
@@ -73,11 +65,11 @@ async def test_an_unreadable_body_is_refused_where_the_body_is_optional(
     order = await api.order(world.acme, world.acme, "web-hosting-pro")
     invoice = await api.ok(world.acme, "GET", f"/v1/invoices/{order['invoice_id']}")
     pay = f"/v1/admin/invoices/{invoice['id']}/pay"
-    _assert_unreadable(await api.call(PLATFORM, "POST", pay, content=body, headers=JSON))
+    assert_unreadable_body(await api.call(PLATFORM, "POST", pay, content=body, headers=JSON))
     assert await api.ok(world.acme, "GET", f"/v1/invoices/{invoice['id']}") == invoice
     # An operation that takes no body reads none, but an unreadable one is refused all the same.
     ended = f"/v1/partnerships/{world.partnership['id']}/end"
-    _assert_unreadable(await api.call(world.acme, "POST", ended, content=body, headers=JSON))
+    assert_unreadable_body(await api.call(world.acme, "POST", ended, content=body, headers=JSON))
     assert (await api.ok(world.acme, "GET", f"/v1/partnerships/{world.partnership['id']}"))[
         "status"
     ] == "active"
@@ -108,13 +100,13 @@ NOT_JSON: dict[str, dict[str, Any]] = {
 async def test_a_body_that_is_not_sent_as_json_is_a_415(
     api: Api, db: AsyncEngine, world: World, kwargs: dict[str, Any]
 ) -> None:
-    _assert_unsupported(await api.call(PLATFORM, "POST", "/v1/admin/organizations", **kwargs))
-    _assert_unsupported(await api.call(PLATFORM, "PUT", "/v1/admin/products/p1", **kwargs))
+    assert_unsupported_media_type(await api.call(PLATFORM, "POST", "/v1/admin/organizations", **kwargs))
+    assert_unsupported_media_type(await api.call(PLATFORM, "PUT", "/v1/admin/products/p1", **kwargs))
     org = f"/v1/admin/organizations/{world.acme.id}"
-    _assert_unsupported(await api.call(PLATFORM, "PATCH", org, **kwargs))
-    _assert_unsupported(await api.call(world.acme, "POST", "/v1/orders", **kwargs))
+    assert_unsupported_media_type(await api.call(PLATFORM, "PATCH", org, **kwargs))
+    assert_unsupported_media_type(await api.call(world.acme, "POST", "/v1/orders", **kwargs))
     ended = f"/v1/partnerships/{world.partnership['id']}/end"
-    _assert_unsupported(await api.call(world.acme, "POST", ended, **kwargs))
+    assert_unsupported_media_type(await api.call(world.acme, "POST", ended, **kwargs))
     assert await count(db, "organizations") == 3
     assert await count(db, "orders") == 0
     assert (await api.ok(None, "GET", org))["name"] == "Acme"
@@ -177,4 +169,4 @@ async def plain_route(db: AsyncEngine, settings: Settings) -> AsyncIterator[http
     ids=["invalid UTF-8", "deep", "truncated"],
 )
 async def test_fastapis_own_body_errors_are_the_same_422(plain_route: httpx.AsyncClient, body: bytes) -> None:
-    _assert_unreadable(await plain_route.post("/plain", content=body, headers=JSON))
+    assert_unreadable_body(await plain_route.post("/plain", content=body, headers=JSON))

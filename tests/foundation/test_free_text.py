@@ -14,7 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.fields import Description, Name, Reason
-from tests.asserts import assert_problem, assert_refused_field, error_fields
+from tests.asserts import assert_refused_field, assert_unreadable_body
 from tests.support import Api, build_world, count
 
 BAD_TEXT = ["A\u2028B", "A\u2029B", "A\x85B", "A\x9bB", "A\x7fB", "A\u202eB", "A\u2066B\u2069", "A\x00B"]
@@ -72,13 +72,13 @@ async def test_a_lone_surrogate_in_a_name_is_refused_on_create_and_update(api: A
     body = json.dumps({**ORG, "name": "Acme \ud800"}).encode()
     headers = {**api.admin_auth, "Content-Type": "application/json"}
     created = await api.client.post("/v1/admin/organizations", content=body, headers=headers)
-    assert error_fields(assert_problem(created, 422, "validation_error")) == {"body"}
+    assert_unreadable_body(created)
     assert await count(db, "organizations") == 0
 
     org = await api.org("Acme")
     path = f"/v1/admin/organizations/{org.id}"
     updated = await api.client.patch(path, content=json.dumps({"name": "\udfff"}).encode(), headers=headers)
-    assert error_fields(assert_problem(updated, 422, "validation_error")) == {"body"}
+    assert_unreadable_body(updated)
     assert await api.ok(None, "GET", path) == org.data
 
 
