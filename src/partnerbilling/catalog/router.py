@@ -12,8 +12,8 @@ from partnerbilling.catalog.schemas import ProductPut, ProductRead, TierPut, Tie
 from partnerbilling.catalog.service import CategoryRatesRequired
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
-from partnerbilling.pagination import Limit
 from partnerbilling.unit_of_work import Conn, CurrentCaller, Platform, TransactionalRoute
+from partnerbilling.web_params import Limit
 
 router = APIRouter(prefix="/v1", tags=["products"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])

@@ -10,8 +10,8 @@ from partnerbilling.events import service
 from partnerbilling.events.documents import Event, EventList
 from partnerbilling.events.schemas import EventType
 from partnerbilling.jsonio import JsonResponse
-from partnerbilling.pagination import Page
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.web_params import Page
 
 router = APIRouter(prefix="/v1", tags=["events"], route_class=TransactionalRoute)
 

@@ -11,9 +11,10 @@ from partnerbilling.invoices import repository, service
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
-from partnerbilling.pagination import Page, page_of
+from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
 from partnerbilling.visibility import invoice_view
+from partnerbilling.web_params import Page
 
 router = APIRouter(prefix="/v1", tags=["invoices"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])

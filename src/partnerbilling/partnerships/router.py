@@ -17,7 +17,7 @@ from partnerbilling.errors import (
 )
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
-from partnerbilling.pagination import Page, page_of
+from partnerbilling.pagination import page_of
 from partnerbilling.partnerships import repository, service
 from partnerbilling.partnerships.schemas import (
     PartnershipChangeList,
@@ -28,6 +28,7 @@ from partnerbilling.partnerships.schemas import (
 )
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
 from partnerbilling.visibility import partnership_change_view, partnership_view
+from partnerbilling.web_params import Page
 
 router = APIRouter(prefix="/v1", tags=["partnerships"], route_class=TransactionalRoute)
 

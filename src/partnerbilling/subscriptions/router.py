@@ -10,13 +10,14 @@ from partnerbilling.errors import Forbidden, PriceNotAvailable
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.orders.schemas import OrderRead
-from partnerbilling.pagination import Page, page_of
+from partnerbilling.pagination import page_of
 from partnerbilling.renewals.service import ProductUnavailable, SubscriptionCancelled, renew_subscription
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.schemas import SubscriptionList, SubscriptionRead
 from partnerbilling.subscriptions.service import cancel_subscription, load_visible
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
 from partnerbilling.visibility import order_view, subscription_view
+from partnerbilling.web_params import Page
 
 router = APIRouter(prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute)
 

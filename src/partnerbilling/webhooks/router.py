@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from partnerbilling.idempotency.redaction import replayed_without
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
-from partnerbilling.pagination import Page
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.web_params import Page
 from partnerbilling.webhooks import service
 from partnerbilling.webhooks.schemas import (
     DeliveriesScheduled,
