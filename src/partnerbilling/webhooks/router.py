@@ -11,6 +11,7 @@ from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.visibility import endpoint_view
 from partnerbilling.web_params import Page
 from partnerbilling.webhooks import service
 from partnerbilling.webhooks.schemas import (
@@ -77,7 +78,7 @@ async def list_endpoints(conn: Conn, org_id: OrgId, page: Page) -> Response:
 )
 async def get_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """One of your endpoints (without its secret)."""
-    return JsonResponse(service.endpoint_view(await service.get_endpoint(conn, org_id, endpoint_id)))
+    return JsonResponse(endpoint_view(await service.get_endpoint(conn, org_id, endpoint_id)))
 
 
 @router.patch(
@@ -93,7 +94,7 @@ async def update_endpoint(
     """Change `url`, `event_types`, `description` or `enabled`. Disabling marks its undelivered
     deliveries as failed; enabling clears `disabled_reason` and `failing_since`."""
     endpoint = await service.update_endpoint(conn, settings, org_id, endpoint_id, body)
-    return JsonResponse(service.endpoint_view(endpoint))
+    return JsonResponse(endpoint_view(endpoint))
 
 
 @router.delete(

@@ -1,28 +1,12 @@
-"""Need to know (SPEC §3): the one place that decides what a viewer may see of each object.
-
-Every read path — single objects, lists, events and webhooks — renders through these functions.
-``viewer`` is an organisation id, or ``None`` for the platform, which sees everything. A function
-returns ``None`` when the viewer may not see the object at all (the API answers 404), and
-otherwise the object's JSON with every field the viewer may not see set to ``null``.
-"""
+"""Views of organisations, partnerships, orders, invoices, subscriptions and cashback entries."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from partnerbilling.billing.money import format_money, format_rate
-
-JSON = dict[str, Any]
-
-
-def rfc3339(value: datetime | None) -> str | None:
-    """A timestamp as the API shows it: RFC 3339 in UTC with microseconds and ``Z``, the year
-    always in four digits (``strftime("%Y")`` drops the zeros of a year before 1000)."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+from partnerbilling.visibility.base import JSON, rfc3339
 
 
 def _money(value: Decimal | None) -> str | None:
