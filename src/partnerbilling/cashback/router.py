@@ -9,11 +9,14 @@ from partnerbilling.cashback import repository
 from partnerbilling.cashback.schemas import BalanceList, CashbackEntryList
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.pagination import page_of
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import cashback_entry_view
+from partnerbilling.web_auth import Authenticated, OrgId
 from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1/cashback", tags=["cashback"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1/cashback", tags=["cashback"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 
 @router.get(

@@ -10,11 +10,14 @@ from partnerbilling.events import service
 from partnerbilling.events.documents import Event, EventList
 from partnerbilling.events.schemas import EventType
 from partnerbilling.jsonio import JsonResponse
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import event_view
+from partnerbilling.web_auth import Authenticated, OrgId
 from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1", tags=["events"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["events"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 EventId = Annotated[str, Path(max_length=40, description="An event id.")]
 

@@ -17,10 +17,13 @@ from partnerbilling.organizations.schemas import (
     OrganizationUpdate,
 )
 from partnerbilling.organizations.service import UnknownResellerTier
-from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import organization_view
+from partnerbilling.web_auth import Authenticated, OrgId, Platform
 
-router = APIRouter(prefix="/v1", tags=["organizations"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["organizations"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 OrgPathId = Annotated[str, Path(max_length=40, description="An organisation id.")]

@@ -11,8 +11,9 @@ from partnerbilling.db import utcnow
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.renewals.runner import renew_due_subscriptions
 from partnerbilling.renewals.schemas import RenewalRun, RenewalRunResult
-from partnerbilling.unit_of_work import Conn, Platform, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import run_result
+from partnerbilling.web_auth import Platform
 
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 

@@ -15,11 +15,14 @@ from partnerbilling.renewals.service import ProductUnavailable, SubscriptionCanc
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.schemas import SubscriptionList, SubscriptionRead
 from partnerbilling.subscriptions.service import cancel_subscription, load_visible
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import order_view, subscription_view
+from partnerbilling.web_auth import Authenticated, OrgId
 from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 LIMITED_PARTNER = "A partner with limited access cannot renew or cancel its customer's subscriptions."
 
