@@ -13,9 +13,9 @@ from starlette.exceptions import HTTPException
 
 from partnerbilling.db import transaction
 from partnerbilling.errors import unreadable_body
-from partnerbilling.idempotency.service import idempotency_key, run_idempotently
 from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
 from partnerbilling.web_auth import authenticate_request
+from partnerbilling.web_idempotency import idempotency_key, run_idempotently
 
 SEND_JSON = "Send the body as JSON with Content-Type: application/json."
 

@@ -7,11 +7,11 @@ from fastapi import APIRouter, Response
 from partnerbilling.billing.money import format_money
 from partnerbilling.cashback import repository
 from partnerbilling.cashback.schemas import BalanceList, CashbackEntryList
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import cashback_entry_view
 from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(

@@ -10,11 +10,11 @@ from pydantic import BaseModel
 from partnerbilling.catalog import repository, service
 from partnerbilling.catalog.schemas import ProductPut, ProductRead, TierPut, TierRead
 from partnerbilling.catalog.service import CategoryRatesRequired
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import product_view, tier_view
 from partnerbilling.web_auth import Authenticated, CurrentCaller, Platform
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Limit
 
 router = APIRouter(

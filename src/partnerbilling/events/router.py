@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path, Query, Response
 from partnerbilling.events import service
 from partnerbilling.events.documents import Event, EventList
 from partnerbilling.events.schemas import EventType
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import event_view
 from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(

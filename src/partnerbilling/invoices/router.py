@@ -9,12 +9,12 @@ from fastapi import APIRouter, Body, Path, Response
 from partnerbilling.errors import InvalidState
 from partnerbilling.invoices import repository, service
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view
 from partnerbilling.web_auth import Authenticated, OrgId, Platform
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(

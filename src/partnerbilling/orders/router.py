@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.orders import repository, service
 from partnerbilling.orders.schemas import OrderCreate, OrderList, OrderRead
@@ -16,6 +15,7 @@ from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import order_view
 from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(

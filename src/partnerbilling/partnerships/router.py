@@ -15,7 +15,6 @@ from partnerbilling.errors import (
     PartnershipEnded,
     PartnershipExists,
 )
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.partnerships import repository, service
@@ -29,6 +28,7 @@ from partnerbilling.partnerships.schemas import (
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import partnership_change_view, partnership_view
 from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(

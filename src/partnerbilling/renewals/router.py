@@ -8,12 +8,12 @@ from fastapi import APIRouter, Body, Request, Response
 from sqlalchemy import text
 
 from partnerbilling.db import utcnow
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.renewals.runner import renew_due_subscriptions
 from partnerbilling.renewals.schemas import RenewalRun, RenewalRunResult
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import run_result
 from partnerbilling.web_auth import Platform
+from partnerbilling.web_json import JsonResponse
 
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 

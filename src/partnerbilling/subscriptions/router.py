@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from partnerbilling.errors import Forbidden, PriceNotAvailable
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.pagination import page_of
@@ -18,6 +17,7 @@ from partnerbilling.subscriptions.service import cancel_subscription, load_visib
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import order_view, subscription_view
 from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(

@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from partnerbilling.idempotency.redaction import replayed_without
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import endpoint_view
 from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 from partnerbilling.webhooks import service
 from partnerbilling.webhooks.schemas import (
