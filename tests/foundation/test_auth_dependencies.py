@@ -52,7 +52,9 @@ def test_every_api_operation_declares_the_bearer_scheme_once(settings: Settings)
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     for path, item in doc["paths"].items():
         for method, operation in item.items():
-            expected = [{"bearer": []}] if path.startswith("/v1/") else None
+            expected: list[dict[str, list[str]]] | None = (
+                [{"bearer": []}] if path.startswith("/v1/") else None
+            )
             assert operation.get("security") == expected, f"{method.upper()} {path}"
 
 
