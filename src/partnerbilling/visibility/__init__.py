@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from partnerbilling.visibility.base import JSON, rfc3339
 from partnerbilling.visibility.billing import (
+    api_key_view,
+    cashback_balances_view,
     cashback_entry_view,
     invoice_view,
     order_view,
@@ -27,6 +29,8 @@ from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, eve
 
 __all__ = [
     "JSON",
+    "api_key_view",
+    "cashback_balances_view",
     "cashback_entry_view",
     "delivery_view",
     "endpoint_view",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +17,11 @@ def _money(value: Decimal | None) -> str | None:
 
 def _rate(value: Decimal | None) -> str | None:
     return None if value is None else format_rate(value)
+
+
+def api_key_view(key_id: str, key: str, prefix: str, created_at: datetime) -> JSON:
+    """A new API key: the only answer that ever shows the key itself."""
+    return {"id": key_id, "key": key, "prefix": prefix, "created_at": rfc3339(created_at)}
 
 
 def organization_view(org: Any) -> JSON:
@@ -158,4 +165,18 @@ def cashback_entry_view(viewer: str | None, e: Any) -> JSON | None:
         "status": e.status,
         "created_at": rfc3339(e.created_at),
         "updated_at": rfc3339(e.updated_at),
+    }
+
+
+def cashback_balances_view(rows: Iterable[Any]) -> JSON:
+    """A partner's sums of pending and of available cashback, per currency."""
+    return {
+        "balances": [
+            {
+                "currency": r.currency,
+                "pending": format_money(r.pending),
+                "available": format_money(r.available),
+            }
+            for r in rows
+        ]
     }
