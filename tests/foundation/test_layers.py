@@ -119,3 +119,15 @@ def test_below_the_services_nothing_imports_another_domains_service() -> None:
 def test_only_the_application_imports_the_asgi_middleware_module() -> None:
     importers = sorted(module for module, targets in IMPORTS.items() if "partnerbilling.ops" in targets)
     assert set(importers) <= {"partnerbilling.app", "partnerbilling.cli"}, importers
+
+
+def test_every_view_lives_in_the_visibility_package() -> None:
+    """A function that turns a stored object into its JSON is named ``*_view``; all are there."""
+    elsewhere = sorted(
+        f"{module}.{node.name}"
+        for module, path in MODULES.items()
+        if not module.startswith("partnerbilling.visibility")
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.endswith("_view")
+    )
+    assert elsewhere == []
