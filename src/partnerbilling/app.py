@@ -22,8 +22,9 @@ from starlette.routing import Match
 from partnerbilling import openapi
 from partnerbilling.db import make_engine, resolve_database_url
 from partnerbilling.errors import PROBLEM_JSON, DomainError, problem, unreadable_body
+from partnerbilling.failures import BodyTooLarge, classify_exception
 from partnerbilling.jsonio import dumps
-from partnerbilling.ops import BodyTooLarge, OperationsMiddleware, classify_exception, request_id_var
+from partnerbilling.ops import OperationsMiddleware, request_id_var
 from partnerbilling.routers import ALL_ROUTERS
 from partnerbilling.settings import Settings, get_settings
 

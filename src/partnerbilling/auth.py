@@ -7,7 +7,6 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from fastapi import Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -45,9 +44,8 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def bearer_token(request: Request) -> str | None:
-    """The token of an ``Authorization: Bearer`` header, if any."""
-    header = request.headers.get("authorization")
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer`` header's value, if any."""
     if not header:
         return None
     scheme, _, token = header.partition(" ")

@@ -36,6 +36,7 @@ from partnerbilling.organizations.schemas import OrganizationCreate, Organizatio
 from partnerbilling.partnerships import repository as partnerships_repository
 from partnerbilling.partnerships import service as partnerships
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from partnerbilling.visibility import product_view, tier_view
 
 # The worked examples' catalogue, as the API shows it (so that a run can tell it is unchanged).
 TIER = "gold"
@@ -133,11 +134,11 @@ async def load_demo(engine: AsyncEngine) -> Demo:
 
 async def _ensure_catalogue(conn: AsyncConnection) -> None:
     tier = await catalog_repository.get_tier(conn, TIER)
-    if tier is None or catalog.tier_view(tier) != {"code": TIER, **TIER_TERMS}:
+    if tier is None or tier_view(tier) != {"code": TIER, **TIER_TERMS}:
         await catalog.put_tier(conn, TIER, TierPut.model_validate(TIER_TERMS))
     for sku, terms in PRODUCTS.items():
         product = await catalog_repository.get_product(conn, sku)
-        if product is None or catalog.product_view(product) != {"sku": sku, **terms}:
+        if product is None or product_view(product) != {"sku": sku, **terms}:
             await catalog.put_product(conn, sku, ProductPut.model_validate(terms))
 
 

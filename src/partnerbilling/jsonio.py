@@ -1,21 +1,14 @@
-"""JSON in and out with orjson: responses are rendered from ready dicts, not models, and request
-bodies are checked to be JSON the service can read before anything else looks at them."""
+"""JSON in and out with orjson: documents written and parsed, and request bodies checked to be
+JSON the service can read before anything else looks at them. The web layer's response class is
+:class:`partnerbilling.web_json.JsonResponse`."""
 
 from typing import Any
 
 import orjson
-from fastapi.responses import Response
 
 # Deeper than any request body of the API needs by far, and shallow enough that no code walking
 # a parsed body recursively (validation, idempotency fingerprints) can run out of stack.
 MAX_DEPTH = 64
-
-
-class JsonResponse(Response):
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
 
 
 class UnreadableJson(ValueError):

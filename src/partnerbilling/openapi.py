@@ -16,7 +16,7 @@ from partnerbilling import openapi_problems as problem_docs
 from partnerbilling.errors import PROBLEM_JSON, DomainError
 from partnerbilling.events.documents import EVENT_DOCUMENTS
 from partnerbilling.idempotency.service import REPLAYED_HEADER
-from partnerbilling.unit_of_work import OrgId, Platform
+from partnerbilling.web_auth import OrgId, Platform
 
 DESCRIPTION = """
 Billing for a hosting provider's partner (reseller) programme. A customer organisation grants a
@@ -135,13 +135,6 @@ def install(app: FastAPI) -> None:
         schemas["Problem"] = problem_docs.PROBLEM_SCHEMA
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
-        components["securitySchemes"] = {
-            "bearer": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "An organisation API key, or the platform token for /v1/admin.",
-            }
-        }
         acting = _role_checked(app.routes)
         for path, item in doc.get("paths", {}).items():
             for method, operation in item.items():
@@ -189,7 +182,6 @@ def _complete_operation(
     if not path.startswith("/v1/"):
         _add_problems(responses, {500: [problem_docs.INTERNAL]})
         return
-    operation["security"] = [{"bearer": []}]
     if method == "post":
         # Every POST runs through the idempotency layer (unit_of_work.TransactionalRoute).
         operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)

@@ -16,7 +16,7 @@ from partnerbilling.errors import (
     problem,
     unreadable_body,
 )
-from partnerbilling.ops import BodyTooLarge, classify_exception
+from partnerbilling.failures import BodyTooLarge, classify_exception
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 PROBLEM_SCHEMA: dict[str, Any] = {

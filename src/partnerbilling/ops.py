@@ -4,7 +4,6 @@ database, else 500)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import logging
 import re
@@ -12,13 +11,12 @@ import time
 import uuid
 from typing import Any
 
-import asyncpg
 from prometheus_client import Counter, Histogram
-from sqlalchemy import exc as sa_exc
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerbilling.errors import PROBLEM_JSON, problem
+from partnerbilling.failures import BodyTooLarge, classify_exception, exception_chain
 from partnerbilling.jsonio import dumps
 
 log = logging.getLogger("partnerbilling.http")
@@ -36,10 +34,6 @@ LATENCY = Histogram(
 # nginx's label for "the client closed the connection before the response": the client's failure.
 CLIENT_CLOSED_REQUEST = 499
 
-_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57P")
-_TIMEOUT_SQLSTATES = ("57014", "55P03")  # statement timeout / lock not available
-
-
 _counters: dict[tuple[str, str, int], Any] = {}
 _histograms: dict[tuple[str, str], Any] = {}
 
@@ -54,64 +48,6 @@ def _observe(method: str, route: str, status: int, seconds: float) -> None:
         histogram = _histograms[(method, route)] = LATENCY.labels(method, route)
     counter.inc()
     histogram.observe(seconds)
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-def classify_exception(exc: BaseException) -> tuple[int, str, str]:
-    """``(status, code, detail)`` for an exception no handler took."""
-    if isinstance(exc, BodyTooLarge):
-        return 413, "payload_too_large", "The request body is larger than the limit of 1 MiB."
-    sqlstate = _sqlstate(exc)
-    if sqlstate in _TIMEOUT_SQLSTATES or isinstance(exc, (asyncio.TimeoutError, TimeoutError)):
-        return 503, "timeout", "The database did not answer in time; retry the request."
-    if isinstance(exc, sa_exc.TimeoutError):
-        return 503, "service_unavailable", "No database connection was free in time; retry."
-    if (
-        any(isinstance(e, _CONNECTION_ERRORS) for e in _chain(exc))
-        or (isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated)
-        or (sqlstate or "").startswith(_UNAVAILABLE_SQLSTATE_CLASSES)
-    ):
-        return 503, "service_unavailable", "The database is unreachable; retry the request."
-    if sqlstate in ("40001", "40P01"):
-        return 503, "conflict_retry", "The request collided with another one; retry it."
-    if sqlstate is not None and sqlstate.startswith("22"):
-        # A data exception: a value the database cannot store, such as a NUL character in a
-        # path, query or body string that no schema rule caught. Bad input, never a 500.
-        return 422, "validation_error", "The request contains a value that cannot be stored."
-    return 500, "internal_error", "An unexpected error occurred; it has been logged."
-
-
-# The connection is gone or unusable. The precompiled statements (partnerbilling.sql) raise
-# the driver's own errors, SQLAlchemy wraps them.
-_CONNECTION_ERRORS = (
-    OSError,
-    ConnectionError,
-    sa_exc.InterfaceError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.InternalClientError,  # a connection left busy by a cancelled statement
-)
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    """The exception and those it wraps (SQLAlchemy's ``orig``, then causes)."""
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and all(current is not seen for seen in chain):
-        chain.append(current)
-        current = getattr(current, "orig", None) or current.__cause__
-    return chain
-
-
-def _sqlstate(exc: BaseException) -> str | None:
-    for current in _chain(exc):
-        for attr in ("sqlstate", "pgcode"):
-            value = getattr(current, attr, None)
-            if isinstance(value, str):
-                return value
-    return None
 
 
 class OperationsMiddleware:
@@ -157,7 +93,7 @@ class OperationsMiddleware:
         """The last resort: a problem document for an exception no handler took, unless the
         client has gone (then the request is the client's failure, not the service's)."""
         request_id = exchange.request_id
-        if any(isinstance(e, ClientDisconnect) for e in _chain(exc)):
+        if any(isinstance(e, ClientDisconnect) for e in exception_chain(exc)):
             exchange.status = CLIENT_CLOSED_REQUEST
             log.warning("request %s: the client disconnected before the response was sent", request_id)
             return

@@ -1,16 +1,15 @@
-"""Cursor pagination, newest first, keyset on ``(created_at, id)``."""
+"""Cursor pagination, newest first, keyset on ``(created_at, id)``: the query building and the
+cursors, for repositories and services. The ``?limit=&cursor=`` parameters are read by the web
+layer (:mod:`partnerbilling.web_params`)."""
 
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Query
-from pydantic import BeforeValidator
 from sqlalchemy import Integer, bindparam, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -23,35 +22,6 @@ from partnerbilling.sql import Statement
 class PageParams:
     limit: int
     after: tuple[datetime, str] | None
-
-
-_DIGITS = re.compile(r"[0-9]{1,9}")
-
-
-def _digits(value: object) -> object:
-    """A query integer written in digits only: no sign, spaces, underscores, point or exponent."""
-    if isinstance(value, str):
-        if not _DIGITS.fullmatch(value):
-            raise ValueError("must be a whole number written in digits")
-        return int(value)
-    return value
-
-
-# The validator after Query: before it, FastAPI would document the bounds as "ge"/"le".
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1–100."), BeforeValidator(_digits)]
-"""``?limit=``: the page size."""
-
-
-async def _page_params(
-    limit: Limit = 20,
-    cursor: Annotated[
-        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
-    ] = None,
-) -> PageParams:
-    return PageParams(limit=limit, after=decode_cursor(cursor) if cursor else None)
-
-
-Page = Annotated[PageParams, Depends(_page_params)]
 
 
 def encode_cursor(created_at: datetime, row_id: str) -> str:
@@ -123,4 +93,4 @@ def page_of(
     return {"data": data, "next_cursor": next_cursor}
 
 
-__all__ = ["KeysetQuery", "Limit", "Page", "PageParams", "keyset", "page_of"]
+__all__ = ["KeysetQuery", "PageParams", "decode_cursor", "encode_cursor", "keyset", "page_of"]

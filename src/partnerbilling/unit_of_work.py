@@ -1,4 +1,5 @@
-"""One transaction per request: the route class that opens, commits and authenticates."""
+"""One transaction per request: the route class that opens and commits it, authenticates the caller
+(:mod:`partnerbilling.web_auth`) and runs a POST with an Idempotency-Key at most once."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.exceptions import HTTPException
 
-from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
 from partnerbilling.db import transaction
 from partnerbilling.errors import unreadable_body
-from partnerbilling.idempotency.service import idempotency_key, run_idempotently
 from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
+from partnerbilling.web_auth import authenticate_request
+from partnerbilling.web_idempotency import idempotency_key, run_idempotently
 
 SEND_JSON = "Send the body as JSON with Content-Type: application/json."
 
@@ -32,10 +33,7 @@ class TransactionalRoute(APIRoute):
             engine = request.app.state.engine
             async with transaction(engine) as conn:
                 request.state.conn = conn
-                caller = await authenticate(
-                    conn, bearer_token(request), request.app.state.settings.admin_token
-                )
-                request.state.caller = caller
+                caller = await authenticate_request(request, conn)
                 await check_body(request)
                 key = idempotency_key(request)
                 if key is None:
@@ -70,22 +68,4 @@ async def _conn(request: Request) -> AsyncConnection:
     return conn
 
 
-async def _caller(request: Request) -> Caller:
-    caller: Caller = request.state.caller
-    return caller
-
-
-async def _org_id(request: Request) -> str:
-    return require_org(request.state.caller)
-
-
-async def _platform(request: Request) -> Caller:
-    caller: Caller = request.state.caller
-    require_platform(caller)
-    return caller
-
-
 Conn = Annotated[AsyncConnection, Depends(_conn)]
-CurrentCaller = Annotated[Caller, Depends(_caller)]
-OrgId = Annotated[str, Depends(_org_id)]
-Platform = Depends(_platform)

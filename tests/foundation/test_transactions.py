@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import connection, transaction
-from partnerbilling.ops import classify_exception
+from partnerbilling.failures import classify_exception
 from partnerbilling.sql import NotInTransaction, Statement
 
 _COUNT = Statement(text("SELECT count(*) FROM reseller_tiers"))

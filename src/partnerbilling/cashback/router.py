@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from partnerbilling.billing.money import format_money
 from partnerbilling.cashback import repository
 from partnerbilling.cashback.schemas import BalanceList, CashbackEntryList
-from partnerbilling.jsonio import JsonResponse
-from partnerbilling.pagination import Page, page_of
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
-from partnerbilling.visibility import cashback_entry_view
+from partnerbilling.pagination import page_of
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
+from partnerbilling.visibility import cashback_balances_view, cashback_entry_view
+from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1/cashback", tags=["cashback"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1/cashback", tags=["cashback"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 
 @router.get(
@@ -34,15 +37,4 @@ async def list_entries(conn: Conn, org_id: OrgId, page: Page) -> Response:
 async def balance(conn: Conn, org_id: OrgId) -> Response:
     """Per currency, the sums of your pending and of your available entries."""
     rows = await repository.balances(conn, org_id)
-    return JsonResponse(
-        {
-            "balances": [
-                {
-                    "currency": r.currency,
-                    "pending": format_money(r.pending),
-                    "available": format_money(r.available),
-                }
-                for r in rows
-            ]
-        }
-    )
+    return JsonResponse(cashback_balances_view(rows))

@@ -10,12 +10,16 @@ from pydantic import BaseModel
 from partnerbilling.catalog import repository, service
 from partnerbilling.catalog.schemas import ProductPut, ProductRead, TierPut, TierRead
 from partnerbilling.catalog.service import CategoryRatesRequired
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
-from partnerbilling.pagination import Limit
-from partnerbilling.unit_of_work import Conn, CurrentCaller, Platform, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
+from partnerbilling.visibility import product_view, tier_view
+from partnerbilling.web_auth import Authenticated, CurrentCaller, Platform
+from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Limit
 
-router = APIRouter(prefix="/v1", tags=["products"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["products"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
@@ -41,7 +45,7 @@ async def list_products(
     rows = rows[:limit]
     return JsonResponse(
         {
-            "data": [service.product_view(row) for row in rows],
+            "data": [product_view(row) for row in rows],
             "next_cursor": rows[-1].sku if more else None,
         }
     )
@@ -57,7 +61,7 @@ async def list_products(
 async def put_tier(conn: Conn, code: CodePath, body: TierPut) -> Response:
     """The partner rates of a tier: a rate per product category, else `default_rate`.
     Orders copy the rate when priced, so a change never rewrites history."""
-    return JsonResponse(service.tier_view(await service.put_tier(conn, code, body)))
+    return JsonResponse(tier_view(await service.put_tier(conn, code, body)))
 
 
 @admin.put(
@@ -68,4 +72,4 @@ async def put_tier(conn: Conn, code: CodePath, body: TierPut) -> Response:
 )
 async def put_product(conn: Conn, sku: CodePath, body: ProductPut) -> Response:
     """A product and its public prices (excluding VAT) per currency."""
-    return JsonResponse(service.product_view(await service.put_product(conn, sku, body)))
+    return JsonResponse(product_view(await service.put_product(conn, sku, body)))

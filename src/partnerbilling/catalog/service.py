@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.money import format_money, format_rate
 from partnerbilling.catalog import repository
 from partnerbilling.catalog.schemas import ProductPut, TierPut
 from partnerbilling.db import utcnow
@@ -61,22 +60,3 @@ async def _refuse_dropping_category_rates(conn: AsyncConnection, code: str, defa
             "(the default rate for a category that should earn it).",
             errors=[{"loc": ["body", "rates"], "msg": "would take away category rates"}],
         )
-
-
-def tier_view(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "code": row.code,
-        "name": row.name,
-        "default_rate": format_rate(row.default_rate),
-        "rates": {k: format_rate(Decimal(v)) for k, v in row.rates.items()},
-    }
-
-
-def product_view(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "sku": row.sku,
-        "name": row.name,
-        "category": row.category,
-        "period_months": row.period_months,
-        "prices": {k: format_money(Decimal(v)) for k, v in sorted(row.prices.items())},
-    }

@@ -9,11 +9,15 @@ from fastapi import APIRouter, Path, Query, Response
 from partnerbilling.events import service
 from partnerbilling.events.documents import Event, EventList
 from partnerbilling.events.schemas import EventType
-from partnerbilling.jsonio import JsonResponse
-from partnerbilling.pagination import Page
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
+from partnerbilling.visibility import event_view
+from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1", tags=["events"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["events"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 EventId = Annotated[str, Path(max_length=40, description="An event id.")]
 
@@ -33,4 +37,4 @@ async def list_events(
 @router.get("/events/{event_id}", response_model=Event, summary="Get an event", operation_id="getEvent")
 async def get_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
     """One of your organisation's events (else 404)."""
-    return JsonResponse(service.event_view(await service.get_event(conn, org_id, event_id)))
+    return JsonResponse(event_view(await service.get_event(conn, org_id, event_id)))

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.errors import NotFound
 from partnerbilling.events import repository
 from partnerbilling.pagination import PageParams, page_of
-from partnerbilling.visibility import rfc3339
+from partnerbilling.visibility import event_view
 
 View = Callable[[str], dict[str, Any] | None]
 
@@ -42,16 +42,6 @@ async def emit_many(
             if data is not None:
                 rows.append((org_id, event_type, data))
     await repository.record(conn, rows, at)
-
-
-def event_view(event: Any) -> dict[str, Any]:
-    """The event document, the same in the log and in a webhook's body."""
-    return {
-        "id": event.id,
-        "type": event.type,
-        "created_at": rfc3339(event.created_at),
-        "data": event.data,
-    }
 
 
 async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Row[Any]:

@@ -1,23 +1,17 @@
-"""Idempotency keys on POST (SPEC §4): replay the first response, refuse a different body."""
+"""Idempotency keys on POST (SPEC §4): what makes two requests the same. The web layer
+(:mod:`partnerbilling.web_idempotency`) replays the first response and refuses a different body."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
 
 import orjson
-from fastapi import Request, Response
-from fastapi.routing import APIRoute
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.errors import IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed
-from partnerbilling.idempotency import repository
-from partnerbilling.idempotency.redaction import secret_fields, without_secrets
 from partnerbilling.jsonio import loads
 
 HEADER = "idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-_KEPT_HEADERS = ("content-type", "location")
+KEPT_HEADERS = ("content-type", "location")
 
 
 def request_fingerprint(method: str, path: str, body: bytes, *, body_optional: bool = False) -> str:
@@ -34,58 +28,3 @@ def request_fingerprint(method: str, path: str, body: bytes, *, body_optional: b
         # and white space do not matter.
         canonical = b"" if nothing else orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
-
-
-def _body_optional(route: object) -> bool:
-    """Whether the matched route's operation may be called without a body."""
-    if not isinstance(route, APIRoute):
-        return False
-    return route.body_field is None or not route.body_field.field_info.is_required()
-
-
-def idempotency_key(request: Request) -> str | None:
-    """The request's Idempotency-Key, validated (1–255 characters)."""
-    key = request.headers.get(HEADER)
-    if key is None or request.method != "POST":
-        return None
-    if not 1 <= len(key) <= 255:
-        raise ValidationFailed(
-            "Idempotency-Key must be 1 to 255 characters.",
-            errors=[{"loc": ["header", "Idempotency-Key"], "msg": "must be 1-255 characters"}],
-        )
-    return key
-
-
-async def run_idempotently(
-    conn: AsyncConnection,
-    scope: str,
-    key: str,
-    request: Request,
-    call: Callable[[], Awaitable[Response]],
-) -> Response:
-    """Run ``call`` once per key. The record is written in the request's own transaction, so it
-    exists exactly when the change it answers for was committed. A response field the operation
-    declares secret (``replayed_without``) is stored, and so replayed, as ``null``."""
-    route = request.scope.get("route")
-    fingerprint = request_fingerprint(
-        request.method, request.url.path, await request.body(), body_optional=_body_optional(route)
-    )
-    if not await repository.try_lock(conn, scope, key):
-        raise IdempotencyKeyInUse("A request with this Idempotency-Key is still running; retry.")
-    stored = await repository.find_fresh(conn, scope, key)
-    if stored is not None:
-        if stored.request_hash != fingerprint:
-            raise IdempotencyKeyReused("This Idempotency-Key was already used with a different request.")
-        headers = dict(stored.response_headers)
-        headers[REPLAYED_HEADER] = "true"
-        return Response(
-            content=bytes(stored.response_body), status_code=stored.response_status, headers=headers
-        )
-    response = await call()
-    if 200 <= response.status_code < 300:
-        kept = {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS}
-        body = bytes(response.body)
-        if secrets := secret_fields(route):
-            body = without_secrets(body, secrets)
-        await repository.save(conn, scope, key, fingerprint, response.status_code, body, kept)
-    return response

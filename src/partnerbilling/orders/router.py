@@ -7,16 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.orders import repository, service
 from partnerbilling.orders.schemas import OrderCreate, OrderList, OrderRead
 from partnerbilling.orders.service import UnknownProduct
-from partnerbilling.pagination import Page, page_of
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.pagination import page_of
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import order_view
+from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1", tags=["orders"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["orders"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 
 @router.post(

@@ -15,10 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.billing.periods import add_months
 from partnerbilling.billing.pricing import AmountTooLarge, Price, Tier, price_charge
 from partnerbilling.billing.routing import (
-    Access,
     ActivePartnership,
     Benefit,
-    BillingMode,
     Channel,
     ChargeRefused,
     initiating_channel,
@@ -33,7 +31,7 @@ from partnerbilling.invoices.service import InvoiceDraft, issue_invoice
 from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import repository as organizations
-from partnerbilling.partnerships import repository as partnerships
+from partnerbilling.partnerships.repository import lock_active_partnership
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import cashback_entry_view, order_view
 
@@ -62,19 +60,6 @@ class Charge:
     # The partner as organizations.get_with_tier reads it, if the caller has it already; used
     # only if it is the partner of the partnership above.
     partner: Row[Any] | None = None
-
-
-def active_terms(row: Row[Any] | None) -> ActivePartnership | None:
-    """The routing view of an active partnership row."""
-    if row is None:
-        return None
-    return ActivePartnership(row.id, row.partner_id, Access(row.access), BillingMode(row.billing_mode))
-
-
-async def lock_active_partnership(conn: AsyncConnection, customer_id: str) -> ActivePartnership | None:
-    """Read the customer's active partnership and keep it share-locked until commit, so that
-    a concurrent billing-mode change lands wholly before or wholly after this charge."""
-    return active_terms(await partnerships.active_for_customer(conn, customer_id, share_lock=True))
 
 
 def refuse(refusal: ChargeRefused) -> Exception:

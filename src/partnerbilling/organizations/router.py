@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from partnerbilling.idempotency.redaction import replayed_without
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.organizations import service
 from partnerbilling.organizations.schemas import (
@@ -17,10 +16,14 @@ from partnerbilling.organizations.schemas import (
     OrganizationUpdate,
 )
 from partnerbilling.organizations.service import UnknownResellerTier
-from partnerbilling.unit_of_work import Conn, OrgId, Platform, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import organization_view
+from partnerbilling.web_auth import Authenticated, OrgId, Platform
+from partnerbilling.web_json import JsonResponse
 
-router = APIRouter(prefix="/v1", tags=["organizations"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["organizations"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 OrgPathId = Annotated[str, Path(max_length=40, description="An organisation id.")]

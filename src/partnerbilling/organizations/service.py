@@ -17,7 +17,7 @@ from partnerbilling.organizations.schemas import (
     OrganizationCreate,
     OrganizationUpdate,
 )
-from partnerbilling.visibility import rfc3339
+from partnerbilling.visibility import api_key_view
 
 
 class UnknownResellerTier(Unprocessable):
@@ -73,7 +73,7 @@ async def create_api_key(conn: AsyncConnection, org_id: str) -> dict[str, Any]:
         conn,
         {"id": key_id, "org_id": org_id, "prefix": prefix, "key_hash": digest, "created_at": now},
     )
-    return {"id": key_id, "key": key, "prefix": prefix, "created_at": rfc3339(now)}
+    return api_key_view(key_id, key, prefix, now)
 
 
 async def revoke_api_key(conn: AsyncConnection, key_id: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
 from partnerbilling.sql import Statement
@@ -41,6 +42,19 @@ async def active_for_customer(conn: AsyncConnection, customer_id: str, *, share_
     if share_lock:
         return await _ACTIVE_SHARE_LOCKED.row(conn, {"customer_id": customer_id})
     return (await conn.execute(_ACTIVE, {"customer_id": customer_id})).first()
+
+
+def active_terms(row: Row[Any] | None) -> ActivePartnership | None:
+    """The routing view of an active partnership row."""
+    if row is None:
+        return None
+    return ActivePartnership(row.id, row.partner_id, Access(row.access), BillingMode(row.billing_mode))
+
+
+async def lock_active_partnership(conn: AsyncConnection, customer_id: str) -> ActivePartnership | None:
+    """Read the customer's active partnership and keep it share-locked until commit, so that
+    a concurrent billing-mode change lands wholly before or wholly after this charge."""
+    return active_terms(await active_for_customer(conn, customer_id, share_lock=True))
 
 
 async def add(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:

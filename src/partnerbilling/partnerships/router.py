@@ -15,9 +15,8 @@ from partnerbilling.errors import (
     PartnershipEnded,
     PartnershipExists,
 )
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
-from partnerbilling.pagination import Page, page_of
+from partnerbilling.pagination import page_of
 from partnerbilling.partnerships import repository, service
 from partnerbilling.partnerships.schemas import (
     PartnershipChangeList,
@@ -26,10 +25,15 @@ from partnerbilling.partnerships.schemas import (
     PartnershipRead,
     PartnershipUpdate,
 )
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import partnership_change_view, partnership_view
+from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1", tags=["partnerships"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["partnerships"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 PartnershipId = Annotated[str, Path(max_length=40, description="A partnership id.")]
 

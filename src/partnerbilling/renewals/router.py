@@ -8,11 +8,12 @@ from fastapi import APIRouter, Body, Request, Response
 from sqlalchemy import text
 
 from partnerbilling.db import utcnow
-from partnerbilling.jsonio import JsonResponse
-from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
+from partnerbilling.renewals.runner import renew_due_subscriptions
 from partnerbilling.renewals.schemas import RenewalRun, RenewalRunResult
-from partnerbilling.unit_of_work import Conn, Platform, TransactionalRoute
-from partnerbilling.visibility import rfc3339
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
+from partnerbilling.visibility import run_result
+from partnerbilling.web_auth import Platform
+from partnerbilling.web_json import JsonResponse
 
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
@@ -35,17 +36,3 @@ async def run_renewals(
     as_of = body.as_of if body and body.as_of else utcnow()
     report = await renew_due_subscriptions(request.app.state.engine, as_of)
     return JsonResponse(run_result(report))
-
-
-def run_result(report: RunReport) -> dict[str, object]:
-    return {
-        "as_of": rfc3339(report.as_of),
-        "renewed": report.renewed,
-        "failed": report.failed,
-        "skipped": report.skipped,
-        "failures": [
-            {"subscription_id": f.subscription_id, "code": f.code, "detail": f.detail}
-            for f in report.failures
-        ],
-        "reasons": dict(report.reasons),
-    }

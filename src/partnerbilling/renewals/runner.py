@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import connection, in_transaction, transaction, utcnow
 from partnerbilling.errors import DomainError
-from partnerbilling.ops import classify_exception
+from partnerbilling.failures import classify_exception
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.renewals import repository
 from partnerbilling.renewals.service import Claimed, Parties, renew_due_period

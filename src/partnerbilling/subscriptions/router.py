@@ -7,18 +7,22 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response
 
 from partnerbilling.errors import Forbidden, PriceNotAvailable
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
 from partnerbilling.orders.schemas import OrderRead
-from partnerbilling.pagination import Page, page_of
+from partnerbilling.pagination import page_of
 from partnerbilling.renewals.service import ProductUnavailable, SubscriptionCancelled, renew_subscription
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.schemas import SubscriptionList, SubscriptionRead
 from partnerbilling.subscriptions.service import cancel_subscription, load_visible
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import order_view, subscription_view
+from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Page
 
-router = APIRouter(prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["subscriptions"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 LIMITED_PARTNER = "A partner with limited access cannot renew or cancel its customer's subscriptions."
 

@@ -12,7 +12,7 @@ from partnerbilling.billing.routing import ActivePartnership, Channel, ChargeRef
 from partnerbilling.db import utcnow
 from partnerbilling.errors import Forbidden, NotFound
 from partnerbilling.events.service import emit
-from partnerbilling.orders.service import lock_active_partnership
+from partnerbilling.partnerships.repository import lock_active_partnership
 from partnerbilling.subscriptions import repository
 from partnerbilling.visibility import subscription_view
 

@@ -26,9 +26,9 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from partnerbilling.db import new_id, transaction, utcnow
-from partnerbilling.events.service import event_view
 from partnerbilling.jsonio import dumps
 from partnerbilling.settings import Settings
+from partnerbilling.visibility import event_view
 from partnerbilling.webhooks import repository, service
 from partnerbilling.webhooks.signing import signed_headers
 from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_transport

@@ -7,11 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from partnerbilling.idempotency.redaction import replayed_without
-from partnerbilling.jsonio import JsonResponse
 from partnerbilling.openapi import problems
-from partnerbilling.pagination import Page
 from partnerbilling.settings import Settings
-from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
+from partnerbilling.visibility import endpoint_view
+from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Page
 from partnerbilling.webhooks import service
 from partnerbilling.webhooks.schemas import (
     DeliveriesScheduled,
@@ -27,7 +29,9 @@ from partnerbilling.webhooks.schemas import (
 from partnerbilling.webhooks.service import EndpointDisabled, TooManyEndpoints
 from partnerbilling.webhooks.url_safety import WebhookUrlNotHttps, WebhookUrlPrivate
 
-router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=TransactionalRoute)
+router = APIRouter(
+    prefix="/v1", tags=["webhooks"], route_class=TransactionalRoute, dependencies=[Authenticated]
+)
 
 EndpointId = Annotated[str, Path(max_length=40, description="A webhook endpoint id.")]
 DeliveryId = Annotated[str, Path(max_length=40, description="A delivery id.")]
@@ -77,7 +81,7 @@ async def list_endpoints(conn: Conn, org_id: OrgId, page: Page) -> Response:
 )
 async def get_endpoint(conn: Conn, org_id: OrgId, endpoint_id: EndpointId) -> Response:
     """One of your endpoints (without its secret)."""
-    return JsonResponse(service.endpoint_view(await service.get_endpoint(conn, org_id, endpoint_id)))
+    return JsonResponse(endpoint_view(await service.get_endpoint(conn, org_id, endpoint_id)))
 
 
 @router.patch(
@@ -93,7 +97,7 @@ async def update_endpoint(
     """Change `url`, `event_types`, `description` or `enabled`. Disabling marks its undelivered
     deliveries as failed; enabling clears `disabled_reason` and `failing_since`."""
     endpoint = await service.update_endpoint(conn, settings, org_id, endpoint_id, body)
-    return JsonResponse(service.endpoint_view(endpoint))
+    return JsonResponse(endpoint_view(endpoint))
 
 
 @router.delete(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +17,7 @@ from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.settings import Settings
-from partnerbilling.visibility import rfc3339
+from partnerbilling.visibility import delivery_view, endpoint_view
 from partnerbilling.webhooks import repository
 from partnerbilling.webhooks.schemas import EndpointCreate, EndpointUpdate
 from partnerbilling.webhooks.signing import new_secret
@@ -34,43 +33,6 @@ class TooManyEndpoints(Unprocessable):
 
 class EndpointDisabled(Conflict):
     code, title = "webhook_endpoint_disabled", "The webhook endpoint is disabled"
-
-
-def endpoint_view(e: Any) -> dict[str, Any]:
-    """An endpoint as its organisation sees it; the secret is never part of it."""
-    return {
-        "id": e.id,
-        "url": e.url,
-        "description": e.description,
-        "event_types": list(e.event_types),
-        "enabled": e.enabled,
-        "disabled_reason": e.disabled_reason,
-        "failing_since": rfc3339(e.failing_since),
-        "created_at": rfc3339(e.created_at),
-        "updated_at": rfc3339(e.updated_at),
-    }
-
-
-def delivery_view(d: Any, attempts: Sequence[Any]) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "endpoint_id": d.endpoint_id,
-        "event_id": d.event_id,
-        "event_type": d.event_type,
-        "status": d.status,
-        "next_attempt_at": rfc3339(d.next_attempt_at) if d.status == "pending" else None,
-        "last_attempt_at": rfc3339(d.last_attempt_at),
-        "created_at": rfc3339(d.created_at),
-        "attempts": [
-            {
-                "attempted_at": rfc3339(a.attempted_at),
-                "status_code": a.status_code,
-                "latency_ms": a.latency_ms,
-                "error": a.error,
-            }
-            for a in attempts
-        ],
-    }
 
 
 async def create_endpoint(

@@ -1,28 +1,14 @@
-"""Need to know (SPEC §3): the one place that decides what a viewer may see of each object.
-
-Every read path — single objects, lists, events and webhooks — renders through these functions.
-``viewer`` is an organisation id, or ``None`` for the platform, which sees everything. A function
-returns ``None`` when the viewer may not see the object at all (the API answers 404), and
-otherwise the object's JSON with every field the viewer may not see set to ``null``.
-"""
+"""Views of organisations, partnerships, orders, invoices, subscriptions and cashback entries."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from partnerbilling.billing.money import format_money, format_rate
-
-JSON = dict[str, Any]
-
-
-def rfc3339(value: datetime | None) -> str | None:
-    """A timestamp as the API shows it: RFC 3339 in UTC with microseconds and ``Z``, the year
-    always in four digits (``strftime("%Y")`` drops the zeros of a year before 1000)."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+from partnerbilling.visibility.base import JSON, rfc3339
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -31,6 +17,11 @@ def _money(value: Decimal | None) -> str | None:
 
 def _rate(value: Decimal | None) -> str | None:
     return None if value is None else format_rate(value)
+
+
+def api_key_view(key_id: str, key: str, prefix: str, created_at: datetime) -> JSON:
+    """A new API key: the only answer that ever shows the key itself."""
+    return {"id": key_id, "key": key, "prefix": prefix, "created_at": rfc3339(created_at)}
 
 
 def organization_view(org: Any) -> JSON:
@@ -174,4 +165,18 @@ def cashback_entry_view(viewer: str | None, e: Any) -> JSON | None:
         "status": e.status,
         "created_at": rfc3339(e.created_at),
         "updated_at": rfc3339(e.updated_at),
+    }
+
+
+def cashback_balances_view(rows: Iterable[Any]) -> JSON:
+    """A partner's sums of pending and of available cashback, per currency."""
+    return {
+        "balances": [
+            {
+                "currency": r.currency,
+                "pending": format_money(r.pending),
+                "available": format_money(r.available),
+            }
+            for r in rows
+        ]
     }

@@ -1,0 +1,29 @@
+"""Views of the catalogue: reseller tiers and products (public to every caller)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Row
+
+from partnerbilling.billing.money import format_money, format_rate
+
+
+def tier_view(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "name": row.name,
+        "default_rate": format_rate(row.default_rate),
+        "rates": {k: format_rate(Decimal(v)) for k, v in row.rates.items()},
+    }
+
+
+def product_view(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "sku": row.sku,
+        "name": row.name,
+        "category": row.category,
+        "period_months": row.period_months,
+        "prices": {k: format_money(Decimal(v)) for k, v in sorted(row.prices.items())},
+    }

@@ -1,0 +1,64 @@
+"""Authentication in the web layer: the bearer scheme and the typed dependencies that say who may
+call an operation.
+
+The route class (:class:`partnerbilling.unit_of_work.TransactionalRoute`) authenticates every
+request first, before FastAPI reads the body or the parameters, so that a request without a valid
+key is a 401 whatever else is wrong with it (and so that idempotency keys are scoped to the caller
+before the handler runs). The dependencies below then hand the caller to the operation, refuse the
+wrong kind of caller (403), and declare the bearer scheme, from which FastAPI derives each
+operation's ``security`` in the OpenAPI document. Every router declares one of them: ``Authenticated``
+(any caller) or ``Platform`` (the admin API); operations acting as an organisation take ``OrgId``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
+
+bearer = HTTPBearer(
+    scheme_name="bearer",
+    description="An organisation API key, or the platform token for /v1/admin.",
+    auto_error=False,
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+
+
+async def authenticate_request(request: Request, conn: AsyncConnection) -> Caller:
+    """The caller of ``request`` (or 401), kept on the request for the dependencies below."""
+    header = request.headers.get("authorization")
+    caller = await authenticate(conn, bearer_token(header), request.app.state.settings.admin_token)
+    request.state.caller = caller
+    return caller
+
+
+# The dependencies are coroutines: FastAPI runs a plain function in a thread, which costs a
+# thread switch per dependency and request. ``_credentials`` is there for the document: the
+# caller was authenticated by the route class already.
+async def _caller(request: Request, _credentials: Credentials) -> Caller:
+    caller: Caller = request.state.caller
+    return caller
+
+
+async def _org_id(request: Request, _credentials: Credentials) -> str:
+    return require_org(request.state.caller)
+
+
+async def _platform(request: Request, _credentials: Credentials) -> Caller:
+    caller: Caller = request.state.caller
+    require_platform(caller)
+    return caller
+
+
+CurrentCaller = Annotated[Caller, Depends(_caller)]
+"""Any authenticated caller, an organisation or the platform."""
+OrgId = Annotated[str, Depends(_org_id)]
+"""The calling organisation's id; the platform token gets 403."""
+Authenticated = Depends(_caller)
+"""For a router's ``dependencies``: every operation needs a valid key."""
+Platform = Depends(_platform)
+"""For a router's ``dependencies``: only the platform token (an organisation key gets 403)."""

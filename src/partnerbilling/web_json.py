@@ -1,0 +1,13 @@
+"""The web layer's JSON response: rendered with orjson from a ready dict, not from a model."""
+
+from typing import Any
+
+import orjson
+from fastapi.responses import Response
+
+
+class JsonResponse(Response):
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
