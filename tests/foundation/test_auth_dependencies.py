@@ -12,7 +12,7 @@ from partnerbilling.app import create_app
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import TransactionalRoute
 from partnerbilling.web_auth import Authenticated, OrgId
-from tests.foundation.checks import assert_problem
+from tests.asserts import assert_problem
 from tests.support import Api
 
 
