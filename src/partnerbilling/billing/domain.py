@@ -9,7 +9,7 @@ statement its parameters and the views in :mod:`partnerbilling.visibility` read 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -146,3 +146,15 @@ class PlannedEvent:
     type: str
     recipients: tuple[str | None, ...]
     view: View
+
+
+def event_rows(events: Iterable[PlannedEvent]) -> list[tuple[str, str, JSON]]:
+    """The events as recorded: ``(recipient, type, its view)`` for each recipient that may see
+    the object, once per recipient and event."""
+    rows: list[tuple[str, str, JSON]] = []
+    for event in events:
+        for org_id in dict.fromkeys(r for r in event.recipients if r is not None):
+            data = event.view(org_id)
+            if data is not None:
+                rows.append((org_id, event.type, data))
+    return rows
