@@ -20,7 +20,7 @@ from partnerbilling.billing.charge import (
     plan_order,
 )
 from partnerbilling.billing.credit import plan_credit_note
-from partnerbilling.billing.domain import Organization, PlannedEvent, Product
+from partnerbilling.billing.domain import Organization, PlannedEvent, Product, event_rows
 from partnerbilling.billing.pricing import AmountTooLarge, Tier
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode, Channel
 
@@ -323,3 +323,23 @@ def test_the_planner_does_no_io() -> None:
             f"partnerbilling.billing.{m}" for m in ("domain", "money", "periods", "pricing", "routing")
         } | {"partnerbilling.visibility"}, name
         assert not {m for m in modules if m.split(".")[0] in ("sqlalchemy", "asyncpg", "fastapi")}, name
+
+
+def test_events_are_recorded_once_per_recipient_that_may_see_them() -> None:
+    # A customer ordering for itself with no partner: the partner slot is empty.
+    alone = _order(None, Channel.DIRECT)
+    assert [(org, kind) for org, kind, _ in event_rows(alone.events)] == [(CUSTOMER_ID, "order.created")]
+    repeated = PlannedEvent(
+        "x.happened",
+        (CUSTOMER_ID, None, CUSTOMER_ID, "org_hidden"),
+        lambda v: None if v == "org_hidden" else {"v": v},
+    )
+    assert event_rows([repeated]) == [(CUSTOMER_ID, "x.happened", {"v": CUSTOMER_ID})]
+    plan = _order(partnership(Access.FULL, BillingMode.CUSTOMER), Channel.PARTNER)
+    rows = event_rows(plan.events)
+    assert [(org, kind) for org, kind, _ in rows] == [
+        (CUSTOMER_ID, "order.created"),
+        (PARTNER_ID, "order.created"),
+        (PARTNER_ID, "cashback.credited"),
+    ]
+    assert rows[0][2]["cashback"] is None and rows[1][2]["cashback"] is not None

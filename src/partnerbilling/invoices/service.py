@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -24,15 +24,14 @@ from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-async def issue_invoice(conn: AsyncConnection, invoice: InvoiceDocument) -> dict[str, Any]:
+async def issue_invoice(conn: AsyncConnection, invoice: InvoiceDocument) -> InvoiceDocument:
     """Number an invoice or credit note and announce it to its payer (``invoice.issued``, the
     payer's view, whose number and date the issuing statement fills in); returns the stored
     document. Last in its transaction: the number locks the year's counter until commit."""
     announcement = invoice_view(None, invoice)
     assert announcement is not None
-    values = column_values(invoice)
-    number, issued_at = await repository.issue(conn, values, announcement)
-    return {**values, "number": number, "issued_at": issued_at, "paid_at": None, "created_at": issued_at}
+    number, issued_at = await repository.issue(conn, column_values(invoice), announcement)
+    return replace(invoice, number=number, issued_at=issued_at)
 
 
 def document_of(row: Any) -> InvoiceDocument:
@@ -96,7 +95,7 @@ def _payment_time(paid_at: datetime | None, issued_at: datetime, now: datetime) 
     )
 
 
-async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> Any:
+async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> InvoiceDocument:
     """Issue a credit note for the whole invoice: the invoice becomes credited, its cashback
     reversed and its subscription cancelled."""
     invoice = await load_for_platform(conn, invoice_id)
@@ -124,7 +123,7 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
             )
         )
     await emit_many(conn, batch, now)
-    return SimpleNamespace(**await issue_invoice(conn, note))
+    return await issue_invoice(conn, note)
 
 
 async def _cancel_subscription(
