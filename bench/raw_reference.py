@@ -188,6 +188,76 @@ async def _issue_invoice(conn: asyncpg.Connection, invoice: InvoiceDocument) -> 
     await conn.execute(ISSUE_INVOICE, *(values[name] for name in ISSUE_PARAMS))
 
 
+async def _place_order(pool: asyncpg.Pool, request: Request, body: OrderIn) -> Response:
+    """``POST /v1/orders``: load, plan with the service's planner, save; one transaction."""
+    async with pool.acquire() as conn, conn.transaction():
+        caller = await _authenticate(conn, request)
+        customer = await conn.fetchrow(ORG, body.customer_id)
+        if customer is None:
+            raise HTTPException(404, "No such customer.")
+        row = await conn.fetchrow(PARTNERSHIP_FOR_SHARE, customer["id"], "active")
+        partnership = (
+            ActivePartnership(
+                row["id"], row["partner_id"], Access(row["access"]), BillingMode(row["billing_mode"])
+            )
+            if row is not None
+            else None
+        )
+        try:
+            channel = initiating_channel(caller, customer["id"], partnership)
+        except ChargeRefused as refusal:
+            raise HTTPException(403 if refusal.visible else 404, "refused") from None
+        product = await conn.fetchrow(PRODUCT, body.sku)
+        if product is None:
+            raise HTTPException(422, "unknown_product")
+        partner = await conn.fetchrow(ORG_WITH_TIER, partnership.partner_id) if partnership else None
+        try:
+            plan = plan_order(
+                _organization(customer),
+                _product(product),
+                body.quantity,
+                channel,
+                caller,
+                partnership,
+                _organization(partner) if partner is not None else None,
+                new_id,
+                utcnow(),
+            )
+        except NoPriceInCurrency:
+            raise HTTPException(422, "price_not_available") from None
+        order = plan.order
+        await _insert(conn, INSERT_SUBSCRIPTION, plan.subscription)
+        await _insert(conn, INSERT_ORDER, order)
+        if plan.cashback is not None:
+            await _insert(conn, INSERT_CASHBACK, plan.cashback)
+        # As the service: the order's and the cashback's events, then the invoice with its
+        # event (its number locks the year's counter until commit).
+        await _record_events(conn, order.created_at, plan)
+        await _issue_invoice(conn, plan.invoice)
+    return _json(order_view(caller, order), 201)
+
+
+async def _list_invoices(pool: asyncpg.Pool, request: Request, limit: int, cursor: str | None) -> Response:
+    """``GET /v1/invoices``: one keyset page of the caller's invoices."""
+    async with pool.acquire() as conn, conn.transaction():
+        org_id = await _authenticate(conn, request)
+        if cursor:
+            after = decode_cursor(cursor)
+            rows = await conn.fetch(INVOICE_PAGE_AFTER, org_id, after[0], after[1], limit + 1)
+        else:
+            rows = await conn.fetch(INVOICE_PAGE, org_id, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    data = [invoice_view(org_id, SimpleNamespace(**dict(r))) for r in rows]
+    last = rows[-1] if more and rows else None
+    return _json(
+        {
+            "data": data,
+            "next_cursor": encode_cursor(last["created_at"], last["id"]) if last is not None else None,
+        }
+    )
+
+
 def create_app() -> FastAPI:
     pool_size = int(os.environ.get("PARTNERBILLING_DB_POOL_SIZE", "20"))
 
@@ -222,51 +292,7 @@ def create_app() -> FastAPI:
 
     @app.post("/v1/orders", status_code=201)
     async def place_order(request: Request, body: OrderIn) -> Response:
-        async with app.state.pool.acquire() as conn, conn.transaction():
-            caller = await _authenticate(conn, request)
-            customer = await conn.fetchrow(ORG, body.customer_id)
-            if customer is None:
-                raise HTTPException(404, "No such customer.")
-            row = await conn.fetchrow(PARTNERSHIP_FOR_SHARE, customer["id"], "active")
-            partnership = (
-                ActivePartnership(
-                    row["id"], row["partner_id"], Access(row["access"]), BillingMode(row["billing_mode"])
-                )
-                if row is not None
-                else None
-            )
-            try:
-                channel = initiating_channel(caller, customer["id"], partnership)
-            except ChargeRefused as refusal:
-                raise HTTPException(403 if refusal.visible else 404, "refused") from None
-            product = await conn.fetchrow(PRODUCT, body.sku)
-            if product is None:
-                raise HTTPException(422, "unknown_product")
-            partner = await conn.fetchrow(ORG_WITH_TIER, partnership.partner_id) if partnership else None
-            try:
-                plan = plan_order(
-                    _organization(customer),
-                    _product(product),
-                    body.quantity,
-                    channel,
-                    caller,
-                    partnership,
-                    _organization(partner) if partner is not None else None,
-                    new_id,
-                    utcnow(),
-                )
-            except NoPriceInCurrency:
-                raise HTTPException(422, "price_not_available") from None
-            order = plan.order
-            await _insert(conn, INSERT_SUBSCRIPTION, plan.subscription)
-            await _insert(conn, INSERT_ORDER, order)
-            if plan.cashback is not None:
-                await _insert(conn, INSERT_CASHBACK, plan.cashback)
-            # As the service: the order's and the cashback's events, then the invoice with its
-            # event (its number locks the year's counter until commit).
-            await _record_events(conn, order.created_at, plan)
-            await _issue_invoice(conn, plan.invoice)
-        return _json(order_view(caller, order), 201)
+        return await _place_order(app.state.pool, request, body)
 
     @app.get("/v1/invoices")
     async def list_invoices(
@@ -274,22 +300,6 @@ def create_app() -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
     ) -> Response:
-        async with app.state.pool.acquire() as conn, conn.transaction():
-            org_id = await _authenticate(conn, request)
-            if cursor:
-                after = decode_cursor(cursor)
-                rows = await conn.fetch(INVOICE_PAGE_AFTER, org_id, after[0], after[1], limit + 1)
-            else:
-                rows = await conn.fetch(INVOICE_PAGE, org_id, limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        data = [invoice_view(org_id, SimpleNamespace(**dict(r))) for r in rows]
-        last = rows[-1] if more and rows else None
-        return _json(
-            {
-                "data": data,
-                "next_cursor": encode_cursor(last["created_at"], last["id"]) if last is not None else None,
-            }
-        )
+        return await _list_invoices(app.state.pool, request, limit, cursor)
 
     return app
