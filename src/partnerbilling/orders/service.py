@@ -13,7 +13,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import Order, OrderKind, Organization, Product, column_values, event_rows
+from partnerbilling.billing.domain import Order, OrderKind, Organization, Product, event_rows
 from partnerbilling.billing.pricing import AmountTooLarge, Tier
 from partnerbilling.billing.routing import (
     Access,
@@ -130,10 +130,10 @@ def refusals(kind: OrderKind) -> Iterator[None]:
 async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
     """Write a planned charge; returns its order as :func:`order_view` reads it."""
     if plan.subscription is not None:
-        await subscriptions.add(conn, column_values(plan.subscription))
-    await repository.add(conn, column_values(plan.order))
+        await subscriptions.add(conn, plan.subscription)
+    await repository.add(conn, plan.order)
     if plan.cashback is not None:
-        await cashback.add(conn, column_values(plan.cashback))
+        await cashback.add(conn, plan.cashback)
     await events.record(conn, event_rows(plan.events), plan.order.created_at)
     # Last: the invoice number locks the year's counter until commit, and every charge waits
     # for it, so nothing comes after it (its invoice.issued event is part of the statement).
