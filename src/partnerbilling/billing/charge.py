@@ -67,7 +67,6 @@ class ChargePlan:
     cashback: CashbackEntry | None
     events: tuple[PlannedEvent, ...]
     invoice: InvoiceDocument
-    price: Price
 
 
 def plan_subscription(
@@ -153,7 +152,7 @@ def plan_charge(c: ChargeRequest, new_id: NewId) -> ChargePlan:
             PlannedEvent("cashback.credited", (entry.partner_id,), lambda v: cashback_entry_view(v, entry))
         )
     invoice = _invoice(c, payer, order, price)
-    return ChargePlan(None, order, entry, (*events, *c.also_emit), invoice, price)
+    return ChargePlan(None, order, entry, (*events, *c.also_emit), invoice)
 
 
 def _order(
