@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -156,12 +157,17 @@ def _product(row: asyncpg.Record) -> Product:
     return Product(row["sku"], row["name"], row["category"], row["period_months"], prices)
 
 
+@cache
+def _columns(sql: str) -> tuple[str, ...]:
+    """An INSERT's column list, in order."""
+    found = re.search(r"\(([^)]*)\) VALUES", sql)
+    assert found is not None, sql
+    return tuple(name.strip() for name in found.group(1).split(","))
+
+
 async def _insert(conn: asyncpg.Connection, sql: str, row: object) -> None:
     """An INSERT of a planned row: its fields named by the statement's column list, in order."""
-    columns = re.search(r"\(([^)]*)\) VALUES", sql)
-    assert columns is not None, sql
-    values = column_values(row)
-    await conn.execute(sql, *(values[name.strip()] for name in columns.group(1).split(",")))
+    await conn.execute(sql, *(getattr(row, name) for name in _columns(sql)))
 
 
 async def _record_events(conn: asyncpg.Connection, now: datetime, plan: ChargePlan) -> None:
