@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from partnerbilling.billing.pricing import Tier
 
@@ -138,10 +138,10 @@ class InvoiceDocument:
     paid_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedEvent:
+class PlannedEvent(NamedTuple):
     """An event to record: its type, who is told, and each one's view of the object (computed
-    when it is recorded; recipients that are None or repeated are skipped)."""
+    when it is recorded; recipients that are None or repeated are skipped). A tuple, as
+    :func:`partnerbilling.events.service.emit_many` takes it."""
 
     type: str
     recipients: tuple[str | None, ...]
@@ -150,7 +150,8 @@ class PlannedEvent:
 
 def event_rows(events: Iterable[PlannedEvent]) -> list[tuple[str, str, JSON]]:
     """The events as recorded: ``(recipient, type, its view)`` for each recipient that may see
-    the object, once per recipient and event."""
+    the object, once per recipient and event (as :func:`partnerbilling.events.service.emit_many`
+    records them; the bench's raw reference uses this)."""
     rows: list[tuple[str, str, JSON]] = []
     for event in events:
         for org_id in dict.fromkeys(r for r in event.recipients if r is not None):

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.credit import plan_credit_note
-from partnerbilling.billing.domain import InvoiceDocument, column_values
+from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent, column_values
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
@@ -109,16 +109,16 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     # so that a credit note and a renewal of the same subscription cannot deadlock.
     order = await orders.get(conn, invoice.order_id)
     cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
-    batch: list[Any] = [
-        ("invoice.credited", [credited.payer_id], lambda v: invoice_view(v, credited)),
-    ]
+    batch = [PlannedEvent("invoice.credited", (credited.payer_id,), lambda v: invoice_view(v, credited))]
     if entry is not None:
-        batch.append(("cashback.reversed", [entry.partner_id], lambda v: cashback_entry_view(v, entry)))
+        batch.append(
+            PlannedEvent("cashback.reversed", (entry.partner_id,), lambda v: cashback_entry_view(v, entry))
+        )
     if cancelled is not None:
         batch.append(
-            (
+            PlannedEvent(
                 "subscription.cancelled",
-                [cancelled.customer_id, cancelled.active_partner_id],
+                (cancelled.customer_id, cancelled.active_partner_id),
                 lambda v: subscription_view(v, cancelled, cancelled.active_partner_id),
             )
         )

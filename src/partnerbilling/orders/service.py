@@ -13,7 +13,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import Order, OrderKind, Organization, Product, event_rows
+from partnerbilling.billing.domain import Order, OrderKind, Organization, Product
 from partnerbilling.billing.pricing import AmountTooLarge, Tier
 from partnerbilling.billing.routing import (
     Access,
@@ -26,7 +26,7 @@ from partnerbilling.cashback import repository as cashback
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable, ValidationFailed
-from partnerbilling.events import repository as events
+from partnerbilling.events.service import emit_many
 from partnerbilling.invoices.service import issue_invoice
 from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
@@ -134,7 +134,7 @@ async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
     await repository.add(conn, plan.order)
     if plan.cashback is not None:
         await cashback.add(conn, plan.cashback)
-    await events.record(conn, event_rows(plan.events), plan.order.created_at)
+    await emit_many(conn, plan.events, plan.order.created_at)
     # Last: the invoice number locks the year's counter until commit, and every charge waits
     # for it, so nothing comes after it (its invoice.issued event is part of the statement).
     await issue_invoice(conn, plan.invoice)
