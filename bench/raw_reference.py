@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -125,6 +125,14 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
             decoder=orjson.loads,
             schema="pg_catalog",
         )
+
+
+def _logging(query_logger: Callable[[Any], None]) -> Callable[[asyncpg.Connection], Awaitable[None]]:
+    async def init(conn: asyncpg.Connection) -> None:
+        await _init_connection(conn)
+        conn.add_query_logger(query_logger)
+
+    return init
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
@@ -264,7 +272,9 @@ async def _list_invoices(pool: asyncpg.Pool, request: Request, limit: int, curso
     )
 
 
-def create_app() -> FastAPI:
+def create_app(query_logger: Callable[[Any], None] | None = None) -> FastAPI:
+    """The app; ``query_logger``, if given, sees every statement its connections send (asyncpg's
+    query logger: ``bench/trace_sql.py`` records them)."""
     pool_size = int(os.environ.get("PARTNERBILLING_DB_POOL_SIZE", "20"))
 
     @asynccontextmanager
@@ -273,7 +283,7 @@ def create_app() -> FastAPI:
             _dsn(),
             min_size=1,  # opened on demand, as the service's pool
             max_size=2 * pool_size,  # as the service's pool_size + max_overflow
-            init=_init_connection,
+            init=_init_connection if query_logger is None else _logging(query_logger),
             reset=_keep_session,
             command_timeout=TIMEOUT_MS / 1000 + 5,
             server_settings={
