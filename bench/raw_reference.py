@@ -3,16 +3,17 @@
 allow, issuing the same SQL statements as the service, in the same order, in one transaction.
 
 * ``POST /v1/orders``: BEGIN; the API-key lookup; the customer; its active partnership FOR SHARE;
-  the product; INSERT subscription; the partner with its tier (when a partner is involved);
+  the product; the partner with its tier (when there is a partnership); INSERT subscription;
   INSERT order; INSERT cashback entry (when the SPEC gives one); the events + webhook-deliveries
   statement; the invoice-number + invoice + its event statement; COMMIT.
 * ``GET /v1/invoices``: BEGIN; the API-key lookup; the keyset page; COMMIT.
 
 The statement texts are those the service sends (as SQLAlchemy compiles them; see
 ``python bench/run.py --trace-sql``), so PostgreSQL parses, plans and executes the same work.
-Routing, pricing and the JSON views are the service's own pure functions: they are the work any
-implementation must do, and sharing them keeps the reference's rows valid for
-``partnerbilling check``. What the reference leaves out is everything between the socket and
+The charge itself is planned by the service's own pure planner
+(:func:`partnerbilling.billing.charge.plan_order`: routing, pricing, the rows, the events and
+their JSON views): that is the work any implementation must do, and sharing it keeps the
+reference's rows valid for ``partnerbilling check``. What the reference leaves out is everything between the socket and
 asyncpg: the SQLAlchemy Core layer, the route class and its dependencies, the operations
 middleware (request ids, metrics, body limit) and the problem+json handlers.
 
@@ -24,10 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -37,23 +40,21 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerbilling.billing.money import format_money
-from partnerbilling.billing.periods import add_months
-from partnerbilling.billing.pricing import Price, Tier, price_charge
+from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
+from partnerbilling.billing.domain import InvoiceDocument, Organization, Product, column_values, event_rows
+from partnerbilling.billing.pricing import Tier
 from partnerbilling.billing.routing import (
     Access,
     ActivePartnership,
-    Benefit,
     BillingMode,
     ChargeRefused,
     initiating_channel,
-    route_charge,
 )
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.events import repository as event_repository
 from partnerbilling.invoices import repository as invoice_repository
 from partnerbilling.pagination import decode_cursor, encode_cursor
-from partnerbilling.visibility import cashback_entry_view, invoice_view, order_view
+from partnerbilling.visibility import invoice_view, order_view
 
 AUTH = "SELECT org_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
 
@@ -83,8 +84,8 @@ INSERT_CASHBACK = "INSERT INTO cashback_entries (id, partner_id, order_id, custo
 # The service's own hand-written statements, taken from its modules so that the reference
 # follows them when they change: the invoice number + invoice + its event and deliveries, and
 # the events + deliveries.
-ISSUE_INVOICE, ISSUE_PARAMS = invoice_repository._ISSUE.sql, invoice_repository._ISSUE.names
-RECORD_EVENTS, RECORD_PARAMS = event_repository._RECORD.sql, event_repository._RECORD.names
+ISSUE_INVOICE, ISSUE_PARAMS = invoice_repository.ISSUE.sql, invoice_repository.ISSUE.names
+RECORD_EVENTS, RECORD_PARAMS = event_repository.RECORD.sql, event_repository.RECORD.names
 
 INVOICE_PAGE = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.paid_at, invoices.created_at 
 FROM invoices 
@@ -126,6 +127,14 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+def _logging(query_logger: Callable[[Any], None]) -> Callable[[asyncpg.Connection], Awaitable[None]]:
+    async def init(conn: asyncpg.Connection) -> None:
+        await _init_connection(conn)
+        conn.add_query_logger(query_logger)
+
+    return init
+
+
 async def _keep_session(conn: asyncpg.Connection) -> None:
     """Return connections to the pool as they are. asyncpg's default reset sends one more round
     trip per checkout (``SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``);
@@ -143,10 +152,34 @@ async def _authenticate(conn: asyncpg.Connection, request: Request) -> str:
     return org_id
 
 
-async def _record_events(
-    conn: asyncpg.Connection, now: datetime, events: list[tuple[str, str, dict[str, Any] | None]]
-) -> None:
-    rows = [e for e in events if e[2] is not None]
+def _organization(row: asyncpg.Record) -> Organization:
+    tier = None
+    if row.get("tier_rates") is not None:
+        rates = {k: Decimal(v) for k, v in row["tier_rates"].items()}
+        tier = Tier(row["reseller_tier"], row["tier_default_rate"], rates)
+    return Organization(row["id"], row["name"], row["currency"], row["vat_rate"], tier)
+
+
+def _product(row: asyncpg.Record) -> Product:
+    prices = {currency: Decimal(amount) for currency, amount in row["prices"].items()}
+    return Product(row["sku"], row["name"], row["category"], row["period_months"], prices)
+
+
+@cache
+def _columns(sql: str) -> tuple[str, ...]:
+    """An INSERT's column list, in order."""
+    found = re.search(r"\(([^)]*)\) VALUES", sql)
+    assert found is not None, sql
+    return tuple(name.strip() for name in found.group(1).split(","))
+
+
+async def _insert(conn: asyncpg.Connection, sql: str, row: object) -> None:
+    """An INSERT of a planned row: its fields named by the statement's column list, in order."""
+    await conn.execute(sql, *(getattr(row, name) for name in _columns(sql)))
+
+
+async def _record_events(conn: asyncpg.Connection, now: datetime, plan: ChargePlan) -> None:
+    rows = event_rows(plan.events)
     values = {
         "created_at": now,
         "ids": [new_id("evt") for _ in rows],
@@ -157,46 +190,91 @@ async def _record_events(
     await conn.execute(RECORD_EVENTS, *(values[name] for name in RECORD_PARAMS))
 
 
-async def _issue_invoice(
-    conn: asyncpg.Connection, order: SimpleNamespace, product: asyncpg.Record, price: Price
-) -> None:
-    line = {
-        "description": f"{product['name']}, {order.period_start:%Y-%m-%d} – {order.period_end:%Y-%m-%d} (order)",
-        "sku": order.sku,
-        "quantity": order.quantity,
-        "unit_price": format_money(price.unit_price),
-        "amount": format_money(price.public_amount),
-        "discount": format_money(price.discount),
-        "net_amount": format_money(price.net_amount),
-    }
-    now = order.created_at
+async def _issue_invoice(conn: asyncpg.Connection, invoice: InvoiceDocument) -> None:
     values = {
-        "year": now.year,
-        "id": order.invoice_id,
-        "kind": "invoice",
-        "credits_invoice_id": None,
-        "payer_id": order.payer_id,
-        "customer_id": order.customer_id,
-        "order_id": order.id,
-        "currency": order.currency,
-        "lines": [line],
-        "subtotal": price.net_amount,
-        "tax_rate": price.tax_rate,
-        "tax": price.tax,
-        "total": price.total,
-        "status": "issued",
-        "reason": None,
-        "issued_at": now,
+        **column_values(invoice),
+        "year": invoice.issued_at.year,
         "event_id": new_id("evt"),
-        "created_at": now,
+        "created_at": invoice.issued_at,
+        # The payer's view of the invoice; the statement fills in its number and date.
+        "event_data": invoice_view(None, invoice),
     }
-    # The payer's view of the invoice; the statement fills in its number and date.
-    draft = SimpleNamespace(**values, number=None, paid_at=None)
-    values["event_data"] = invoice_view(None, draft)
     await conn.execute(ISSUE_INVOICE, *(values[name] for name in ISSUE_PARAMS))
 
 
-def create_app() -> FastAPI:
+async def _place_order(pool: asyncpg.Pool, request: Request, body: OrderIn) -> Response:
+    """``POST /v1/orders``: load, plan with the service's planner, save; one transaction."""
+    async with pool.acquire() as conn, conn.transaction():
+        caller = await _authenticate(conn, request)
+        customer = await conn.fetchrow(ORG, body.customer_id)
+        if customer is None:
+            raise HTTPException(404, "No such customer.")
+        row = await conn.fetchrow(PARTNERSHIP_FOR_SHARE, customer["id"], "active")
+        partnership = (
+            ActivePartnership(
+                row["id"], row["partner_id"], Access(row["access"]), BillingMode(row["billing_mode"])
+            )
+            if row is not None
+            else None
+        )
+        try:
+            channel = initiating_channel(caller, customer["id"], partnership)
+        except ChargeRefused as refusal:
+            raise HTTPException(403 if refusal.visible else 404, "refused") from None
+        product = await conn.fetchrow(PRODUCT, body.sku)
+        if product is None:
+            raise HTTPException(422, "unknown_product")
+        partner = await conn.fetchrow(ORG_WITH_TIER, partnership.partner_id) if partnership else None
+        try:
+            plan = plan_order(
+                _organization(customer),
+                _product(product),
+                body.quantity,
+                channel,
+                caller,
+                partnership,
+                _organization(partner) if partner is not None else None,
+                new_id,
+                utcnow(),
+            )
+        except NoPriceInCurrency:
+            raise HTTPException(422, "price_not_available") from None
+        order = plan.order
+        await _insert(conn, INSERT_SUBSCRIPTION, plan.subscription)
+        await _insert(conn, INSERT_ORDER, order)
+        if plan.cashback is not None:
+            await _insert(conn, INSERT_CASHBACK, plan.cashback)
+        # As the service: the order's and the cashback's events, then the invoice with its
+        # event (its number locks the year's counter until commit).
+        await _record_events(conn, order.created_at, plan)
+        await _issue_invoice(conn, plan.invoice)
+    return _json(order_view(caller, order), 201)
+
+
+async def _list_invoices(pool: asyncpg.Pool, request: Request, limit: int, cursor: str | None) -> Response:
+    """``GET /v1/invoices``: one keyset page of the caller's invoices."""
+    async with pool.acquire() as conn, conn.transaction():
+        org_id = await _authenticate(conn, request)
+        if cursor:
+            after = decode_cursor(cursor)
+            rows = await conn.fetch(INVOICE_PAGE_AFTER, org_id, after[0], after[1], limit + 1)
+        else:
+            rows = await conn.fetch(INVOICE_PAGE, org_id, limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    data = [invoice_view(org_id, SimpleNamespace(**dict(r))) for r in rows]
+    last = rows[-1] if more and rows else None
+    return _json(
+        {
+            "data": data,
+            "next_cursor": encode_cursor(last["created_at"], last["id"]) if last is not None else None,
+        }
+    )
+
+
+def create_app(query_logger: Callable[[Any], None] | None = None) -> FastAPI:
+    """The app; ``query_logger``, if given, sees every statement its connections send (asyncpg's
+    query logger: ``bench/trace_sql.py`` records them)."""
     pool_size = int(os.environ.get("PARTNERBILLING_DB_POOL_SIZE", "20"))
 
     @asynccontextmanager
@@ -205,7 +283,7 @@ def create_app() -> FastAPI:
             _dsn(),
             min_size=1,  # opened on demand, as the service's pool
             max_size=2 * pool_size,  # as the service's pool_size + max_overflow
-            init=_init_connection,
+            init=_init_connection if query_logger is None else _logging(query_logger),
             reset=_keep_session,
             command_timeout=TIMEOUT_MS / 1000 + 5,
             server_settings={
@@ -230,158 +308,7 @@ def create_app() -> FastAPI:
 
     @app.post("/v1/orders", status_code=201)
     async def place_order(request: Request, body: OrderIn) -> Response:
-        async with app.state.pool.acquire() as conn, conn.transaction():
-            caller = await _authenticate(conn, request)
-            customer = await conn.fetchrow(ORG, body.customer_id)
-            if customer is None:
-                raise HTTPException(404, "No such customer.")
-            row = await conn.fetchrow(PARTNERSHIP_FOR_SHARE, customer["id"], "active")
-            partnership = (
-                ActivePartnership(
-                    row["id"], row["partner_id"], Access(row["access"]), BillingMode(row["billing_mode"])
-                )
-                if row is not None
-                else None
-            )
-            try:
-                channel = initiating_channel(caller, customer["id"], partnership)
-            except ChargeRefused as refusal:
-                raise HTTPException(403 if refusal.visible else 404, "refused") from None
-            product = await conn.fetchrow(PRODUCT, body.sku)
-            if product is None:
-                raise HTTPException(422, "unknown_product")
-            now = utcnow()
-            subscription_id = new_id("sub")
-            period_end = add_months(now, product["period_months"])
-            await conn.execute(
-                INSERT_SUBSCRIPTION,
-                subscription_id,
-                customer["id"],
-                product["sku"],
-                body.quantity,
-                channel.value,
-                partnership.id if partnership else None,
-                "active",
-                True,
-                now,
-                period_end,
-                now,
-                None,
-            )
-
-            route = route_charge(customer["id"], partnership, channel)
-            partner = await conn.fetchrow(ORG_WITH_TIER, route.partner_id) if route.partner_id else None
-            payer = partner if partner is not None and route.payer_id == partner["id"] else customer
-            unit_price = product["prices"].get(payer["currency"])
-            if unit_price is None:
-                raise HTTPException(422, "price_not_available")
-            rate = None
-            if route.benefit is not Benefit.NONE:
-                rate = Decimal(0)
-                if partner is not None and partner["tier_rates"] is not None:
-                    tier = Tier(
-                        partner["reseller_tier"],
-                        partner["tier_default_rate"],
-                        {k: Decimal(v) for k, v in partner["tier_rates"].items()},
-                    )
-                    rate = tier.rate_for(product["category"])
-            price = price_charge(Decimal(unit_price), body.quantity, route.benefit, rate, payer["vat_rate"])
-            order_id, invoice_id = new_id("ord"), new_id("inv")
-            order = SimpleNamespace(
-                id=order_id,
-                kind="new",
-                channel=route.channel.value,
-                customer_id=customer["id"],
-                placed_by_id=caller,
-                partnership_id=route.partnership_id,
-                partner_id=route.partner_id,
-                subscription_id=subscription_id,
-                sku=product["sku"],
-                quantity=body.quantity,
-                currency=payer["currency"],
-                payer_id=payer["id"],
-                unit_price=price.unit_price,
-                public_amount=price.public_amount,
-                discount=price.discount,
-                net_amount=price.net_amount,
-                partner_rate=price.partner_rate,
-                invoice_id=invoice_id,
-                period_start=now,
-                period_end=period_end,
-                created_at=now,
-                cashback_rate=None,
-                cashback_amount=None,
-                cashback_status=None,
-            )
-            await conn.execute(
-                INSERT_ORDER,
-                order_id,
-                "new",
-                order.channel,
-                order.customer_id,
-                caller,
-                order.partnership_id,
-                order.partner_id,
-                subscription_id,
-                order.sku,
-                order.quantity,
-                order.currency,
-                order.payer_id,
-                price.unit_price,
-                price.public_amount,
-                price.discount,
-                price.net_amount,
-                price.partner_rate,
-                invoice_id,
-                now,
-                period_end,
-                now,
-            )
-            entry = None
-            if price.cashback is not None and route.partner_id is not None:
-                entry = SimpleNamespace(
-                    id=new_id("cb"),
-                    partner_id=route.partner_id,
-                    order_id=order_id,
-                    customer_id=customer["id"],
-                    currency=payer["currency"],
-                    rate=price.partner_rate,
-                    amount=price.cashback,
-                    status="pending",
-                    created_at=now,
-                    updated_at=now,
-                )
-                await conn.execute(
-                    INSERT_CASHBACK,
-                    entry.id,
-                    entry.partner_id,
-                    order_id,
-                    entry.customer_id,
-                    entry.currency,
-                    entry.rate,
-                    entry.amount,
-                    "pending",
-                    now,
-                    now,
-                )
-                order.cashback_rate, order.cashback_amount, order.cashback_status = (
-                    entry.rate,
-                    entry.amount,
-                    entry.status,
-                )
-            # As the service: the order's and the cashback's events, then the invoice with its
-            # event (its number locks the year's counter until commit).
-            events: list[tuple[str, str, dict[str, Any] | None]] = [
-                (org, "order.created", order_view(org, order))
-                for org in dict.fromkeys(o for o in (customer["id"], route.partner_id) if o is not None)
-            ]
-            if entry is not None:
-                events.append(
-                    (entry.partner_id, "cashback.credited", cashback_entry_view(entry.partner_id, entry))
-                )
-            await _record_events(conn, now, events)
-            await _issue_invoice(conn, order, product, price)
-        return _json(order_view(caller, order), 201)
+        return await _place_order(app.state.pool, request, body)
 
     @app.get("/v1/invoices")
     async def list_invoices(
@@ -389,22 +316,6 @@ def create_app() -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
     ) -> Response:
-        async with app.state.pool.acquire() as conn, conn.transaction():
-            org_id = await _authenticate(conn, request)
-            if cursor:
-                after = decode_cursor(cursor)
-                rows = await conn.fetch(INVOICE_PAGE_AFTER, org_id, after[0], after[1], limit + 1)
-            else:
-                rows = await conn.fetch(INVOICE_PAGE, org_id, limit + 1)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        data = [invoice_view(org_id, SimpleNamespace(**dict(r))) for r in rows]
-        last = rows[-1] if more and rows else None
-        return _json(
-            {
-                "data": data,
-                "next_cursor": encode_cursor(last["created_at"], last["id"]) if last is not None else None,
-            }
-        )
+        return await _list_invoices(app.state.pool, request, limit, cursor)
 
     return app

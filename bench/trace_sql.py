@@ -98,22 +98,12 @@ async def _service_traces(requests: list[tuple[str, str, dict[str, str], bytes]]
 
 async def _reference_traces(requests: list[tuple[str, str, dict[str, str], bytes]]) -> list[Trace]:
     recorder = _Recorder()
-
-    async def init(conn):  # type: ignore[no-untyped-def]
-        await original_init(conn)
-        conn.add_query_logger(recorder.log_query)
-
-    original_init = raw_reference._init_connection
-    raw_reference._init_connection = init
     os.environ.setdefault("PARTNERBILLING_DB_POOL_SIZE", "2")
-    app = raw_reference.create_app()
-    try:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://ref") as client:
-                return await recorder.replay(client, requests)
-    finally:
-        raw_reference._init_connection = original_init
+    app = raw_reference.create_app(query_logger=recorder.log_query)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://ref") as client:
+            return await recorder.replay(client, requests)
 
 
 def sample_requests() -> list[tuple[str, str, dict[str, str], bytes]]:

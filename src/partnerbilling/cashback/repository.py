@@ -8,6 +8,8 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.domain import CashbackEntry as PlannedEntry
+from partnerbilling.billing.domain import column_values
 from partnerbilling.cashback.models import CashbackEntry
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.sql import Statement
@@ -16,8 +18,8 @@ from partnerbilling.sql import Statement
 _ADD = Statement(insert(CashbackEntry), column_keys=[c.key for c in CashbackEntry.__table__.columns])
 
 
-async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await _ADD.execute(conn, values)
+async def add(conn: AsyncConnection, entry: PlannedEntry) -> None:
+    await _ADD.execute(conn, column_values(entry))
 
 
 async def move_for_order(

@@ -49,6 +49,9 @@ _RECORD = Statement(
     )
 )
 
+# Public for the benchmark's raw reference, which sends the same statement.
+RECORD = _RECORD
+
 
 async def record(
     conn: AsyncConnection,

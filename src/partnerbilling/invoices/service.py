@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.money import format_money
-from partnerbilling.billing.pricing import Price
+from partnerbilling.billing.credit import plan_credit_note
+from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent, column_values
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
@@ -25,64 +24,23 @@ from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-@dataclass(frozen=True, slots=True)
-class InvoiceDraft:
-    """What an invoice says about one charge."""
-
-    invoice_id: str
-    payer_id: str
-    customer_id: str
-    order_id: str
-    currency: str
-    description: str
-    sku: str
-    price: Price
-    issued_at: datetime
-
-
-def _line(draft: InvoiceDraft) -> dict[str, Any]:
-    p = draft.price
-    return {
-        "description": draft.description,
-        "sku": draft.sku,
-        "quantity": p.quantity,
-        "unit_price": format_money(p.unit_price),
-        "amount": format_money(p.public_amount),
-        "discount": format_money(p.discount),
-        "net_amount": format_money(p.net_amount),
-    }
-
-
-async def issue_invoice(conn: AsyncConnection, draft: InvoiceDraft) -> dict[str, Any]:
-    """Issue the payer's invoice for a charge; returns the stored values (with its number)."""
-    values: dict[str, Any] = {
-        "id": draft.invoice_id,
-        "kind": "invoice",
-        "credits_invoice_id": None,
-        "payer_id": draft.payer_id,
-        "customer_id": draft.customer_id,
-        "order_id": draft.order_id,
-        "currency": draft.currency,
-        "lines": [_line(draft)],
-        "subtotal": draft.price.net_amount,
-        "tax_rate": draft.price.tax_rate,
-        "tax": draft.price.tax,
-        "total": draft.price.total,
-        "status": "issued",
-        "reason": None,
-        "issued_at": draft.issued_at,
-    }
-    return await _issue(conn, values)
-
-
-async def _issue(conn: AsyncConnection, values: dict[str, Any]) -> dict[str, Any]:
+async def issue_invoice(conn: AsyncConnection, invoice: InvoiceDocument) -> InvoiceDocument:
     """Number an invoice or credit note and announce it to its payer (``invoice.issued``, the
     payer's view, whose number and date the issuing statement fills in); returns the stored
     document. Last in its transaction: the number locks the year's counter until commit."""
-    announcement = invoice_view(None, SimpleNamespace(**values, number=None, paid_at=None))
+    announcement = invoice_view(None, invoice)
     assert announcement is not None
-    number, issued_at = await repository.issue(conn, values, announcement)
-    return {**values, "number": number, "issued_at": issued_at, "paid_at": None, "created_at": issued_at}
+    number, issued_at = await repository.issue(conn, column_values(invoice), announcement)
+    return replace(invoice, number=number, issued_at=issued_at)
+
+
+def document_of(row: Any) -> InvoiceDocument:
+    """An invoice or credit note row as the document it issued."""
+    return InvoiceDocument(
+        row.id, row.kind, row.credits_invoice_id, row.payer_id, row.customer_id, row.order_id,
+        row.currency, row.lines, row.subtotal, row.tax_rate, row.tax, row.total, row.status,
+        row.reason, row.issued_at, row.number, row.paid_at,
+    )  # fmt: skip
 
 
 async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> Row[Any]:
@@ -137,7 +95,7 @@ def _payment_time(paid_at: datetime | None, issued_at: datetime, now: datetime) 
     )
 
 
-async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> Any:
+async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> InvoiceDocument:
     """Issue a credit note for the whole invoice: the invoice becomes credited, its cashback
     reversed and its subscription cancelled."""
     invoice = await load_for_platform(conn, invoice_id)
@@ -146,50 +104,26 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     now = utcnow()
     credited = await repository.change(conn, invoice.id, {"status": "credited"})
     entry = await cashback.move_for_order(conn, invoice.order_id, ("pending", "available"), "reversed", now)
-    note: dict[str, Any] = {
-        "id": new_id("inv"),
-        "kind": "credit_note",
-        "credits_invoice_id": invoice.id,
-        "payer_id": invoice.payer_id,
-        "customer_id": invoice.customer_id,
-        "order_id": invoice.order_id,
-        "currency": invoice.currency,
-        "lines": [_negated_line(line) for line in invoice.lines],
-        "subtotal": -invoice.subtotal,
-        "tax_rate": invoice.tax_rate,
-        "tax": -invoice.tax,
-        "total": -invoice.total,
-        "status": "issued",
-        "reason": reason,
-        "issued_at": now,
-    }
+    note = plan_credit_note(document_of(invoice), new_id("inv"), reason, now)
     # The subscription is locked before the number counter, in the order a renewal takes them,
     # so that a credit note and a renewal of the same subscription cannot deadlock.
     order = await orders.get(conn, invoice.order_id)
     cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
-    batch: list[Any] = [
-        ("invoice.credited", [credited.payer_id], lambda v: invoice_view(v, credited)),
-    ]
+    batch = [PlannedEvent("invoice.credited", (credited.payer_id,), lambda v: invoice_view(v, credited))]
     if entry is not None:
-        batch.append(("cashback.reversed", [entry.partner_id], lambda v: cashback_entry_view(v, entry)))
+        batch.append(
+            PlannedEvent("cashback.reversed", (entry.partner_id,), lambda v: cashback_entry_view(v, entry))
+        )
     if cancelled is not None:
         batch.append(
-            (
+            PlannedEvent(
                 "subscription.cancelled",
-                [cancelled.customer_id, cancelled.active_partner_id],
+                (cancelled.customer_id, cancelled.active_partner_id),
                 lambda v: subscription_view(v, cancelled, cancelled.active_partner_id),
             )
         )
     await emit_many(conn, batch, now)
-    return SimpleNamespace(**await _issue(conn, note))
-
-
-def _negated_line(line: dict[str, Any]) -> dict[str, Any]:
-    negated = dict(line)
-    for key in ("amount", "discount", "net_amount"):
-        value = line[key]
-        negated[key] = value if value == "0.00" else (value[1:] if value.startswith("-") else f"-{value}")
-    return negated
+    return await issue_invoice(conn, note)
 
 
 async def _cancel_subscription(

@@ -8,6 +8,8 @@ from sqlalchemy import insert, literal_column, select, union_all
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.domain import Order as PlannedOrder
+from partnerbilling.billing.domain import column_values
 from partnerbilling.cashback.models import CashbackEntry
 from partnerbilling.orders.models import Order
 from partnerbilling.pagination import PageParams, keyset
@@ -27,8 +29,9 @@ def _with_cashback() -> Any:
 _ADD = Statement(insert(Order), column_keys=[c.key for c in Order.__table__.columns])
 
 
-async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await _ADD.execute(conn, values)
+async def add(conn: AsyncConnection, order: PlannedOrder) -> None:
+    """Insert a planned order (its ``cashback_*`` fields are its entry's, not columns)."""
+    await _ADD.execute(conn, column_values(order))
 
 
 async def get(conn: AsyncConnection, order_id: str) -> Row[Any] | None:

@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.charge import ChargeRequest, plan_charge
+from partnerbilling.billing.domain import Order, PlannedEvent
 from partnerbilling.billing.renewal import automatic_channel, next_period
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode, Channel
 from partnerbilling.catalog import repository as catalog
-from partnerbilling.db import utcnow
+from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Conflict, Unprocessable
-from partnerbilling.orders.service import Charge, charge
+from partnerbilling.orders.service import load_partner, organization_of, product_of, refusals, save_charge
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.renewals import repository
 from partnerbilling.subscriptions import repository as subscriptions
@@ -37,7 +39,7 @@ class Renewed:
     """One renewed period: the renewal order (as :func:`order_view` reads it) and the
     subscription's new current period."""
 
-    order: Any
+    order: Order
     period_start: datetime
     period_end: datetime
 
@@ -143,28 +145,27 @@ async def _charge_period(
 ) -> Renewed:
     """Charge the subscription's (new) current period, and tell its customer and partner."""
     partner_id = partnership.partner_id if partnership else None
-    event = (
+    event = PlannedEvent(
         "subscription.renewed",
-        [renewed.customer_id, partner_id],
+        (renewed.customer_id, partner_id),
         lambda viewer: subscription_view(viewer, renewed, partner_id),
     )
     start, end = renewed.current_period_start, renewed.current_period_end
-    order = await charge(
-        conn,
-        Charge(
-            "renewal",
-            parties.customer,
-            parties.product,
-            renewed.quantity,
-            channel,
-            placed_by_id,
-            partnership,
-            renewed.id,
-            start,
-            end,
-            utcnow(),
-            also_emit=(event,),
-            partner=parties.partner,
-        ),
+    request = ChargeRequest(
+        kind="renewal",
+        customer=organization_of(parties.customer),
+        product=product_of(parties.product),
+        quantity=renewed.quantity,
+        channel=channel,
+        placed_by_id=placed_by_id,
+        partnership=partnership,
+        partner=await load_partner(conn, partnership, parties.partner),
+        subscription_id=renewed.id,
+        period_start=start,
+        period_end=end,
+        at=utcnow(),
+        also_emit=(event,),
     )
-    return Renewed(order, start, end)
+    with refusals("renewal"):
+        plan = plan_charge(request, new_id)
+    return Renewed(await save_charge(conn, plan), start, end)

@@ -8,6 +8,8 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.domain import Subscription as NewSubscription
+from partnerbilling.billing.domain import column_values
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.partnerships.models import Partnership
 from partnerbilling.sql import Statement
@@ -33,8 +35,8 @@ _ADD = Statement(
 _CHANGE = update(Subscription).where(Subscription.id == bindparam("target_id"))
 
 
-async def add(conn: AsyncConnection, values: dict[str, Any]) -> None:
-    await _ADD.execute(conn, values)
+async def add(conn: AsyncConnection, subscription: NewSubscription) -> None:
+    await _ADD.execute(conn, column_values(subscription))
 
 
 async def get(conn: AsyncConnection, subscription_id: str, *, lock: bool = False) -> Row[Any] | None:

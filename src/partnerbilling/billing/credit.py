@@ -1,0 +1,40 @@
+"""Planning a credit note: the whole invoice negated, issued to its payer like an invoice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from partnerbilling.billing.domain import InvoiceDocument
+
+# The amounts of an invoice line, negated on its credit note (the rest is copied).
+_LINE_AMOUNTS = ("amount", "discount", "net_amount")
+
+
+def plan_credit_note(invoice: InvoiceDocument, note_id: str, reason: str, at: datetime) -> InvoiceDocument:
+    """The credit note of ``invoice``: same payer, customer, order, currency and tax rate; every
+    amount negated; issued at ``at`` with its own number (filled in as it is issued)."""
+    return replace(
+        invoice,
+        id=note_id,
+        kind="credit_note",
+        credits_invoice_id=invoice.id,
+        lines=[_negated_line(line) for line in invoice.lines],
+        subtotal=-invoice.subtotal,
+        tax=-invoice.tax,
+        total=-invoice.total,
+        status="issued",
+        reason=reason,
+        issued_at=at,
+        number=None,
+        paid_at=None,
+    )
+
+
+def _negated_line(line: dict[str, Any]) -> dict[str, Any]:
+    negated = dict(line)
+    for key in _LINE_AMOUNTS:
+        value = line[key]
+        negated[key] = value if value == "0.00" else (value[1:] if value.startswith("-") else f"-{value}")
+    return negated

@@ -1,0 +1,161 @@
+"""The objects a charge is planned from and planned into: frozen, typed, no database.
+
+What the planner reads (:class:`Organization`, :class:`Product`, with
+:class:`~partnerbilling.billing.routing.ActivePartnership`) and what it returns to be written
+(:class:`Subscription`, :class:`Order`, :class:`CashbackEntry`, :class:`InvoiceDocument`,
+:class:`PlannedEvent`). Field names are the column names, so that :func:`column_values` gives a
+statement its parameters and the views in :mod:`partnerbilling.visibility` read them as rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from partnerbilling.billing.pricing import Tier
+
+OrderKind = Literal["new", "renewal"]
+JSON = dict[str, Any]
+# A recipient's redacted payload of an event's object, or None if it may not see it.
+View = Callable[[str], JSON | None]
+
+
+def column_values(obj: Any) -> dict[str, Any]:
+    """A slotted domain object's fields by name: a statement's parameters."""
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    """An organisation as a charge needs it; a partner with its reseller tier when read with it
+    (``tier`` None: none, or it lost it)."""
+
+    id: str
+    name: str
+    currency: str
+    vat_rate: Decimal
+    tier: Tier | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A catalogue product; ``prices`` per currency."""
+
+    sku: str
+    name: str
+    category: str
+    period_months: int
+    prices: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A new subscription, as created by an order."""
+
+    id: str
+    customer_id: str
+    sku: str
+    quantity: int
+    origin_channel: str
+    origin_partnership_id: str | None
+    status: str
+    auto_renew: bool
+    current_period_start: datetime
+    current_period_end: datetime
+    created_at: datetime
+    cancelled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """An order's columns, and its cashback entry's as ``cashback_*`` (nulls without one), as
+    :func:`partnerbilling.visibility.order_view` reads them."""
+
+    id: str
+    kind: OrderKind
+    channel: str
+    customer_id: str
+    placed_by_id: str | None
+    partnership_id: str | None
+    partner_id: str | None
+    subscription_id: str
+    sku: str
+    quantity: int
+    currency: str
+    payer_id: str
+    unit_price: Decimal
+    public_amount: Decimal
+    discount: Decimal
+    net_amount: Decimal
+    partner_rate: Decimal | None
+    invoice_id: str
+    period_start: datetime
+    period_end: datetime
+    created_at: datetime
+    cashback_rate: Decimal | None = None
+    cashback_amount: Decimal | None = None
+    cashback_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CashbackEntry:
+    id: str
+    partner_id: str
+    order_id: str
+    customer_id: str
+    currency: str
+    rate: Decimal
+    amount: Decimal
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceDocument:
+    """An invoice or credit note to issue: its number and date are filled in as it is issued
+    (``number`` and ``paid_at`` are None until then, as its ``invoice.issued`` payload says)."""
+
+    id: str
+    kind: str  # invoice | credit_note
+    credits_invoice_id: str | None
+    payer_id: str
+    customer_id: str
+    order_id: str
+    currency: str
+    lines: list[dict[str, Any]]
+    subtotal: Decimal
+    tax_rate: Decimal
+    tax: Decimal
+    total: Decimal
+    status: str
+    reason: str | None
+    issued_at: datetime
+    number: str | None = None
+    paid_at: datetime | None = None
+
+
+class PlannedEvent(NamedTuple):
+    """An event to record: its type, who is told, and each one's view of the object (computed
+    when it is recorded; recipients that are None or repeated are skipped). A tuple, as
+    :func:`partnerbilling.events.service.emit_many` takes it."""
+
+    type: str
+    recipients: tuple[str | None, ...]
+    view: View
+
+
+def event_rows(events: Iterable[PlannedEvent]) -> list[tuple[str, str, JSON]]:
+    """The events as recorded: ``(recipient, type, its view)`` for each recipient that may see
+    the object, once per recipient and event (as :func:`partnerbilling.events.service.emit_many`
+    records them; the bench's raw reference uses this)."""
+    rows: list[tuple[str, str, JSON]] = []
+    for event in events:
+        for org_id in dict.fromkeys(r for r in event.recipients if r is not None):
+            data = event.view(org_id)
+            if data is not None:
+                rows.append((org_id, event.type, data))
+    return rows
