@@ -51,6 +51,7 @@ from partnerbilling.billing.routing import (
 )
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.events import repository as event_repository
+from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices import repository as invoice_repository
 from partnerbilling.pagination import decode_cursor, encode_cursor
 from partnerbilling.visibility import cashback_entry_view, invoice_view, order_view
@@ -188,6 +189,7 @@ async def _issue_invoice(
         "reason": None,
         "issued_at": now,
         "event_id": new_id("evt"),
+        "event_type": EventType.INVOICE_ISSUED,
         "created_at": now,
     }
     # The payer's view of the invoice; the statement fills in its number and date.

@@ -19,6 +19,7 @@ from partnerbilling.errors import (
     PartnershipEnded,
     PartnershipExists,
 )
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.fields import sent_fields
 from partnerbilling.mail import repository as mail
@@ -37,7 +38,7 @@ def _check_terms(access: str, billing_mode: str) -> None:
         )
 
 
-async def _emit(conn: AsyncConnection, event_type: str, p: Row[Any] | Any) -> None:
+async def _emit(conn: AsyncConnection, event_type: EventType, p: Row[Any] | Any) -> None:
     await emit(
         conn,
         event_type,
@@ -91,7 +92,7 @@ async def create_partnership(conn: AsyncConnection, customer_id: str, data: Part
         )
     except IntegrityError as exc:  # a concurrent request created one first
         raise PartnershipExists("End the current partnership before creating another one.") from exc
-    await _emit(conn, "partnership.created", p)
+    await _emit(conn, EventType.PARTNERSHIP_CREATED, p)
     return p
 
 
@@ -106,7 +107,7 @@ async def accept_partnership(conn: AsyncConnection, partner_id: str, partnership
         raise InvalidState("The partnership is already active.")
     now = utcnow()
     p = await repository.change(conn, p.id, {"status": "active", "accepted_at": now, "updated_at": now})
-    await _emit(conn, "partnership.accepted", p)
+    await _emit(conn, EventType.PARTNERSHIP_ACCEPTED, p)
     return p
 
 
@@ -119,7 +120,7 @@ async def end_partnership(conn: AsyncConnection, org_id: str, partnership_id: st
     p = await repository.change(
         conn, p.id, {"status": "ended", "ended_at": now, "ended_by_id": org_id, "updated_at": now}
     )
-    await _emit(conn, "partnership.ended", p)
+    await _emit(conn, EventType.PARTNERSHIP_ENDED, p)
     return p
 
 
@@ -163,9 +164,9 @@ async def update_partnership(
             for name, (old, new) in changed.items()
         ],
     )
-    await _emit(conn, "partnership.updated", updated)
+    await _emit(conn, EventType.PARTNERSHIP_UPDATED, updated)
     if "billing_mode" in changed:
-        await _emit(conn, "partnership.billing_mode_changed", updated)
+        await _emit(conn, EventType.PARTNERSHIP_BILLING_MODE_CHANGED, updated)
         await _mail_partner(conn, updated, *changed["billing_mode"])
     return updated
 

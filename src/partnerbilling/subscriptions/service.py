@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.billing.routing import ActivePartnership, Channel, ChargeRefused, initiating_channel
 from partnerbilling.db import utcnow
 from partnerbilling.errors import Forbidden, NotFound
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.orders.service import lock_active_partnership
 from partnerbilling.subscriptions import repository
@@ -71,7 +72,7 @@ async def cancel_subscription(conn: AsyncConnection, caller_id: str, subscriptio
     partner_id = action.partner_id
     await emit(
         conn,
-        "subscription.cancelled",
+        EventType.SUBSCRIPTION_CANCELLED,
         [sub.customer_id, partner_id],
         lambda viewer: subscription_view(viewer, cancelled, partner_id),
         now,

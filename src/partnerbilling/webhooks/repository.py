@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime, Integer, String, Text
 
 from partnerbilling.events.models import Event
+from partnerbilling.events.repository import insert_deliveries
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -139,12 +140,12 @@ async def schedule_now(conn: AsyncConnection, delivery_id: str, at: datetime) ->
 
 
 _SCHEDULE_EVENT = text(
-    """
-    INSERT INTO webhook_deliveries
-        (id, event_id, endpoint_id, status, attempt_count, next_attempt_at, created_at)
-    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), :event_id, w.id, 'pending', 0, :at, :at
-    FROM webhook_endpoints w
-    WHERE w.org_id = :org_id AND w.enabled AND w.event_types && ARRAY[:event_type, '*']::varchar[]
+    insert_deliveries(
+        "(SELECT CAST(:event_id AS varchar) AS id, CAST(:org_id AS varchar) AS org_id,"
+        " CAST(:event_type AS varchar) AS type) AS ev",
+        ":at",
+    )
+    + """
     ON CONFLICT ON CONSTRAINT uq_webhook_deliveries_event_endpoint DO UPDATE
         SET status = 'pending', attempt_count = 0, next_attempt_at = EXCLUDED.next_attempt_at
     RETURNING id
