@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from partnerbilling.events import service
 from partnerbilling.events.documents import Event, EventList
-from partnerbilling.events.schemas import EventTypeName
+from partnerbilling.events.schemas import EventType
 from partnerbilling.jsonio import JsonResponse
 from partnerbilling.pagination import Page
 from partnerbilling.unit_of_work import Conn, OrgId, TransactionalRoute
@@ -23,7 +23,7 @@ async def list_events(
     conn: Conn,
     org_id: OrgId,
     page: Page,
-    event_type: Annotated[EventTypeName | None, Query(alias="type", description="Only this type.")] = None,
+    event_type: Annotated[EventType | None, Query(alias="type", description="Only this type.")] = None,
 ) -> Response:
     """Events addressed to your organisation, newest first: the catch-up companion of webhooks.
     Each event's `data` is the object as your organisation may see it."""

@@ -3,11 +3,10 @@ document: ``events.documents``). A ``StrEnum``, so that JSON and SQL see plain s
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from partnerbilling.enums import LiteralEnum
 
 
-class EventType(StrEnum):
+class EventType(LiteralEnum):
     PARTNERSHIP_CREATED = "partnership.created"
     PARTNERSHIP_ACCEPTED = "partnership.accepted"
     PARTNERSHIP_UPDATED = "partnership.updated"
@@ -27,10 +26,3 @@ class EventType(StrEnum):
 
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
 """Every event type's name, in the order of the documents."""
-
-if TYPE_CHECKING:
-    EventTypeName = str
-else:
-    EventTypeName = Literal[EVENT_TYPES]
-"""An event type's name as a request field or parameter: the same schema as a ``Literal``
-(inline ``enum``, with the list of names in its error message)."""
