@@ -39,6 +39,15 @@ class CashbackStatus(LiteralEnum):
     REVERSED = "reversed"
 
 
+class DeliveryStatus(LiteralEnum):
+    """A webhook delivery: pending until an attempt succeeds or the retries run out (failed); a
+    redelivery makes it pending again. The worker's statements move it (``webhooks.repository``)."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
 class InvoiceKind(LiteralEnum):
     INVOICE = "invoice"
     CREDIT_NOTE = "credit_note"

@@ -16,12 +16,14 @@ from partnerbilling.states import (
     PARTNERSHIP,
     SUBSCRIPTION,
     CashbackStatus,
+    DeliveryStatus,
     InvoiceStatus,
     Lifecycle,
     PartnershipStatus,
     SubscriptionStatus,
     sources_of,
 )
+from partnerbilling.webhooks.schemas import DeliveryRead
 
 P, S, INV, C = PartnershipStatus, SubscriptionStatus, InvoiceStatus, CashbackStatus
 
@@ -101,3 +103,9 @@ def test_states_are_plain_strings_and_validate_as_literals() -> None:
     with pytest.raises(ValidationError) as refused:
         Model.model_validate({"status": "gone"})
     assert refused.value.errors()[0]["msg"] == "Input should be 'pending', 'active' or 'ended'"
+
+
+def test_delivery_statuses_keep_their_names() -> None:
+    names = ["pending", "succeeded", "failed"]
+    assert [str(s) for s in DeliveryStatus] == names
+    assert DeliveryRead.model_json_schema()["properties"]["status"]["enum"] == names

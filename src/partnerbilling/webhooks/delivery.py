@@ -29,7 +29,7 @@ from partnerbilling.db import new_id, transaction, utcnow
 from partnerbilling.events.service import event_view
 from partnerbilling.jsonio import dumps
 from partnerbilling.settings import Settings
-from partnerbilling.webhooks import repository, service
+from partnerbilling.webhooks import queue, service
 from partnerbilling.webhooks.signing import signed_headers
 from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_transport
 
@@ -76,7 +76,7 @@ async def deliver_due(
     """Send one batch of due deliveries; returns how many were claimed."""
     now = utcnow()
     async with transaction(engine) as conn:
-        claimed = await repository.claim_due(
+        claimed = await queue.claim_due(
             conn, now, settings.worker_batch_size, now + timedelta(seconds=lease_seconds(settings))
         )
     if not claimed:
@@ -228,7 +228,7 @@ async def _record(
     # Endpoints before deliveries, the order in which the API locks them (disabling an endpoint
     # abandons its deliveries), so that a worker and a request never wait on each other.
     to_disable = await _track_endpoint_health(conn, settings, attempts)
-    await repository.add_attempts(
+    await queue.add_attempts(
         conn,
         [
             {
@@ -242,8 +242,8 @@ async def _record(
             for a in attempts
         ],
     )
-    await repository.finish_attempts(conn, [_result(a, settings.webhook_retry_schedule) for a in attempts])
-    await repository.fail_unattempted(conn, [(d.id, d.lease_until) for d in unattempted])
+    await queue.finish_attempts(conn, [_result(a, settings.webhook_retry_schedule) for a in attempts])
+    await queue.fail_unattempted(conn, [(d.id, d.lease_until) for d in unattempted])
     for endpoint_id, reason in to_disable:
         log.warning("disabling webhook endpoint %s: %s", endpoint_id, reason)
         try:
@@ -267,9 +267,9 @@ async def _track_endpoint_health(
     failing = sorted({a.delivery.endpoint_id for a in attempts if not a.succeeded} - set(healthy))
     gone = sorted({a.delivery.endpoint_id for a in attempts if a.gone})
     now = min(a.attempted_at for a in attempts)
-    await repository.mark_healthy(conn, healthy)
+    await queue.mark_healthy(conn, healthy)
     cutoff = now - timedelta(days=settings.webhook_disable_after_days)
-    too_long = await repository.mark_failing(conn, failing, now, cutoff)
+    too_long = await queue.mark_failing(conn, failing, now, cutoff)
     days = settings.webhook_disable_after_days
     reasons = {endpoint_id: f"deliveries failed for {days} days" for endpoint_id in too_long}
     reasons |= {endpoint_id: "the endpoint answered 410 Gone" for endpoint_id in gone}
