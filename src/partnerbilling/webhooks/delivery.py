@@ -29,6 +29,7 @@ from partnerbilling.db import new_id, transaction, utcnow
 from partnerbilling.events.service import event_view
 from partnerbilling.jsonio import dumps
 from partnerbilling.settings import Settings
+from partnerbilling.states import DeliveryStatus
 from partnerbilling.webhooks import queue, service
 from partnerbilling.webhooks.signing import signed_headers
 from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_transport
@@ -205,11 +206,11 @@ def _storable(text: str) -> str:
 def _result(attempt: Attempt, schedule: Sequence[int]) -> dict[str, Any]:
     """The delivery's state after an attempt: succeeded, retried later, or failed for good."""
     count = attempt.delivery.attempt_count + 1
-    status, next_at = "pending", attempt.finished_at
+    status, next_at = DeliveryStatus.PENDING, attempt.finished_at
     if attempt.succeeded:
-        status = "succeeded"
+        status = DeliveryStatus.SUCCEEDED
     elif attempt.gone or count > len(schedule):
-        status = "failed"
+        status = DeliveryStatus.FAILED
     else:
         next_at = attempt.finished_at + timedelta(seconds=schedule[count - 1])
     return {

@@ -19,6 +19,7 @@ from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.settings import Settings
+from partnerbilling.states import DeliveryStatus
 from partnerbilling.visibility import rfc3339
 from partnerbilling.webhooks import repository
 from partnerbilling.webhooks.schemas import EndpointCreate, EndpointUpdate
@@ -59,7 +60,7 @@ def delivery_view(d: Any, attempts: Sequence[Any]) -> dict[str, Any]:
         "event_id": d.event_id,
         "event_type": d.event_type,
         "status": d.status,
-        "next_attempt_at": rfc3339(d.next_attempt_at) if d.status == "pending" else None,
+        "next_attempt_at": rfc3339(d.next_attempt_at) if d.status == DeliveryStatus.PENDING else None,
         "last_attempt_at": rfc3339(d.last_attempt_at),
         "created_at": rfc3339(d.created_at),
         "attempts": [
