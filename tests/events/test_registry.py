@@ -7,12 +7,16 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import partnerbilling
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.events.documents import EVENT_DOCUMENTS, model_name
 from partnerbilling.events.registry import EVENTS, Recipients
 from partnerbilling.events.schemas import EVENT_TYPES, EventType
+from partnerbilling.events.service import emit
 from partnerbilling.webhooks.schemas import EndpointCreate
+from tests.support import Api
 
 SRC = Path(partnerbilling.__file__).parent
 
@@ -64,3 +68,16 @@ def test_no_repository_spells_an_event_type_inside_sql(event_type: EventType) ->
     # (``invariants.py`` checks the data independently of the code, in SQL of its own.)
     repositories = "\n".join(path.read_text() for path in sorted(SRC.rglob("repository.py")))
     assert f"'{event_type.value}'" not in repositories
+
+
+async def test_an_unregistered_event_type_is_refused_before_anything_is_written(
+    api: Api, db: AsyncEngine
+) -> None:
+    acme = await api.org("Acme")
+    with pytest.raises(ValueError, match=r"invoice\.payed"):
+        async with transaction(db) as conn:
+            await emit(conn, "invoice.payed", [acme.id], lambda _: {"id": "inv_1"}, utcnow())
+    async with transaction(db) as conn:
+        await emit(conn, EventType.INVOICE_PAID, [acme.id], lambda _: {"id": "inv_1"}, utcnow())
+    events = (await api.ok(acme, "GET", "/v1/events"))["data"]
+    assert [event["type"] for event in events] == ["invoice.paid"]
