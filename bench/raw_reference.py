@@ -52,6 +52,7 @@ from partnerbilling.billing.routing import (
 )
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.events import repository as event_repository
+from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices import repository as invoice_repository
 from partnerbilling.pagination import decode_cursor, encode_cursor
 from partnerbilling.visibility import invoice_view, order_view
@@ -195,6 +196,7 @@ async def _issue_invoice(conn: asyncpg.Connection, invoice: InvoiceDocument) -> 
         **column_values(invoice),
         "year": invoice.issued_at.year,
         "event_id": new_id("evt"),
+        "event_type": EventType.INVOICE_ISSUED,
         "created_at": invoice.issued_at,
         # The payer's view of the invoice; the statement fills in its number and date.
         "event_data": invoice_view(None, invoice),

@@ -21,6 +21,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from partnerbilling.billing.money import format_money
+from partnerbilling.billing.routing import Access, BillingMode
 from partnerbilling.catalog import repository as catalog_repository
 from partnerbilling.catalog import service as catalog
 from partnerbilling.catalog.schemas import ProductPut, TierPut
@@ -172,7 +173,7 @@ async def _ensure_partnership(conn: AsyncConnection, customer_id: str, partner_i
         p = await partnerships.create_partnership(
             conn,
             customer_id,
-            PartnershipCreate(partner_id=partner_id, access="full", billing_mode="customer"),
+            PartnershipCreate(partner_id=partner_id, access=Access.FULL, billing_mode=BillingMode.CUSTOMER),
         )
     if p.status == "pending":
         p = await partnerships.accept_partnership(conn, partner_id, p.id)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from partnerbilling.enums import LiteralEnum
 
-class Access(StrEnum):
+
+class Access(LiteralEnum):
     FULL = "full"
     LIMITED = "limited"
 
 
-class BillingMode(StrEnum):
+class BillingMode(LiteralEnum):
     CUSTOMER = "customer"
     PARTNER = "partner"
 
 
-class Channel(StrEnum):
+class Channel(LiteralEnum):
     PARTNER = "partner"
     DIRECT = "direct"
 

@@ -5,12 +5,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerbilling.db import Base
+from partnerbilling.states import CashbackStatus
 
 
 class CashbackEntry(Base):
     __tablename__ = "cashback_entries"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'available', 'reversed')", name="status"),
+        CheckConstraint(f"status IN ({', '.join(repr(str(s)) for s in CashbackStatus)})", name="status"),
         CheckConstraint("amount >= 0", name="amount"),
         Index("ix_cashback_entries_partner_created", "partner_id", "created_at", "id"),
     )

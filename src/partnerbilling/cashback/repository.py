@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, insert, select, update
@@ -13,6 +14,7 @@ from partnerbilling.billing.domain import column_values
 from partnerbilling.cashback.models import CashbackEntry
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.sql import Statement
+from partnerbilling.states import CASHBACK, CashbackStatus, sources_of
 
 # Every charge runs it: precompiled (partnerbilling.sql).
 _ADD = Statement(insert(CashbackEntry), column_keys=[c.key for c in CashbackEntry.__table__.columns])
@@ -22,17 +24,30 @@ async def add(conn: AsyncConnection, entry: PlannedEntry) -> None:
     await _ADD.execute(conn, column_values(entry))
 
 
-async def move_for_order(
-    conn: AsyncConnection, order_id: str, from_statuses: tuple[str, ...], to_status: str, at: Any
+async def move_to(
+    conn: AsyncConnection, order_id: str, to_status: CashbackStatus, at: datetime
 ) -> Row[Any] | None:
-    """Move the order's entry to ``to_status`` if it is in one of ``from_statuses``."""
+    """Move the order's entry to ``to_status`` if its lifecycle allows it from where it is (else
+    leave it, and return None)."""
     stmt = (
         update(CashbackEntry)
-        .where(CashbackEntry.order_id == order_id, CashbackEntry.status.in_(from_statuses))
+        .where(CashbackEntry.order_id == order_id, CashbackEntry.status.in_(sources_of(CASHBACK, to_status)))
         .values(status=to_status, updated_at=at)
         .returning(CashbackEntry)
     )
     return (await conn.execute(stmt)).first()
+
+
+async def move_for_order(
+    conn: AsyncConnection, order_id: str, from_statuses: tuple[str, ...], to_status: str, at: datetime
+) -> Row[Any] | None:
+    """``move_to``, for callers that still name the states it moves from (they must be those
+    that ``states.CASHBACK`` allows)."""
+    target = CashbackStatus(to_status)
+    allowed = sources_of(CASHBACK, target)
+    if set(from_statuses) != set(allowed):
+        raise ValueError(f"cashback moves to {target} from {allowed}, not {from_statuses}")
+    return await move_to(conn, order_id, target, at)
 
 
 async def list_for_partner(conn: AsyncConnection, partner_id: str, page: PageParams) -> list[Row[Any]]:
@@ -51,8 +66,8 @@ async def balances(conn: AsyncConnection, partner_id: str) -> list[Row[Any]]:
     stmt = (
         select(
             CashbackEntry.currency,
-            total("pending").label("pending"),
-            total("available").label("available"),
+            total(CashbackStatus.PENDING).label("pending"),
+            total(CashbackStatus.AVAILABLE).label("available"),
         )
         .where(CashbackEntry.partner_id == partner_id)
         .group_by(CashbackEntry.currency)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, Field
+
+from partnerbilling.states import CashbackStatus
 
 
 class CashbackEntryRead(BaseModel):
@@ -13,7 +13,7 @@ class CashbackEntryRead(BaseModel):
     currency: str
     rate: str = Field(examples=["0.2"])
     amount: str = Field(examples=["24.00"])
-    status: Literal["pending", "available", "reversed"]
+    status: CashbackStatus
     created_at: str
     updated_at: str
 

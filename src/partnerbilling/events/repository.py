@@ -17,17 +17,27 @@ from partnerbilling.events.models import Event
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.sql import Statement
 
-# The fan-out of events just written (a CTE ``ev`` of their id, org_id and type) at
-# ``:created_at``: a pending delivery for every enabled endpoint of each recipient that
-# subscribes to the event's type.
-FAN_OUT = """
+# A new webhook delivery's id (``whd_`` and 32 hex digits, as ``db.new_id("whd")`` would make),
+# for the deliveries that SQL inserts in bulk.
+NEW_DELIVERY_ID = "'whd_' || replace(gen_random_uuid()::text, '-', '')"
+
+
+def insert_deliveries(events: str, at: str) -> str:
+    """The one statement that decides which endpoints subscribe to an event: for each event of
+    ``events`` (a relation ``ev`` of id, org_id and type), a pending delivery due ``at`` for every
+    enabled endpoint of its recipient that takes its type (or ``*``). Used by the fan-out of new
+    events and by redelivery."""
+    return f"""
     INSERT INTO webhook_deliveries
         (id, event_id, endpoint_id, status, attempt_count, next_attempt_at, created_at)
-    SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), ev.id, w.id, 'pending', 0,
-           :created_at, :created_at
-    FROM ev JOIN webhook_endpoints w
+    SELECT {NEW_DELIVERY_ID}, ev.id, w.id, 'pending', 0, {at}, {at}
+    FROM {events} JOIN webhook_endpoints w
       ON w.org_id = ev.org_id AND w.enabled AND w.event_types && ARRAY[ev.type, '*']::varchar[]
-"""
+    """
+
+
+# The fan-out of events just written (a CTE ``ev``) at ``:created_at``.
+FAN_OUT = insert_deliveries("ev", ":created_at")
 
 # One round trip (every charge runs it): the events and their deliveries.
 _RECORD = Statement(

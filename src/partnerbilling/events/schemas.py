@@ -1,24 +1,28 @@
-"""The event types (their documents: ``events.documents``)."""
+"""The event types, named once (each type's payload and recipients: ``events.registry``; its
+document: ``events.documents``). A ``StrEnum``, so that JSON and SQL see plain strings."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from partnerbilling.enums import LiteralEnum
 
-EventType = Literal[
-    "partnership.created",
-    "partnership.accepted",
-    "partnership.updated",
-    "partnership.billing_mode_changed",
-    "partnership.ended",
-    "order.created",
-    "subscription.renewed",
-    "subscription.cancelled",
-    "invoice.issued",
-    "invoice.paid",
-    "invoice.credited",
-    "cashback.credited",
-    "cashback.available",
-    "cashback.reversed",
-    "webhook_endpoint.disabled",
-]
-EVENT_TYPES: tuple[str, ...] = get_args(EventType)
+
+class EventType(LiteralEnum):
+    PARTNERSHIP_CREATED = "partnership.created"
+    PARTNERSHIP_ACCEPTED = "partnership.accepted"
+    PARTNERSHIP_UPDATED = "partnership.updated"
+    PARTNERSHIP_BILLING_MODE_CHANGED = "partnership.billing_mode_changed"
+    PARTNERSHIP_ENDED = "partnership.ended"
+    ORDER_CREATED = "order.created"
+    SUBSCRIPTION_RENEWED = "subscription.renewed"
+    SUBSCRIPTION_CANCELLED = "subscription.cancelled"
+    INVOICE_ISSUED = "invoice.issued"
+    INVOICE_PAID = "invoice.paid"
+    INVOICE_CREDITED = "invoice.credited"
+    CASHBACK_CREDITED = "cashback.credited"
+    CASHBACK_AVAILABLE = "cashback.available"
+    CASHBACK_REVERSED = "cashback.reversed"
+    WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+
+
+EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
+"""Every event type's name, in the order of the documents."""

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import NotFound
 from partnerbilling.events import repository
+from partnerbilling.events.schemas import EventType
 from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.visibility import event_view
 
@@ -19,7 +20,7 @@ View = Callable[[str], dict[str, Any] | None]
 
 async def emit(
     conn: AsyncConnection,
-    event_type: str,
+    event_type: EventType | str,
     recipients: Iterable[str | None],
     view: View,
     at: datetime,
@@ -31,12 +32,13 @@ async def emit(
 
 async def emit_many(
     conn: AsyncConnection,
-    batch: Iterable[tuple[str, Iterable[str | None], View]],
+    batch: Iterable[tuple[EventType | str, Iterable[str | None], View]],
     at: datetime,
 ) -> None:
     """Several events in one statement."""
     rows: list[tuple[str, str, dict[str, Any]]] = []
-    for event_type, recipients, view in batch:
+    for name, recipients, view in batch:
+        event_type = EventType(name)  # a misspelt type fails here, before anything is written
         for org_id in dict.fromkeys(r for r in recipients if r is not None):
             data = view(org_id)
             if data is not None:

@@ -9,9 +9,11 @@ from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import String
 
 from partnerbilling.db import new_id
 from partnerbilling.events.repository import FAN_OUT
+from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.models import Invoice
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.sql import Statement
@@ -45,7 +47,7 @@ _ISSUE = Statement(
             RETURNING payer_id, number, issued_at
         ), ev AS (
             INSERT INTO events (id, org_id, type, data, created_at)
-            SELECT :event_id, doc.payer_id, 'invoice.issued',
+            SELECT :event_id, doc.payer_id, :event_type,
                    :event_data || jsonb_build_object(
                        'number', doc.number,
                        'issued_at', to_char(doc.issued_at AT TIME ZONE 'UTC',
@@ -60,7 +62,11 @@ _ISSUE = Statement(
         )
         SELECT number, issued_at FROM doc
         """
-    ).bindparams(bindparam("lines", type_=JSONB), bindparam("event_data", type_=JSONB))
+    ).bindparams(
+        bindparam("lines", type_=JSONB),
+        bindparam("event_type", type_=String),
+        bindparam("event_data", type_=JSONB),
+    )
 )
 
 # Public for the benchmark's raw reference, which sends the same statement.
@@ -80,6 +86,7 @@ async def issue(
             **values,
             "year": values["issued_at"].year,
             "event_id": new_id("evt"),
+            "event_type": EventType.INVOICE_ISSUED,
             "event_data": event_data,
             "created_at": values["issued_at"],
         },

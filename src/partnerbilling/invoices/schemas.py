@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.fields import Reason, RequestModel, Timestamp
+from partnerbilling.states import InvoiceKind, InvoiceStatus
 
 
 class InvoiceLine(BaseModel):
@@ -20,7 +19,7 @@ class InvoiceLine(BaseModel):
 class InvoiceRead(BaseModel):
     id: str
     number: str = Field(examples=["2026-000001"])
-    kind: Literal["invoice", "credit_note"]
+    kind: InvoiceKind
     credits_invoice_id: str | None
     payer_id: str
     customer_id: str
@@ -31,7 +30,7 @@ class InvoiceRead(BaseModel):
     tax_rate: str = Field(examples=["0.081"])
     tax: str
     total: str
-    status: Literal["issued", "paid", "credited"]
+    status: InvoiceStatus
     reason: str | None
     issued_at: str
     paid_at: str | None

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from partnerbilling.billing.routing import Channel
 from partnerbilling.fields import RequestModel
+from partnerbilling.states import CashbackStatus, OrderKind
 
 
 class OrderCreate(RequestModel):
@@ -23,13 +23,13 @@ class OrderCreate(RequestModel):
 class CashbackRead(BaseModel):
     rate: str = Field(examples=["0.2"])
     amount: str = Field(examples=["24.00"])
-    status: Literal["pending", "available", "reversed"]
+    status: CashbackStatus
 
 
 class OrderRead(BaseModel):
     id: str
-    kind: Literal["new", "renewal"]
-    channel: Literal["partner", "direct"]
+    kind: OrderKind
+    channel: Channel
     customer_id: str
     placed_by_id: str | None
     partnership_id: str | None

@@ -4,10 +4,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from partnerbilling.billing.routing import Access, BillingMode
 from partnerbilling.fields import RequestModel, omitted_not_null
-
-Access = Literal["full", "limited"]
-BillingMode = Literal["customer", "partner"]
+from partnerbilling.states import PartnershipStatus
 
 
 class PartnershipCreate(RequestModel):
@@ -20,7 +19,7 @@ class PartnershipCreate(RequestModel):
 
     partner_id: str = Field(min_length=1, max_length=40)
     access: Access
-    billing_mode: BillingMode = "customer"
+    billing_mode: BillingMode = BillingMode.CUSTOMER
 
 
 class PartnershipUpdate(RequestModel):
@@ -38,7 +37,7 @@ class PartnershipRead(BaseModel):
     partner_id: str
     access: Access
     billing_mode: BillingMode
-    status: Literal["pending", "active", "ended"]
+    status: PartnershipStatus
     created_at: str
     updated_at: str
     accepted_at: str | None

@@ -8,17 +8,18 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.routing import Access, BillingMode
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import (
     BillingModeRequiresFullAccess,
     Forbidden,
-    InvalidState,
     NotFound,
     PartnerIsCustomer,
     PartnerNotReseller,
     PartnershipEnded,
     PartnershipExists,
 )
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.fields import sent_fields
 from partnerbilling.mail import repository as mail
@@ -26,18 +27,19 @@ from partnerbilling.mail.messages import billing_mode_changed_mail
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.partnerships import repository
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from partnerbilling.states import PARTNERSHIP, PartnershipStatus
 from partnerbilling.visibility import partnership_view
 
 
 def _check_terms(access: str, billing_mode: str) -> None:
-    if billing_mode == "partner" and access != "full":
+    if billing_mode == BillingMode.PARTNER and access != Access.FULL:
         raise BillingModeRequiresFullAccess(
             "Billing mode 'partner' needs access 'full'.",
             errors=[{"loc": ["body", "billing_mode"], "msg": "'partner' needs access 'full'"}],
         )
 
 
-async def _emit(conn: AsyncConnection, event_type: str, p: Row[Any] | Any) -> None:
+async def _emit(conn: AsyncConnection, event_type: EventType, p: Row[Any] | Any) -> None:
     await emit(
         conn,
         event_type,
@@ -84,14 +86,14 @@ async def create_partnership(conn: AsyncConnection, customer_id: str, data: Part
                 "partner_id": data.partner_id,
                 "access": data.access,
                 "billing_mode": data.billing_mode,
-                "status": "pending",
+                "status": PartnershipStatus.PENDING,
                 "created_at": now,
                 "updated_at": now,
             },
         )
     except IntegrityError as exc:  # a concurrent request created one first
         raise PartnershipExists("End the current partnership before creating another one.") from exc
-    await _emit(conn, "partnership.created", p)
+    await _emit(conn, EventType.PARTNERSHIP_CREATED, p)
     return p
 
 
@@ -100,26 +102,22 @@ async def accept_partnership(conn: AsyncConnection, partner_id: str, partnership
     p = await load_visible(conn, partner_id, partnership_id, lock=True)
     if p.partner_id != partner_id:
         raise Forbidden("Only the partner can accept a partnership.")
-    if p.status == "ended":
-        raise PartnershipEnded("The partnership has ended.")
-    if p.status != "pending":
-        raise InvalidState("The partnership is already active.")
+    status = PARTNERSHIP.check(p.status, PartnershipStatus.ACTIVE)
     now = utcnow()
-    p = await repository.change(conn, p.id, {"status": "active", "accepted_at": now, "updated_at": now})
-    await _emit(conn, "partnership.accepted", p)
+    p = await repository.change(conn, p.id, {"status": status, "accepted_at": now, "updated_at": now})
+    await _emit(conn, EventType.PARTNERSHIP_ACCEPTED, p)
     return p
 
 
 async def end_partnership(conn: AsyncConnection, org_id: str, partnership_id: str) -> Row[Any]:
     """Either side ends the partnership (a partner ending a pending one declines it)."""
     p = await load_visible(conn, org_id, partnership_id, lock=True)
-    if p.status == "ended":
-        raise PartnershipEnded("The partnership has already ended.")
+    status = PARTNERSHIP.check(p.status, PartnershipStatus.ENDED)
     now = utcnow()
     p = await repository.change(
-        conn, p.id, {"status": "ended", "ended_at": now, "ended_by_id": org_id, "updated_at": now}
+        conn, p.id, {"status": status, "ended_at": now, "ended_by_id": org_id, "updated_at": now}
     )
-    await _emit(conn, "partnership.ended", p)
+    await _emit(conn, EventType.PARTNERSHIP_ENDED, p)
     return p
 
 
@@ -131,7 +129,7 @@ async def update_partnership(
     p = await load_visible(conn, customer_id, partnership_id, lock=True)
     if p.customer_id != customer_id:
         raise Forbidden("Only the customer can change the partnership.")
-    if p.status == "ended":
+    if PARTNERSHIP.is_final(p.status):
         raise PartnershipEnded("The partnership has ended.")
     sent = sent_fields(data)
     access = sent.get("access", p.access)
@@ -163,9 +161,9 @@ async def update_partnership(
             for name, (old, new) in changed.items()
         ],
     )
-    await _emit(conn, "partnership.updated", updated)
+    await _emit(conn, EventType.PARTNERSHIP_UPDATED, updated)
     if "billing_mode" in changed:
-        await _emit(conn, "partnership.billing_mode_changed", updated)
+        await _emit(conn, EventType.PARTNERSHIP_BILLING_MODE_CHANGED, updated)
         await _mail_partner(conn, updated, *changed["billing_mode"])
     return updated
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel
+
+from partnerbilling.billing.routing import Channel
+from partnerbilling.states import SubscriptionStatus
 
 
 class SubscriptionRead(BaseModel):
@@ -10,8 +11,8 @@ class SubscriptionRead(BaseModel):
     customer_id: str
     sku: str
     quantity: int
-    origin_channel: Literal["partner", "direct"]
-    status: Literal["active", "cancelled"]
+    origin_channel: Channel
+    status: SubscriptionStatus
     auto_renew: bool
     current_period_start: str
     current_period_end: str

@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.billing.routing import ActivePartnership, Channel, ChargeRefused, initiating_channel
 from partnerbilling.db import utcnow
 from partnerbilling.errors import Forbidden, NotFound
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.partnerships.repository import lock_active_partnership
+from partnerbilling.states import SUBSCRIPTION, SubscriptionStatus
 from partnerbilling.subscriptions import repository
 from partnerbilling.visibility import subscription_view
 
@@ -62,16 +64,18 @@ async def cancel_subscription(conn: AsyncConnection, caller_id: str, subscriptio
     cancelled subscription changes nothing."""
     action = await load_for_action(conn, caller_id, subscription_id)
     sub = action.subscription
-    if sub.status == "cancelled":
+    if not SUBSCRIPTION.may_move(sub.status, SubscriptionStatus.CANCELLED):
         return sub
     now = utcnow()
-    await repository.change(conn, sub.id, {"status": "cancelled", "auto_renew": False, "cancelled_at": now})
+    await repository.change(
+        conn, sub.id, {"status": SubscriptionStatus.CANCELLED, "auto_renew": False, "cancelled_at": now}
+    )
     cancelled = await repository.get(conn, sub.id)
     assert cancelled is not None
     partner_id = action.partner_id
     await emit(
         conn,
-        "subscription.cancelled",
+        EventType.SUBSCRIPTION_CANCELLED,
         [sub.customer_id, partner_id],
         lambda viewer: subscription_view(viewer, cancelled, partner_id),
         now,

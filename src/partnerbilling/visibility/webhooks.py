@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from partnerbilling.states import DeliveryStatus
 from partnerbilling.visibility.base import rfc3339
 
 
@@ -40,7 +41,7 @@ def delivery_view(d: Any, attempts: Sequence[Any]) -> dict[str, Any]:
         "event_id": d.event_id,
         "event_type": d.event_type,
         "status": d.status,
-        "next_attempt_at": rfc3339(d.next_attempt_at) if d.status == "pending" else None,
+        "next_attempt_at": rfc3339(d.next_attempt_at) if d.status == DeliveryStatus.PENDING else None,
         "last_attempt_at": rfc3339(d.last_attempt_at),
         "created_at": rfc3339(d.created_at),
         "attempts": [

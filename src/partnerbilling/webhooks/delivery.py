@@ -28,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from partnerbilling.db import new_id, transaction, utcnow
 from partnerbilling.jsonio import dumps
 from partnerbilling.settings import Settings
+from partnerbilling.states import DeliveryStatus
 from partnerbilling.visibility import event_view
-from partnerbilling.webhooks import repository, service
+from partnerbilling.webhooks import queue, service
 from partnerbilling.webhooks.signing import signed_headers
 from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_transport
 
@@ -76,7 +77,7 @@ async def deliver_due(
     """Send one batch of due deliveries; returns how many were claimed."""
     now = utcnow()
     async with transaction(engine) as conn:
-        claimed = await repository.claim_due(
+        claimed = await queue.claim_due(
             conn, now, settings.worker_batch_size, now + timedelta(seconds=lease_seconds(settings))
         )
     if not claimed:
@@ -205,11 +206,11 @@ def _storable(text: str) -> str:
 def _result(attempt: Attempt, schedule: Sequence[int]) -> dict[str, Any]:
     """The delivery's state after an attempt: succeeded, retried later, or failed for good."""
     count = attempt.delivery.attempt_count + 1
-    status, next_at = "pending", attempt.finished_at
+    status, next_at = DeliveryStatus.PENDING, attempt.finished_at
     if attempt.succeeded:
-        status = "succeeded"
+        status = DeliveryStatus.SUCCEEDED
     elif attempt.gone or count > len(schedule):
-        status = "failed"
+        status = DeliveryStatus.FAILED
     else:
         next_at = attempt.finished_at + timedelta(seconds=schedule[count - 1])
     return {
@@ -228,7 +229,7 @@ async def _record(
     # Endpoints before deliveries, the order in which the API locks them (disabling an endpoint
     # abandons its deliveries), so that a worker and a request never wait on each other.
     to_disable = await _track_endpoint_health(conn, settings, attempts)
-    await repository.add_attempts(
+    await queue.add_attempts(
         conn,
         [
             {
@@ -242,8 +243,8 @@ async def _record(
             for a in attempts
         ],
     )
-    await repository.finish_attempts(conn, [_result(a, settings.webhook_retry_schedule) for a in attempts])
-    await repository.fail_unattempted(conn, [(d.id, d.lease_until) for d in unattempted])
+    await queue.finish_attempts(conn, [_result(a, settings.webhook_retry_schedule) for a in attempts])
+    await queue.fail_unattempted(conn, [(d.id, d.lease_until) for d in unattempted])
     for endpoint_id, reason in to_disable:
         log.warning("disabling webhook endpoint %s: %s", endpoint_id, reason)
         try:
@@ -267,9 +268,9 @@ async def _track_endpoint_health(
     failing = sorted({a.delivery.endpoint_id for a in attempts if not a.succeeded} - set(healthy))
     gone = sorted({a.delivery.endpoint_id for a in attempts if a.gone})
     now = min(a.attempted_at for a in attempts)
-    await repository.mark_healthy(conn, healthy)
+    await queue.mark_healthy(conn, healthy)
     cutoff = now - timedelta(days=settings.webhook_disable_after_days)
-    too_long = await repository.mark_failing(conn, failing, now, cutoff)
+    too_long = await queue.mark_failing(conn, failing, now, cutoff)
     days = settings.webhook_disable_after_days
     reasons = {endpoint_id: f"deliveries failed for {days} days" for endpoint_id in too_long}
     reasons |= {endpoint_id: "the endpoint answered 410 Gone" for endpoint_id in gone}

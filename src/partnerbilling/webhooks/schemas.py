@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from partnerbilling.events.schemas import EVENT_TYPES
 from partnerbilling.fields import Description, RequestModel, omitted_not_null
+from partnerbilling.states import DeliveryStatus as DeliveryStatus  # the router takes it from here
 
 # An absolute http(s) URL without spaces or controls; the rest (a valid host or address, a port,
 # a public destination) is checked by url_safety, since no pattern can say it.
@@ -15,7 +16,6 @@ WebhookUrl = Annotated[
     StringConstraints(min_length=1, max_length=2048, pattern=_URL_PATTERN),
     Field(examples=["https://example.com/hooks/partnerbilling"], json_schema_extra={"format": "uri"}),
 ]
-DeliveryStatus = Literal["pending", "succeeded", "failed"]
 
 
 def _event_types(value: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Conflict, NotFound, Unprocessable
 from partnerbilling.events import service as events
+from partnerbilling.events.schemas import EventType
 from partnerbilling.fields import sent_fields
 from partnerbilling.mail import repository as mail
 from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
@@ -171,7 +172,7 @@ async def disable_failing_endpoint(
         return
     await repository.abandon_pending(conn, endpoint_id)
     view = endpoint_view(endpoint)
-    await events.emit(conn, "webhook_endpoint.disabled", [endpoint.org_id], lambda _: view, at)
+    await events.emit(conn, EventType.WEBHOOK_ENDPOINT_DISABLED, [endpoint.org_id], lambda _: view, at)
     org = await organizations.get(conn, endpoint.org_id)
     if org is not None:
         subject, body = webhook_endpoint_disabled_mail(endpoint.url, reason, at)

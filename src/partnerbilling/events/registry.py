@@ -1,0 +1,111 @@
+"""Every event type once: what it announces, its payload (the object's read model, as the
+recipient's own ``GET`` shows it) and who receives it. The event documents (``GET /v1/events``,
+the OpenAPI ``webhooks``), ``EVENT_TYPES`` and the webhook endpoints' ``event_types`` follow it.
+
+Adding an event type: a member of ``EventType``, an entry here, and the call that emits it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from partnerbilling.cashback.schemas import CashbackEntryRead
+from partnerbilling.events.schemas import EventType
+from partnerbilling.invoices.schemas import InvoiceRead
+from partnerbilling.orders.schemas import OrderRead
+from partnerbilling.partnerships.schemas import PartnershipRead
+from partnerbilling.subscriptions.schemas import SubscriptionRead
+from partnerbilling.webhooks.schemas import EndpointRead
+
+
+class Recipients(StrEnum):
+    """Who receives an event: one record per recipient, each with its own view of the object."""
+
+    PARTIES = "the customer and the partner of the partnership"
+    CUSTOMER_AND_PARTNER = "the customer and its partner (if any), each with its own view"
+    PAYER = "the payer of the invoice"
+    PARTNER = "the partner that earns the cashback"
+    OWNER = "the organisation that owns the webhook endpoint"
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    payload: type[BaseModel]
+    recipients: Recipients
+    description: str
+
+
+EVENTS: dict[EventType, EventSpec] = {
+    EventType.PARTNERSHIP_CREATED: EventSpec(
+        PartnershipRead, Recipients.PARTIES, "A customer invited a partner; sent to both."
+    ),
+    EventType.PARTNERSHIP_ACCEPTED: EventSpec(
+        PartnershipRead, Recipients.PARTIES, "The partner accepted: the partnership is active; sent to both."
+    ),
+    EventType.PARTNERSHIP_UPDATED: EventSpec(
+        PartnershipRead, Recipients.PARTIES, "The customer changed `access` or `billing_mode`; sent to both."
+    ),
+    EventType.PARTNERSHIP_BILLING_MODE_CHANGED: EventSpec(
+        PartnershipRead,
+        Recipients.PARTIES,
+        "The billing mode changed (besides `partnership.updated`): later charges go to the new "
+        "payer; sent to both.",
+    ),
+    EventType.PARTNERSHIP_ENDED: EventSpec(
+        PartnershipRead,
+        Recipients.PARTIES,
+        "Either side ended the partnership (or the partner declined it); sent to both.",
+    ),
+    EventType.ORDER_CREATED: EventSpec(
+        OrderRead,
+        Recipients.CUSTOMER_AND_PARTNER,
+        "An order or a renewal was charged; sent to the customer and to the partner, each with its "
+        "own view (the price fields for the payer only, the cashback for the partner only).",
+    ),
+    EventType.SUBSCRIPTION_RENEWED: EventSpec(
+        SubscriptionRead,
+        Recipients.CUSTOMER_AND_PARTNER,
+        "A subscription moved on by one period (its `order.created` comes with it); sent to the "
+        "customer and its active partner.",
+    ),
+    EventType.SUBSCRIPTION_CANCELLED: EventSpec(
+        SubscriptionRead,
+        Recipients.CUSTOMER_AND_PARTNER,
+        "A subscription stopped renewing (cancelled, or its invoice credited); sent to the customer "
+        "and its active partner.",
+    ),
+    EventType.INVOICE_ISSUED: EventSpec(
+        InvoiceRead, Recipients.PAYER, "An invoice or a credit note was issued; sent to its payer only."
+    ),
+    EventType.INVOICE_PAID: EventSpec(
+        InvoiceRead, Recipients.PAYER, "An invoice was paid; sent to its payer only."
+    ),
+    EventType.INVOICE_CREDITED: EventSpec(
+        InvoiceRead,
+        Recipients.PAYER,
+        "An invoice was credited by a credit note (an `invoice.issued` of its own); sent to its payer only.",
+    ),
+    EventType.CASHBACK_CREDITED: EventSpec(
+        CashbackEntryRead,
+        Recipients.PARTNER,
+        "A charge earned the partner cashback (`pending`); sent to the partner only.",
+    ),
+    EventType.CASHBACK_AVAILABLE: EventSpec(
+        CashbackEntryRead,
+        Recipients.PARTNER,
+        "The invoice was paid: the cashback is `available`; sent to the partner only.",
+    ),
+    EventType.CASHBACK_REVERSED: EventSpec(
+        CashbackEntryRead,
+        Recipients.PARTNER,
+        "The invoice was credited: the cashback is `reversed`; sent to the partner only.",
+    ),
+    EventType.WEBHOOK_ENDPOINT_DISABLED: EventSpec(
+        EndpointRead,
+        Recipients.OWNER,
+        "One of your webhook endpoints was disabled (it answered 410 Gone, or failed for days).",
+    ),
+}
+"""Each event type's payload model, recipients and description, in the order of ``EventType``."""

@@ -1,0 +1,145 @@
+"""The states of partnerships, subscriptions, invoices and cashback entries, and the moves each
+may make, in one place. Each is a ``StrEnum``, so that JSON and SQL see plain strings (the
+database stores them as text); the names of the other kinds (order kind, invoice kind) too.
+
+A service asks the object's :class:`Lifecycle` before it moves it: ``may_move`` when a refused
+move is a no-op, ``check`` when it is the caller's 409."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from partnerbilling.enums import LiteralEnum
+from partnerbilling.errors import Conflict, InvalidState, PartnershipEnded
+
+
+class PartnershipStatus(LiteralEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class SubscriptionStatus(LiteralEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+class InvoiceStatus(LiteralEnum):
+    ISSUED = "issued"
+    PAID = "paid"
+    CREDITED = "credited"
+
+
+class CashbackStatus(LiteralEnum):
+    PENDING = "pending"
+    AVAILABLE = "available"
+    REVERSED = "reversed"
+
+
+class DeliveryStatus(LiteralEnum):
+    """A webhook delivery: pending until an attempt succeeds or the retries run out (failed); a
+    redelivery makes it pending again. The worker's statements move it (``webhooks.repository``)."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class InvoiceKind(LiteralEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+class OrderKind(LiteralEnum):
+    NEW = "new"
+    RENEWAL = "renewal"
+
+
+S = TypeVar("S", bound=StrEnum)
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle(Generic[S]):
+    """The states an object of one kind may move to from each state. A state with no moves is
+    final; a refused move out of it raises ``final_error``, any other refused move
+    ``InvalidState``, with the detail given for that move in ``refusals`` if any."""
+
+    states: type[S]
+    noun: str
+    moves: Mapping[S, frozenset[S]]
+    final_error: type[Conflict] = InvalidState
+    refusals: Mapping[tuple[S, S], str] = field(default_factory=dict)
+
+    def may_move(self, current: str, target: S) -> bool:
+        """Whether an object in ``current`` (as stored) may move to ``target``."""
+        return target in self.moves[self.states(current)]
+
+    def is_final(self, state: str) -> bool:
+        return not self.moves[self.states(state)]
+
+    def check(self, current: str, target: S) -> S:
+        """``target`` if the object may move there from ``current``; else the 409."""
+        if self.may_move(current, target):
+            return target
+        state = self.states(current)
+        detail = self.refusals.get((state, target)) or f"A {state} {self.noun} cannot become {target}."
+        raise (self.final_error if self.is_final(state) else InvalidState)(detail)
+
+
+PARTNERSHIP = Lifecycle(
+    PartnershipStatus,
+    "partnership",
+    {
+        PartnershipStatus.PENDING: frozenset({PartnershipStatus.ACTIVE, PartnershipStatus.ENDED}),
+        PartnershipStatus.ACTIVE: frozenset({PartnershipStatus.ENDED}),
+        PartnershipStatus.ENDED: frozenset(),
+    },
+    final_error=PartnershipEnded,
+    refusals={
+        (PartnershipStatus.ACTIVE, PartnershipStatus.ACTIVE): "The partnership is already active.",
+        (PartnershipStatus.ENDED, PartnershipStatus.ACTIVE): "The partnership has ended.",
+        (PartnershipStatus.ENDED, PartnershipStatus.ENDED): "The partnership has already ended.",
+    },
+)
+"""Created pending; the partner accepts it (active); either side ends it, pending or active."""
+
+SUBSCRIPTION = Lifecycle(
+    SubscriptionStatus,
+    "subscription",
+    {
+        SubscriptionStatus.ACTIVE: frozenset({SubscriptionStatus.CANCELLED}),
+        SubscriptionStatus.CANCELLED: frozenset(),
+    },
+)
+"""Active until cancelled (or its invoice credited); a cancelled subscription never renews."""
+
+INVOICE = Lifecycle(
+    InvoiceStatus,
+    "invoice",
+    {
+        InvoiceStatus.ISSUED: frozenset({InvoiceStatus.PAID, InvoiceStatus.CREDITED}),
+        InvoiceStatus.PAID: frozenset({InvoiceStatus.CREDITED}),
+        InvoiceStatus.CREDITED: frozenset(),
+    },
+)
+"""Issued; paid once; credited (by a credit note) whether paid or not. A credit note is issued
+and stays so."""
+
+CASHBACK = Lifecycle(
+    CashbackStatus,
+    "cashback entry",
+    {
+        CashbackStatus.PENDING: frozenset({CashbackStatus.AVAILABLE, CashbackStatus.REVERSED}),
+        CashbackStatus.AVAILABLE: frozenset({CashbackStatus.REVERSED}),
+        CashbackStatus.REVERSED: frozenset(),
+    },
+)
+"""Follows its invoice: pending while issued, available once paid, reversed once credited."""
+
+
+def sources_of(lifecycle: Lifecycle[S], target: S) -> tuple[S, ...]:
+    """The states from which an object may move to ``target``, in declaration order."""
+    return tuple(state for state, targets in lifecycle.moves.items() if target in targets)
