@@ -42,6 +42,17 @@ class Conflict(DomainError):
     status, code, title = 409, "conflict", "Conflict"
 
 
+class DuplicateKey(Conflict):
+    """A row with the same unique key exists (usually written by a concurrent request). A service
+    that knows what it means answers its own error; left alone, it is a plain 409."""
+
+    code, title = "conflict", "The object exists already"
+
+    def __init__(self, constraint: str) -> None:
+        super().__init__("An object with the same key was created at the same time; retry.")
+        self.constraint = constraint
+
+
 class PartnershipExists(Conflict):
     code, title = "partnership_exists", "The customer already has a pending or active partnership"
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import ValidationFailed
 from partnerbilling.fields import checked_time
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Into, Statement, T
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +73,14 @@ class KeysetQuery:
         self._first = Statement(ordered)
         self._after = Statement(ordered.where(_older_than(created_at, row_id, *cursor)))
 
-    async def rows(self, conn: AsyncConnection, values: dict[str, Any], page: PageParams) -> list[Any]:
+    async def rows(
+        self, conn: AsyncConnection, values: dict[str, Any], page: PageParams, into: Into[T]
+    ) -> list[T]:
         if page.after is None:
-            return await self._first.rows(conn, {**values, "limit": page.limit + 1})
+            return await self._first.rows(conn, {**values, "limit": page.limit + 1}, into)
         at, row_id = page.after
-        return await self._after.rows(
-            conn, {**values, "limit": page.limit + 1, "after_created_at": at, "after_id": row_id}
-        )
+        values = {**values, "limit": page.limit + 1, "after_created_at": at, "after_id": row_id}
+        return await self._after.rows(conn, values, into)
 
 
 def page_of(

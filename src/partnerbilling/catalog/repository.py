@@ -6,48 +6,50 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.catalog.models import Product, ResellerTier
-from partnerbilling.sql import Statement
+from partnerbilling.catalog import models
+from partnerbilling.catalog.domain import Product, ResellerTier
+from partnerbilling.sql import Statement, fetch_all, fetch_one
 
 
-async def get_tier(conn: AsyncConnection, code: str) -> Row[Any] | None:
-    result = await conn.execute(select(ResellerTier).where(ResellerTier.code == code))
-    return result.first()
+async def get_tier(conn: AsyncConnection, code: str) -> ResellerTier | None:
+    return await fetch_one(
+        conn, select(models.ResellerTier).where(models.ResellerTier.code == code), ResellerTier
+    )
 
 
-async def put_tier(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:
-    stmt = insert(ResellerTier).values(**values)
+async def put_tier(conn: AsyncConnection, values: dict[str, Any]) -> ResellerTier:
+    stmt = insert(models.ResellerTier).values(**values)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[ResellerTier.code],
+        index_elements=[models.ResellerTier.code],
         set_={k: stmt.excluded[k] for k in values if k != "code"},
     )
-    result = await conn.execute(stmt.returning(ResellerTier))
-    return result.one()
+    put = await fetch_one(conn, stmt.returning(models.ResellerTier), ResellerTier)
+    assert put is not None  # an upsert … RETURNING returns its row
+    return put
 
 
-_GET_PRODUCT = Statement(select(Product).where(Product.sku == bindparam("sku")))
+_GET_PRODUCT = Statement(select(models.Product).where(models.Product.sku == bindparam("sku")))
 
 
-async def get_product(conn: AsyncConnection, sku: str) -> Any | None:
-    return await _GET_PRODUCT.row(conn, {"sku": sku})
+async def get_product(conn: AsyncConnection, sku: str) -> Product | None:
+    return await _GET_PRODUCT.row(conn, {"sku": sku}, Product)
 
 
-async def put_product(conn: AsyncConnection, values: dict[str, Any]) -> Row[Any]:
-    stmt = insert(Product).values(**values)
+async def put_product(conn: AsyncConnection, values: dict[str, Any]) -> Product:
+    stmt = insert(models.Product).values(**values)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[Product.sku],
+        index_elements=[models.Product.sku],
         set_={k: stmt.excluded[k] for k in values if k != "sku"},
     )
-    result = await conn.execute(stmt.returning(Product))
-    return result.one()
+    put = await fetch_one(conn, stmt.returning(models.Product), Product)
+    assert put is not None  # an upsert … RETURNING returns its row
+    return put
 
 
-async def list_products(conn: AsyncConnection, after_sku: str | None, limit: int) -> list[Row[Any]]:
-    stmt = select(Product).order_by(Product.sku).limit(limit + 1)
+async def list_products(conn: AsyncConnection, after_sku: str | None, limit: int) -> list[Product]:
+    stmt = select(models.Product).order_by(models.Product.sku).limit(limit + 1)
     if after_sku is not None:
-        stmt = stmt.where(Product.sku > after_sku)
-    result = await conn.execute(stmt)
-    return list(result)
+        stmt = stmt.where(models.Product.sku > after_sku)
+    return await fetch_all(conn, stmt, Product)

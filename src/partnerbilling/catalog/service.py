@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog import repository
+from partnerbilling.catalog.domain import Product, ResellerTier
 from partnerbilling.catalog.schemas import ProductPut, TierPut
 from partnerbilling.db import utcnow
 from partnerbilling.errors import Unprocessable
@@ -18,7 +17,7 @@ class CategoryRatesRequired(Unprocessable):
     code, title = "category_rates_required", "The tier's category rates must be sent"
 
 
-async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> Row[Any]:
+async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> ResellerTier:
     """Create or replace a reseller tier."""
     if not data.rates:
         await _refuse_dropping_category_rates(conn, code, data.default_rate)
@@ -34,7 +33,7 @@ async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> Row[Any]:
     )
 
 
-async def put_product(conn: AsyncConnection, sku: str, data: ProductPut) -> Row[Any]:
+async def put_product(conn: AsyncConnection, sku: str, data: ProductPut) -> Product:
     """Create or replace a product and its prices."""
     return await repository.put_product(
         conn,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.models import Invoice
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Statement, UntypedRow
 
 # Takes the next number of the year's series, inserts the document and records its
 # ``invoice.issued`` event for the payer (with the deliveries), in one statement. The counter row
@@ -73,6 +74,14 @@ _ISSUE = Statement(
 ISSUE = _ISSUE
 
 
+@dataclass(frozen=True, slots=True)
+class Numbered:
+    """The number and time an issued document took."""
+
+    number: str
+    issued_at: datetime
+
+
 async def issue(
     conn: AsyncConnection, values: dict[str, Any], event_data: dict[str, Any]
 ) -> tuple[str, datetime]:
@@ -90,6 +99,7 @@ async def issue(
             "event_data": event_data,
             "created_at": values["issued_at"],
         },
+        Numbered,
     )
     assert row is not None
     return str(row.number), row.issued_at
@@ -113,4 +123,4 @@ _PAYERS_PAGE = KeysetQuery(
 
 
 async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Any]:
-    return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page)
+    return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page, UntypedRow)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.auth import generate_api_key
@@ -13,6 +12,7 @@ from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import NotFound, Unprocessable
 from partnerbilling.fields import sent_fields
 from partnerbilling.organizations import repository
+from partnerbilling.organizations.domain import Organization
 from partnerbilling.organizations.schemas import (
     OrganizationCreate,
     OrganizationUpdate,
@@ -32,7 +32,7 @@ async def _check_tier(conn: AsyncConnection, code: str | None) -> None:
         )
 
 
-async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -> Row[Any]:
+async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -> Organization:
     """Create an organisation."""
     await _check_tier(conn, data.reseller_tier)
     now = utcnow()
@@ -42,7 +42,7 @@ async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -
     )
 
 
-async def get_organization(conn: AsyncConnection, org_id: str) -> Any:
+async def get_organization(conn: AsyncConnection, org_id: str) -> Organization:
     """An organisation by id, or 404."""
     org = await repository.get(conn, org_id)
     if org is None:
@@ -50,7 +50,7 @@ async def get_organization(conn: AsyncConnection, org_id: str) -> Any:
     return org
 
 
-async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Any:
+async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Organization:
     """Change an organisation's fields; ``reseller_tier: null`` removes its tier."""
     changes = sent_fields(data, "reseller_tier")
     if changes.get("reseller_tier") is not None:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode
 from partnerbilling.pagination import PageParams, keyset
+from partnerbilling.partnerships import domain
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
 from partnerbilling.sql import Statement
 
@@ -40,7 +41,7 @@ async def active_for_customer(conn: AsyncConnection, customer_id: str, *, share_
     """The customer's active partnership, or None. With ``share_lock`` the row stays locked
     against changes until the transaction ends, so a charge reads one consistent billing mode."""
     if share_lock:
-        return await _ACTIVE_SHARE_LOCKED.row(conn, {"customer_id": customer_id})
+        return await _ACTIVE_SHARE_LOCKED.row(conn, {"customer_id": customer_id}, domain.Partnership)
     return (await conn.execute(_ACTIVE, {"customer_id": customer_id})).first()
 
 

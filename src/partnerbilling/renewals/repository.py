@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.organizations.models import Organization
 from partnerbilling.partnerships.models import Partnership
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Statement, UntypedRow
 from partnerbilling.subscriptions.models import Subscription
 
 # What the runner may renew. Literal, not bound, so that the planner matches the partial index
@@ -136,7 +136,7 @@ async def advance(
         "end": period[1],
         "release": release,
     }
-    return await _ADVANCE.row(conn, params)
+    return await _ADVANCE.row(conn, params, UntypedRow)
 
 
 async def claim_due(

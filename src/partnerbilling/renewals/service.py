@@ -16,10 +16,12 @@ from partnerbilling.billing.domain import Order, PlannedEvent
 from partnerbilling.billing.renewal import automatic_channel, next_period
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode, Channel
 from partnerbilling.catalog import repository as catalog
+from partnerbilling.catalog.domain import Product
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Conflict, Unprocessable
 from partnerbilling.orders.service import load_partner, organization_of, product_of, refusals, save_charge
 from partnerbilling.organizations import repository as organizations
+from partnerbilling.organizations.domain import Organization
 from partnerbilling.renewals import repository
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.subscriptions.service import load_for_action
@@ -49,9 +51,9 @@ class Parties:
     """A subscription's customer and product as the runner read them for a batch of renewals
     (a fraction of a second earlier), so that each renewal need not read them again."""
 
-    customer: Row[Any]
-    product: Row[Any]
-    partner: Row[Any] | None = None  # the customer's active partner then, with its tier
+    customer: Organization
+    product: Product
+    partner: Any | None = None  # the customer's active partner then, with its tier
 
 
 @dataclass(frozen=True, slots=True)

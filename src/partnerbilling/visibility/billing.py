@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from partnerbilling.billing.money import format_money, format_rate
+from partnerbilling.organizations.domain import Organization
 from partnerbilling.visibility.base import JSON, rfc3339
 
 
@@ -24,7 +25,7 @@ def api_key_view(key_id: str, key: str, prefix: str, created_at: datetime) -> JS
     return {"id": key_id, "key": key, "prefix": prefix, "created_at": rfc3339(created_at)}
 
 
-def organization_view(org: Any) -> JSON:
+def organization_view(org: Organization) -> JSON:
     return {
         "id": org.id,
         "name": org.name,

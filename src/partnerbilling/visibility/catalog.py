@@ -5,12 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.engine import Row
-
 from partnerbilling.billing.money import format_money, format_rate
+from partnerbilling.catalog.domain import Product, ResellerTier
 
 
-def tier_view(row: Row[Any]) -> dict[str, Any]:
+def tier_view(row: ResellerTier) -> dict[str, Any]:
     return {
         "code": row.code,
         "name": row.name,
@@ -19,7 +18,7 @@ def tier_view(row: Row[Any]) -> dict[str, Any]:
     }
 
 
-def product_view(row: Row[Any]) -> dict[str, Any]:
+def product_view(row: Product) -> dict[str, Any]:
     return {
         "sku": row.sku,
         "name": row.name,

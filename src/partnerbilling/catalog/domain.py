@@ -1,0 +1,27 @@
+"""Reseller tiers and products as the repository returns them: frozen, typed, one field per
+column. Rates and prices are stored as decimal strings (never JSON numbers) and read as such."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ResellerTier:
+    code: str
+    name: str
+    default_rate: Decimal
+    rates: dict[str, str]  # {category: "0.2000"}
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    sku: str
+    name: str
+    category: str
+    period_months: int
+    prices: dict[str, str]  # {"CHF": "120.00"}
+    updated_at: datetime
