@@ -35,6 +35,7 @@ from partnerbilling.organizations.schemas import OrganizationCreate, Organizatio
 from partnerbilling.partnerships import repository as partnerships_repository
 from partnerbilling.partnerships import service as partnerships
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from partnerbilling.states import OrderKind, PartnershipStatus
 from partnerbilling.visibility import product_view, tier_view
 
 # The worked examples' catalogue, as the API shows it (so that a run can tell it is unchanged).
@@ -173,7 +174,7 @@ async def _ensure_partnership(conn: AsyncConnection, customer_id: str, partner_i
             customer_id,
             PartnershipCreate(partner_id=partner_id, access=Access.FULL, billing_mode=BillingMode.CUSTOMER),
         )
-    if p.status == "pending":
+    if p.status == PartnershipStatus.PENDING:
         p = await partnerships.accept_partnership(conn, partner_id, p.id)
     return str(p.id)
 
@@ -188,7 +189,7 @@ async def _walk(conn: AsyncConnection, case: Case, acme: Any, agency: Any, partn
         Order.placed_by_id == placed_by,
         Order.payer_id == payer.id,
         Order.partnership_id.is_not(None),
-        Order.kind == "new",
+        Order.kind == OrderKind.NEW,
         Order.sku == case.sku,
         Order.quantity == case.quantity,
     )
