@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -111,13 +111,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return problem_response(problem(exc.status_code, code, detail), headers)
 
 
-def create_app(
-    settings: Settings | None = None, engine: AsyncEngine | None = None, run_worker: bool = False
-) -> FastAPI:
-    """Build the application. Without an engine, one is made at start-up from the settings
-    (starting the embedded PostgreSQL when no database URL is configured). With ``run_worker``,
-    the webhook and e-mail delivery worker runs inside the process."""
-    settings = settings or get_settings()
+def _lifespan(
+    settings: Settings, engine: AsyncEngine | None, run_worker: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The application's lifespan: the engine (and the embedded PostgreSQL) when none is given,
+    and the delivery worker when asked for; stopped in reverse order."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -143,25 +141,11 @@ def create_app(
             if embedded is not None:
                 await asyncio.to_thread(embedded.stop)
 
-    app = FastAPIOffline(
-        title="partnerbilling",
-        version="1.0.0",
-        summary="Who pays, how much, which invoice goes to whom, and the partner's cashback.",
-        description=openapi.DESCRIPTION,
-        openapi_tags=openapi.TAGS,
-        lifespan=lifespan,
-    )
-    app.state.settings = settings
-    if engine is not None:
-        app.state.engine = engine
+    return lifespan
 
-    app.add_exception_handler(DomainError, _domain_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_middleware(OperationsMiddleware, max_body_bytes=settings.max_body_bytes)
 
-    for router in ALL_ROUTERS:
-        app.include_router(router)
+def _add_operations_routes(app: FastAPI, settings: Settings) -> None:
+    """Health, readiness and metrics: outside the API's versioned paths and its transactions."""
 
     @app.get("/healthz", tags=["operations"], summary="The process is alive", operation_id="getHealth")
     async def healthz() -> dict[str, str]:
@@ -196,6 +180,35 @@ def create_app(
     )
     async def metrics() -> Response:
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(
+    settings: Settings | None = None, engine: AsyncEngine | None = None, run_worker: bool = False
+) -> FastAPI:
+    """Build the application. Without an engine, one is made at start-up from the settings
+    (starting the embedded PostgreSQL when no database URL is configured). With ``run_worker``,
+    the webhook and e-mail delivery worker runs inside the process."""
+    settings = settings or get_settings()
+    app = FastAPIOffline(
+        title="partnerbilling",
+        version="1.0.0",
+        summary="Who pays, how much, which invoice goes to whom, and the partner's cashback.",
+        description=openapi.DESCRIPTION,
+        openapi_tags=openapi.TAGS,
+        lifespan=_lifespan(settings, engine, run_worker),
+    )
+    app.state.settings = settings
+    if engine is not None:
+        app.state.engine = engine
+
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_middleware(OperationsMiddleware, max_body_bytes=settings.max_body_bytes)
+
+    for router in ALL_ROUTERS:
+        app.include_router(router)
+    _add_operations_routes(app, settings)
 
     openapi.install(app)
     return app

@@ -87,7 +87,8 @@ def _worker(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from partnerbilling.demo import Demo, base_url, describe, load_demo, service_answers
+    from partnerbilling.demo import Demo, load_demo
+    from partnerbilling.demo_text import base_url, describe, service_answers
 
     async def run() -> Demo:
         async with database(settings) as engine:

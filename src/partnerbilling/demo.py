@@ -7,7 +7,7 @@ addresses, and each example's order by who placed it, what, and who paid it; a l
 only what is missing, so it charges nothing twice and prints the same numbers. Keys are stored only
 as hashes and cannot be shown again: each run issues one fresh key per demo organisation and
 revokes the earlier ones. The lookups by those fixed names are here rather than in the domain
-repositories because only the demo asks them.
+repositories because only the demo asks them. What the command prints is in ``demo_text``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import httpx
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from partnerbilling.billing.money import format_money
 from partnerbilling.billing.routing import Access, BillingMode
 from partnerbilling.catalog import repository as catalog_repository
 from partnerbilling.catalog import service as catalog
@@ -37,6 +35,7 @@ from partnerbilling.organizations.schemas import OrganizationCreate, Organizatio
 from partnerbilling.partnerships import repository as partnerships_repository
 from partnerbilling.partnerships import service as partnerships
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from partnerbilling.states import OrderKind, PartnershipStatus
 from partnerbilling.visibility import product_view, tier_view
 
 # The worked examples' catalogue, as the API shows it (so that a run can tell it is unchanged).
@@ -175,7 +174,7 @@ async def _ensure_partnership(conn: AsyncConnection, customer_id: str, partner_i
             customer_id,
             PartnershipCreate(partner_id=partner_id, access=Access.FULL, billing_mode=BillingMode.CUSTOMER),
         )
-    if p.status == "pending":
+    if p.status == PartnershipStatus.PENDING:
         p = await partnerships.accept_partnership(conn, partner_id, p.id)
     return str(p.id)
 
@@ -190,7 +189,7 @@ async def _walk(conn: AsyncConnection, case: Case, acme: Any, agency: Any, partn
         Order.placed_by_id == placed_by,
         Order.payer_id == payer.id,
         Order.partnership_id.is_not(None),
-        Order.kind == "new",
+        Order.kind == OrderKind.NEW,
         Order.sku == case.sku,
         Order.quantity == case.quantity,
     )
@@ -216,95 +215,3 @@ async def _fresh_key(conn: AsyncConnection, org_id: str) -> str:
         update(ApiKey).where(ApiKey.org_id == org_id, ApiKey.revoked_at.is_(None)).values(revoked_at=utcnow())
     )
     return str((await organizations.create_api_key(conn, org_id))["key"])
-
-
-def base_url(host: str, port: int) -> str:
-    """The address to call a service bound to ``host:port`` on (a wildcard bind on loopback)."""
-    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{port}"
-
-
-def service_answers(url: str) -> bool:
-    """Whether something answers ``GET /healthz`` with a 2xx at that address, within a second."""
-    try:
-        return httpx.get(f"{url}/healthz", timeout=1.0, trust_env=False).is_success
-    except (httpx.HTTPError, httpx.InvalidURL):
-        return False
-
-
-_HEADER = ("case", "mode", "ordered by", "order", "payer", "invoice", "P", "discount", "net", "tax", "total")
-
-
-def _table(demo: Demo) -> list[str]:
-    """The summary: one row per example, text left-aligned and amounts right-aligned."""
-    rows = [[*_HEADER, "cashback"]]
-    for o in demo.outcomes:
-        c = o.case
-        amounts = (o.public_amount, o.discount, o.net_amount, o.tax, o.total)
-        by = PARTNER["name"] if c.by_partner else CUSTOMER["name"]
-        rows.append([c.name, c.billing_mode, by, f"{c.quantity} × {c.sku}", o.payer, o.invoice_number])
-        rows[-1] += [format_money(a) for a in amounts] + [
-            "—" if o.cashback is None else format_money(o.cashback)
-        ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [
-        "  "
-        + "  ".join(
-            v.ljust(w) if i < 6 else v.rjust(w) for i, (v, w) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in rows
-    ]
-
-
-def describe(demo: Demo, url: str, answering: bool) -> str:
-    """The examples as charged, and curl commands to try them on the service at ``url``."""
-    case = {o.case.name: o for o in demo.outcomes}
-    placed = ", ".join(o.case.name for o in demo.outcomes if o.placed_now)
-    cashback = " + ".join(format_money(o.cashback) for o in demo.outcomes if o.cashback is not None)
-    other = "customer" if demo.billing_mode == "partner" else "partner"
-    again = f"Acme pays {case['A'].total}, WebAgency earns {case['A'].cashback}"
-    if other == "partner":
-        again = f"WebAgency pays {case['B'].total}"
-    acme, agency = '-H "Authorization: Bearer $ACME"', '-H "Authorization: Bearer $WEBAGENCY"'
-    post = "-H 'Content-Type: application/json' \\\n       -d"
-    order = f'{{"customer_id": "{demo.customer_id}", "sku": "web-hosting-pro", "quantity": 1}}'
-    status = f"The service answers at {url}."
-    if not answering:
-        status = (
-            f"Nothing answers at {url} yet: start the service in another terminal with `make serve`\n"
-            "(`make serve PORT=8080` for another port), and give this command the same --port (or PORT)."
-        )
-    return f"""\
-The worked examples of who pays: tier gold (hosting 0.20, domain 0.05), web-hosting-pro
-CHF 120.00, domain-ch CHF 13.45; Acme and WebAgency bill in CHF with VAT 0.081; full access.
-
-  Acme (customer)       id {demo.customer_id}  key {demo.customer_key}
-  WebAgency (partner)   id {demo.partner_id}  key {demo.partner_key}
-  Partnership           id {demo.partnership_id}  billing mode now: {demo.billing_mode}
-
-In the order they were placed (the billing mode changed once, between C and D):
-
-{chr(10).join(_table(demo))}
-
-{f"Placed by this run: {placed}." if placed else "All four were there already: nothing was charged again."}
-Keys are stored only as hashes, so each run issues new ones; the earlier ones no longer work.
-
-{status}
-
-Try it, in a second terminal while `make serve` keeps the first:
-
-  export ACME={demo.customer_key} WEBAGENCY={demo.partner_key}
-  # WebAgency's invoices: cases B and D, which it pays
-  curl -s {url}/v1/invoices {agency}
-  # Acme's invoices: cases A and C
-  curl -s {url}/v1/invoices {acme}
-  # WebAgency's cashback balance, pending until the invoices are paid (the examples': {cashback})
-  curl -s {url}/v1/cashback/balance {agency}
-  # Case B's order as Acme sees it: Acme does not pay it, so discount, net_amount, invoice_id are null
-  curl -s {url}/v1/orders/{case["B"].order_id} {acme}
-  # Billing mode {other}, and the same order again: {again}
-  curl -s -X PATCH {url}/v1/partnerships/{demo.partnership_id} {acme} {post} '{{"billing_mode": "{other}"}}'
-  curl -s -X POST {url}/v1/orders {agency} {post} '{order}'
-"""

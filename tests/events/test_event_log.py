@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction, utcnow
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due
@@ -61,7 +62,7 @@ async def test_a_rolled_back_transaction_emits_nothing(
 
     with pytest.raises(Refused):
         async with transaction(db) as conn:
-            await emit(conn, "invoice.issued", [acme.id], lambda _: {"id": "inv_1"}, utcnow())
+            await emit(conn, EventType.INVOICE_ISSUED, [acme.id], lambda _: {"id": "inv_1"}, utcnow())
             inside = await conn.scalar(text("SELECT count(*) FROM webhook_deliveries"))
             assert inside == 1  # the outbox row exists inside the transaction...
             raise Refused
@@ -79,7 +80,7 @@ async def test_events_go_only_to_recipients_that_may_see_them(api: Api, db: Asyn
     async with transaction(db) as conn:
         await emit(
             conn,
-            "order.created",
+            EventType.ORDER_CREATED,
             [acme.id, agency.id, None, acme.id],
             lambda viewer: {"viewer": viewer} if viewer == acme.id else None,
             utcnow(),

@@ -76,7 +76,8 @@ async def test_an_unregistered_event_type_is_refused_before_anything_is_written(
     acme = await api.org("Acme")
     with pytest.raises(ValueError, match=r"invoice\.payed"):
         async with transaction(db) as conn:
-            await emit(conn, "invoice.payed", [acme.id], lambda _: {"id": "inv_1"}, utcnow())
+            # mypy refuses it too; this is the check for a caller that escapes the type checker.
+            await emit(conn, "invoice.payed", [acme.id], lambda _: {"id": "inv_1"}, utcnow())  # type: ignore[arg-type]
     async with transaction(db) as conn:
         await emit(conn, EventType.INVOICE_PAID, [acme.id], lambda _: {"id": "inv_1"}, utcnow())
     events = (await api.ok(acme, "GET", "/v1/events"))["data"]

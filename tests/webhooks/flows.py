@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction, utcnow
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due
@@ -22,12 +23,15 @@ def quick(settings: Settings, **changes: Any) -> Settings:
 
 
 async def emit_event(
-    engine: AsyncEngine, org_id: str, event_type: str = "invoice.paid", data: dict[str, Any] | None = None
+    engine: AsyncEngine,
+    org_id: str,
+    event_type: EventType | str = EventType.INVOICE_PAID,
+    data: dict[str, Any] | None = None,
 ) -> str:
     """Record one event for ``org_id`` as a domain service would; returns its id."""
     payload = data or {"id": "inv_test", "status": "paid"}
     async with transaction(engine) as conn:
-        await emit(conn, event_type, [org_id], lambda _: payload, utcnow())
+        await emit(conn, EventType(event_type), [org_id], lambda _: payload, utcnow())
         event_id = await conn.scalar(
             text("SELECT id FROM events WHERE org_id = :o ORDER BY created_at DESC, id DESC LIMIT 1"),
             {"o": org_id},

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
 from partnerbilling.db import transaction, utcnow
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit_many
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due, lease_seconds
@@ -60,7 +61,9 @@ async def test_two_workers_never_deliver_the_same_attempt_twice(
     first = await add_endpoint(api, acme, receiver.url("/first"))
     second = await add_endpoint(api, acme, receiver.url("/second"))
     async with transaction(db) as conn:
-        await emit_many(conn, [("order.created", [acme.id], _numbered(i)) for i in range(150)], utcnow())
+        await emit_many(
+            conn, [(EventType.ORDER_CREATED, [acme.id], _numbered(i)) for i in range(150)], utcnow()
+        )
     fast = quick(settings, worker_batch_size=20, worker_concurrency=8)
 
     async def drain() -> int:

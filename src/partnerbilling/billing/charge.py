@@ -13,7 +13,6 @@ from partnerbilling.billing.domain import (
     CashbackEntry,
     InvoiceDocument,
     Order,
-    OrderKind,
     Organization,
     PlannedEvent,
     Product,
@@ -23,6 +22,8 @@ from partnerbilling.billing.money import format_money
 from partnerbilling.billing.periods import add_months
 from partnerbilling.billing.pricing import Price, price_charge
 from partnerbilling.billing.routing import ActivePartnership, Benefit, Channel, Route, route_charge
+from partnerbilling.events.schemas import EventType
+from partnerbilling.states import CashbackStatus, InvoiceKind, InvoiceStatus, OrderKind, SubscriptionStatus
 from partnerbilling.visibility import cashback_entry_view, order_view
 
 # Makes a new id with a prefix ("ord", "inv", "cb", "sub").
@@ -86,7 +87,7 @@ def plan_subscription(
         quantity=quantity,
         origin_channel=channel.value,
         origin_partnership_id=partnership.id if partnership else None,
-        status="active",
+        status=SubscriptionStatus.ACTIVE,
         auto_renew=True,
         current_period_start=at,
         current_period_end=add_months(at, product.period_months),
@@ -109,7 +110,7 @@ def plan_order(
     """A new order: its subscription, and the charge of the subscription's first period."""
     sub = plan_subscription(customer, product, quantity, channel, partnership, new_id("sub"), at)
     request = ChargeRequest(
-        kind="new",
+        kind=OrderKind.NEW,
         customer=customer,
         product=product,
         quantity=quantity,
@@ -141,16 +142,16 @@ def plan_charge(c: ChargeRequest, new_id: NewId) -> ChargePlan:
     if price.cashback is not None and price.partner_rate is not None and route.partner_id is not None:
         entry = CashbackEntry(
             new_id("cb"), route.partner_id, order_id, c.customer.id, payer.currency,
-            price.partner_rate, price.cashback, "pending", c.at, c.at,
+            price.partner_rate, price.cashback, CashbackStatus.PENDING, c.at, c.at,
         )  # fmt: skip
     order = _order(c, route, payer, price, order_id, invoice_id, entry)
-    events = [
-        PlannedEvent("order.created", (c.customer.id, route.partner_id), lambda v: order_view(v, order))
-    ]
+    recipients = (c.customer.id, route.partner_id)
+    events = [PlannedEvent(EventType.ORDER_CREATED, recipients, lambda v: order_view(v, order))]
     if entry is not None:
-        events.append(
-            PlannedEvent("cashback.credited", (entry.partner_id,), lambda v: cashback_entry_view(v, entry))
+        credited = PlannedEvent(
+            EventType.CASHBACK_CREDITED, (entry.partner_id,), lambda v: cashback_entry_view(v, entry)
         )
+        events.append(credited)
     invoice = _invoice(c, payer, order, price)
     return ChargePlan(None, order, entry, (*events, *c.also_emit), invoice)
 
@@ -202,7 +203,7 @@ def _partner_rate(partner: Organization | None, category: str) -> Decimal:
 def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) -> InvoiceDocument:
     """The payer's invoice for the charge: one line, the order's."""
     period = f"{c.period_start:%Y-%m-%d} – {c.period_end:%Y-%m-%d}"
-    kind = "renewal" if c.kind == "renewal" else "order"
+    kind = "renewal" if c.kind == OrderKind.RENEWAL else "order"
     line = {
         "description": f"{c.product.name}, {period} ({kind})",
         "sku": c.product.sku,
@@ -214,7 +215,7 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
     }
     return InvoiceDocument(
         id=order.invoice_id,
-        kind="invoice",
+        kind=InvoiceKind.INVOICE,
         credits_invoice_id=None,
         payer_id=payer.id,
         customer_id=c.customer.id,
@@ -225,7 +226,7 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
         tax_rate=price.tax_rate,
         tax=price.tax,
         total=price.total,
-        status="issued",
+        status=InvoiceStatus.ISSUED,
         reason=None,
         issued_at=c.at,
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from partnerbilling.billing.domain import InvoiceDocument
+from partnerbilling.states import InvoiceKind, InvoiceStatus
 
 # The amounts of an invoice line, negated on its credit note (the rest is copied).
 _LINE_AMOUNTS = ("amount", "discount", "net_amount")
@@ -18,13 +19,13 @@ def plan_credit_note(invoice: InvoiceDocument, note_id: str, reason: str, at: da
     return replace(
         invoice,
         id=note_id,
-        kind="credit_note",
+        kind=InvoiceKind.CREDIT_NOTE,
         credits_invoice_id=invoice.id,
         lines=[_negated_line(line) for line in invoice.lines],
         subtotal=-invoice.subtotal,
         tax=-invoice.tax,
         total=-invoice.total,
-        status="issued",
+        status=InvoiceStatus.ISSUED,
         reason=reason,
         issued_at=at,
         number=None,

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from partnerbilling.billing.pricing import Tier
+from partnerbilling.events.schemas import EventType
+from partnerbilling.states import OrderKind
 
-OrderKind = Literal["new", "renewal"]
 JSON = dict[str, Any]
 # A recipient's redacted payload of an event's object, or None if it may not see it.
 View = Callable[[str], JSON | None]
@@ -143,16 +144,16 @@ class PlannedEvent(NamedTuple):
     when it is recorded; recipients that are None or repeated are skipped). A tuple, as
     :func:`partnerbilling.events.service.emit_many` takes it."""
 
-    type: str
+    type: EventType
     recipients: tuple[str | None, ...]
     view: View
 
 
-def event_rows(events: Iterable[PlannedEvent]) -> list[tuple[str, str, JSON]]:
+def event_rows(events: Iterable[PlannedEvent]) -> list[tuple[str, EventType, JSON]]:
     """The events as recorded: ``(recipient, type, its view)`` for each recipient that may see
     the object, once per recipient and event (as :func:`partnerbilling.events.service.emit_many`
     records them; the bench's raw reference uses this)."""
-    rows: list[tuple[str, str, JSON]] = []
+    rows: list[tuple[str, EventType, JSON]] = []
     for event in events:
         for org_id in dict.fromkeys(r for r in event.recipients if r is not None):
             data = event.view(org_id)

@@ -38,18 +38,6 @@ async def move_to(
     return (await conn.execute(stmt)).first()
 
 
-async def move_for_order(
-    conn: AsyncConnection, order_id: str, from_statuses: tuple[str, ...], to_status: str, at: datetime
-) -> Row[Any] | None:
-    """``move_to``, for callers that still name the states it moves from (they must be those
-    that ``states.CASHBACK`` allows)."""
-    target = CashbackStatus(to_status)
-    allowed = sources_of(CASHBACK, target)
-    if set(from_statuses) != set(allowed):
-        raise ValueError(f"cashback moves to {target} from {allowed}, not {from_statuses}")
-    return await move_to(conn, order_id, target, at)
-
-
 async def list_for_partner(conn: AsyncConnection, partner_id: str, page: PageParams) -> list[Row[Any]]:
     stmt = select(CashbackEntry).where(CashbackEntry.partner_id == partner_id)
     return list(await conn.execute(keyset(stmt, CashbackEntry.created_at, CashbackEntry.id, page)))

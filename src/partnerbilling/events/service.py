@@ -20,7 +20,7 @@ View = Callable[[str], dict[str, Any] | None]
 
 async def emit(
     conn: AsyncConnection,
-    event_type: EventType | str,
+    event_type: EventType,
     recipients: Iterable[str | None],
     view: View,
     at: datetime,
@@ -32,13 +32,15 @@ async def emit(
 
 async def emit_many(
     conn: AsyncConnection,
-    batch: Iterable[tuple[EventType | str, Iterable[str | None], View]],
+    batch: Iterable[tuple[EventType, Iterable[str | None], View]],
     at: datetime,
 ) -> None:
     """Several events in one statement."""
     rows: list[tuple[str, str, dict[str, Any]]] = []
     for name, recipients, view in batch:
-        event_type = EventType(name)  # a misspelt type fails here, before anything is written
+        # A caller that escaped the type checker with a misspelt type fails here, before anything
+        # is written.
+        event_type = EventType(name)
         for org_id in dict.fromkeys(r for r in recipients if r is not None):
             data = view(org_id)
             if data is not None:

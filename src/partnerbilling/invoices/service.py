@@ -14,9 +14,18 @@ from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent, column_
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
+from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit, emit_many
 from partnerbilling.invoices import repository
 from partnerbilling.orders import repository as orders
+from partnerbilling.states import (
+    INVOICE,
+    SUBSCRIPTION,
+    CashbackStatus,
+    InvoiceKind,
+    InvoiceStatus,
+    SubscriptionStatus,
+)
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339, subscription_view
 
@@ -61,17 +70,17 @@ async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Row[Any]:
 async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime | None) -> Row[Any]:
     """Mark an invoice paid; its order's cashback becomes available."""
     invoice = await load_for_platform(conn, invoice_id)
-    if invoice.kind != "invoice" or invoice.status != "issued":
+    if invoice.kind != InvoiceKind.INVOICE or not INVOICE.may_move(invoice.status, InvoiceStatus.PAID):
         raise InvalidState(f"Only an issued invoice can be paid; this one is {invoice.status}.")
     now = utcnow()
     paid_at = _payment_time(paid_at, invoice.issued_at, now)
-    paid = await repository.change(conn, invoice.id, {"status": "paid", "paid_at": paid_at})
-    entry = await cashback.move_for_order(conn, invoice.order_id, ("pending",), "available", now)
-    await emit(conn, "invoice.paid", [paid.payer_id], lambda v: invoice_view(v, paid), now)
+    paid = await repository.change(conn, invoice.id, {"status": InvoiceStatus.PAID, "paid_at": paid_at})
+    entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.AVAILABLE, now)
+    await emit(conn, EventType.INVOICE_PAID, [paid.payer_id], lambda v: invoice_view(v, paid), now)
     if entry is not None:
         await emit(
             conn,
-            "cashback.available",
+            EventType.CASHBACK_AVAILABLE,
             [entry.partner_id],
             lambda v: cashback_entry_view(v, entry),
             now,
@@ -99,25 +108,28 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     """Issue a credit note for the whole invoice: the invoice becomes credited, its cashback
     reversed and its subscription cancelled."""
     invoice = await load_for_platform(conn, invoice_id)
-    if invoice.kind != "invoice" or invoice.status == "credited":
+    if invoice.kind != InvoiceKind.INVOICE or not INVOICE.may_move(invoice.status, InvoiceStatus.CREDITED):
         raise InvalidState("Only an issued or paid invoice can be credited, and only once.")
     now = utcnow()
-    credited = await repository.change(conn, invoice.id, {"status": "credited"})
-    entry = await cashback.move_for_order(conn, invoice.order_id, ("pending", "available"), "reversed", now)
+    credited = await repository.change(conn, invoice.id, {"status": InvoiceStatus.CREDITED})
+    entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.REVERSED, now)
     note = plan_credit_note(document_of(invoice), new_id("inv"), reason, now)
     # The subscription is locked before the number counter, in the order a renewal takes them,
     # so that a credit note and a renewal of the same subscription cannot deadlock.
     order = await orders.get(conn, invoice.order_id)
     cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
-    batch = [PlannedEvent("invoice.credited", (credited.payer_id,), lambda v: invoice_view(v, credited))]
+    batch = [
+        PlannedEvent(EventType.INVOICE_CREDITED, (credited.payer_id,), lambda v: invoice_view(v, credited))
+    ]
     if entry is not None:
-        batch.append(
-            PlannedEvent("cashback.reversed", (entry.partner_id,), lambda v: cashback_entry_view(v, entry))
+        reversed_ = PlannedEvent(
+            EventType.CASHBACK_REVERSED, (entry.partner_id,), lambda v: cashback_entry_view(v, entry)
         )
+        batch.append(reversed_)
     if cancelled is not None:
         batch.append(
             PlannedEvent(
-                "subscription.cancelled",
+                EventType.SUBSCRIPTION_CANCELLED,
                 (cancelled.customer_id, cancelled.active_partner_id),
                 lambda v: subscription_view(v, cancelled, cancelled.active_partner_id),
             )
@@ -132,9 +144,9 @@ async def _cancel_subscription(
     if subscription_id is None:
         return None
     sub = await subscriptions.get(conn, subscription_id, lock=True)
-    if sub is None or sub.status == "cancelled":
+    if sub is None or not SUBSCRIPTION.may_move(sub.status, SubscriptionStatus.CANCELLED):
         return None
     await subscriptions.change(
-        conn, sub.id, {"status": "cancelled", "auto_renew": False, "cancelled_at": now}
+        conn, sub.id, {"status": SubscriptionStatus.CANCELLED, "auto_renew": False, "cancelled_at": now}
     )
     return await subscriptions.get(conn, subscription_id)

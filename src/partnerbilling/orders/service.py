@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import Order, OrderKind, Organization, Product
+from partnerbilling.billing.domain import Order, Organization, Product
 from partnerbilling.billing.pricing import AmountTooLarge, Tier
 from partnerbilling.billing.routing import (
     ActivePartnership,
@@ -29,6 +29,7 @@ from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.partnerships.repository import lock_active_partnership
+from partnerbilling.states import OrderKind
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import order_view
 
@@ -77,7 +78,7 @@ async def place_order(conn: AsyncConnection, caller_id: str, data: OrderCreate) 
         )
     product = product_of(product_row)
     partner = await load_partner(conn, partnership)
-    with refusals("new"):
+    with refusals(OrderKind.NEW):
         plan = plan_order(
             customer, product, data.quantity, channel, caller_id, partnership, partner, new_id, utcnow()
         )
@@ -107,7 +108,7 @@ def refusals(kind: OrderKind) -> Iterator[None]:
     except NoPriceInCurrency as exc:
         raise PriceNotAvailable(str(exc)) from None
     except AmountTooLarge as exc:
-        errors = [{"loc": ["body", "quantity"], "msg": str(exc)}] if kind == "new" else None
+        errors = [{"loc": ["body", "quantity"], "msg": str(exc)}] if kind == OrderKind.NEW else None
         raise ValidationFailed(f"The charge is too large: {exc}.", errors=errors) from None
 
 

@@ -19,10 +19,12 @@ from partnerbilling.catalog import repository as catalog
 from partnerbilling.catalog.domain import Product
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Conflict, Unprocessable
+from partnerbilling.events.schemas import EventType
 from partnerbilling.orders.service import load_partner, organization_of, product_of, refusals, save_charge
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.organizations.domain import Organization
 from partnerbilling.renewals import repository
+from partnerbilling.states import OrderKind, SubscriptionStatus
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.subscriptions.service import load_for_action
 from partnerbilling.visibility import subscription_view
@@ -72,7 +74,7 @@ async def renew_subscription(conn: AsyncConnection, caller_id: str, subscription
     """Renew one period now, as the customer (channel direct) or its full-access partner
     (channel partner), priced by today's catalogue and the partnership as it is now."""
     action = await load_for_action(conn, caller_id, subscription_id)
-    if action.subscription.status == "cancelled":
+    if action.subscription.status == SubscriptionStatus.CANCELLED:
         raise SubscriptionCancelled("A cancelled subscription cannot be renewed.")
     sub = action.subscription
     parties = await _read_parties(conn, sub)
@@ -97,7 +99,7 @@ async def renew_due_period(conn: AsyncConnection, claimed: Claimed, as_of: datet
     sub = await repository.lock(conn, claimed.subscription_id)
     if sub is None:
         return None
-    if sub.status != "active" or not sub.auto_renew or sub.current_period_end > as_of:
+    if sub.status != SubscriptionStatus.ACTIVE or not sub.auto_renew or sub.current_period_end > as_of:
         await repository.release(conn, sub.id)
         return None
     parties = claimed.parties or await _read_parties(conn, sub)
@@ -148,13 +150,13 @@ async def _charge_period(
     """Charge the subscription's (new) current period, and tell its customer and partner."""
     partner_id = partnership.partner_id if partnership else None
     event = PlannedEvent(
-        "subscription.renewed",
+        EventType.SUBSCRIPTION_RENEWED,
         (renewed.customer_id, partner_id),
         lambda viewer: subscription_view(viewer, renewed, partner_id),
     )
     start, end = renewed.current_period_start, renewed.current_period_end
     request = ChargeRequest(
-        kind="renewal",
+        kind=OrderKind.RENEWAL,
         customer=organization_of(parties.customer),
         product=product_of(parties.product),
         quantity=renewed.quantity,
@@ -168,6 +170,6 @@ async def _charge_period(
         at=utcnow(),
         also_emit=(event,),
     )
-    with refusals("renewal"):
+    with refusals(OrderKind.RENEWAL):
         plan = plan_charge(request, new_id)
     return Renewed(await save_charge(conn, plan), start, end)
