@@ -18,6 +18,7 @@ from partnerbilling.events.service import emit, emit_many
 from partnerbilling.invoices import repository
 from partnerbilling.orders import repository as orders
 from partnerbilling.subscriptions import repository as subscriptions
+from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339, subscription_view
 
 # How far ahead of ours the clock of whoever reports a payment may run.
@@ -128,7 +129,7 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
 
 async def _cancel_subscription(
     conn: AsyncConnection, subscription_id: str | None, now: datetime
-) -> Row[Any] | None:
+) -> StoredSubscription | None:
     if subscription_id is None:
         return None
     sub = await subscriptions.get(conn, subscription_id, lock=True)
