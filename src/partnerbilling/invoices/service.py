@@ -27,6 +27,7 @@ from partnerbilling.states import (
     SubscriptionStatus,
 )
 from partnerbilling.subscriptions import repository as subscriptions
+from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339, subscription_view
 
 # How far ahead of ours the clock of whoever reports a payment may run.
@@ -140,7 +141,7 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
 
 async def _cancel_subscription(
     conn: AsyncConnection, subscription_id: str | None, now: datetime
-) -> Row[Any] | None:
+) -> StoredSubscription | None:
     if subscription_id is None:
         return None
     sub = await subscriptions.get(conn, subscription_id, lock=True)

@@ -20,3 +20,21 @@ class Partnership:
     accepted_at: datetime | None
     ended_at: datetime | None
     ended_by_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartnershipChange:
+    """One recorded change of a partnership's access or billing mode."""
+
+    id: str
+    partnership_id: str
+    field: str
+    old_value: str | None
+    new_value: str | None
+    changed_by_id: str
+    changed_at: datetime
+
+    @property
+    def created_at(self) -> datetime:
+        """When it was recorded, under the name the pages' cursor reads."""
+        return self.changed_at

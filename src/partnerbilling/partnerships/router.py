@@ -18,6 +18,7 @@ from partnerbilling.errors import (
 from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.partnerships import repository, service
+from partnerbilling.partnerships.domain import Partnership
 from partnerbilling.partnerships.schemas import (
     PartnershipChangeList,
     PartnershipCreate,
@@ -38,7 +39,7 @@ router = APIRouter(
 PartnershipId = Annotated[str, Path(max_length=40, description="A partnership id.")]
 
 
-def _one(viewer: str, p: object) -> Response:
+def _one(viewer: str, p: Partnership) -> Response:
     return JsonResponse(partnership_view(viewer, p))
 
 

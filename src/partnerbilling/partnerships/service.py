@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.routing import Access, BillingMode
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import (
     BillingModeRequiresFullAccess,
+    DuplicateKey,
     Forbidden,
     NotFound,
     PartnerIsCustomer,
@@ -26,6 +23,7 @@ from partnerbilling.mail import repository as mail
 from partnerbilling.mail.messages import billing_mode_changed_mail
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.partnerships import repository
+from partnerbilling.partnerships.domain import Partnership, PartnershipChange
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
 from partnerbilling.states import PARTNERSHIP, PartnershipStatus
 from partnerbilling.visibility import partnership_view
@@ -39,7 +37,7 @@ def _check_terms(access: str, billing_mode: str) -> None:
         )
 
 
-async def _emit(conn: AsyncConnection, event_type: EventType, p: Row[Any] | Any) -> None:
+async def _emit(conn: AsyncConnection, event_type: EventType, p: Partnership) -> None:
     await emit(
         conn,
         event_type,
@@ -51,7 +49,7 @@ async def _emit(conn: AsyncConnection, event_type: EventType, p: Row[Any] | Any)
 
 async def load_visible(
     conn: AsyncConnection, viewer: str, partnership_id: str, *, lock: bool = False
-) -> Row[Any]:
+) -> Partnership:
     """A partnership the viewer is a party to, or 404."""
     p = await repository.get(conn, partnership_id, lock=lock)
     if p is None or partnership_view(viewer, p) is None:
@@ -59,7 +57,7 @@ async def load_visible(
     return p
 
 
-async def create_partnership(conn: AsyncConnection, customer_id: str, data: PartnershipCreate) -> Row[Any]:
+async def create_partnership(conn: AsyncConnection, customer_id: str, data: PartnershipCreate) -> Partnership:
     """The customer invites a reseller; the partnership stays pending until the partner accepts."""
     if data.partner_id == customer_id:
         raise PartnerIsCustomer(
@@ -77,53 +75,52 @@ async def create_partnership(conn: AsyncConnection, customer_id: str, data: Part
     if await repository.open_for_customer(conn, customer_id) is not None:
         raise PartnershipExists("End the current partnership before creating another one.")
     now = utcnow()
+    p = Partnership(
+        id=new_id("pship"),
+        customer_id=customer_id,
+        partner_id=data.partner_id,
+        access=data.access,
+        billing_mode=data.billing_mode,
+        status=PartnershipStatus.PENDING,
+        created_at=now,
+        updated_at=now,
+        accepted_at=None,
+        ended_at=None,
+        ended_by_id=None,
+    )
     try:
-        p = await repository.add(
-            conn,
-            {
-                "id": new_id("pship"),
-                "customer_id": customer_id,
-                "partner_id": data.partner_id,
-                "access": data.access,
-                "billing_mode": data.billing_mode,
-                "status": PartnershipStatus.PENDING,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-    except IntegrityError as exc:  # a concurrent request created one first
+        await repository.add(conn, p)
+    except DuplicateKey as exc:  # a concurrent request created one first
         raise PartnershipExists("End the current partnership before creating another one.") from exc
     await _emit(conn, EventType.PARTNERSHIP_CREATED, p)
     return p
 
 
-async def accept_partnership(conn: AsyncConnection, partner_id: str, partnership_id: str) -> Row[Any]:
+async def accept_partnership(conn: AsyncConnection, partner_id: str, partnership_id: str) -> Partnership:
     """The partner accepts a pending invitation; the partnership becomes active."""
     p = await load_visible(conn, partner_id, partnership_id, lock=True)
     if p.partner_id != partner_id:
         raise Forbidden("Only the partner can accept a partnership.")
     status = PARTNERSHIP.check(p.status, PartnershipStatus.ACTIVE)
     now = utcnow()
-    p = await repository.change(conn, p.id, {"status": status, "accepted_at": now, "updated_at": now})
+    p = await repository.change(conn, p.id, status=status, accepted_at=now, updated_at=now)
     await _emit(conn, EventType.PARTNERSHIP_ACCEPTED, p)
     return p
 
 
-async def end_partnership(conn: AsyncConnection, org_id: str, partnership_id: str) -> Row[Any]:
+async def end_partnership(conn: AsyncConnection, org_id: str, partnership_id: str) -> Partnership:
     """Either side ends the partnership (a partner ending a pending one declines it)."""
     p = await load_visible(conn, org_id, partnership_id, lock=True)
     status = PARTNERSHIP.check(p.status, PartnershipStatus.ENDED)
     now = utcnow()
-    p = await repository.change(
-        conn, p.id, {"status": status, "ended_at": now, "ended_by_id": org_id, "updated_at": now}
-    )
+    p = await repository.change(conn, p.id, status=status, ended_at=now, ended_by_id=org_id, updated_at=now)
     await _emit(conn, EventType.PARTNERSHIP_ENDED, p)
     return p
 
 
 async def update_partnership(
     conn: AsyncConnection, customer_id: str, partnership_id: str, data: PartnershipUpdate
-) -> Row[Any]:
+) -> Partnership:
     """The customer changes access or billing mode, effective at once for every later charge.
     Each change is recorded; a billing-mode change is also e-mailed to the partner."""
     p = await load_visible(conn, customer_id, partnership_id, lock=True)
@@ -143,21 +140,19 @@ async def update_partnership(
     if not changed:
         return p
     now = utcnow()
-    updated = await repository.change(
-        conn, p.id, {"access": access, "billing_mode": billing_mode, "updated_at": now}
-    )
+    updated = await repository.change(conn, p.id, access=access, billing_mode=billing_mode, updated_at=now)
     await repository.add_changes(
         conn,
         [
-            {
-                "id": new_id("pchg"),
-                "partnership_id": p.id,
-                "field": name,
-                "old_value": old,
-                "new_value": new,
-                "changed_by_id": customer_id,
-                "changed_at": now,
-            }
+            PartnershipChange(
+                id=new_id("pchg"),
+                partnership_id=p.id,
+                field=name,
+                old_value=old,
+                new_value=new,
+                changed_by_id=customer_id,
+                changed_at=now,
+            )
             for name, (old, new) in changed.items()
         ],
     )
@@ -168,7 +163,7 @@ async def update_partnership(
     return updated
 
 
-async def _mail_partner(conn: AsyncConnection, p: Row[Any], old_mode: str, new_mode: str) -> None:
+async def _mail_partner(conn: AsyncConnection, p: Partnership, old_mode: str, new_mode: str) -> None:
     orgs = await organizations.get_many(conn, [p.customer_id, p.partner_id])
     subject, body = billing_mode_changed_mail(orgs[p.customer_id].name, old_mode, new_mode, p.updated_at)
     await mail.queue(conn, orgs[p.partner_id].billing_email, subject, body, p.updated_at)

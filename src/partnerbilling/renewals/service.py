@@ -3,7 +3,7 @@ or automatically (the runner in :mod:`partnerbilling.renewals.runner`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -26,6 +26,7 @@ from partnerbilling.organizations.domain import Organization
 from partnerbilling.renewals import repository
 from partnerbilling.states import OrderKind, SubscriptionStatus
 from partnerbilling.subscriptions import repository as subscriptions
+from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.subscriptions.service import load_for_action
 from partnerbilling.visibility import subscription_view
 
@@ -121,7 +122,7 @@ async def _renew_automatically(conn: AsyncConnection, renewed: Any, parties: Par
     return await _charge_period(conn, renewed, channel, None, partnership, parties)
 
 
-async def _read_parties(conn: AsyncConnection, sub: Row[Any]) -> Parties:
+async def _read_parties(conn: AsyncConnection, sub: StoredSubscription | Row[Any]) -> Parties:
     customer = await organizations.get(conn, sub.customer_id)
     product = await catalog.get_product(conn, sub.sku)
     if customer is None or product is None:
@@ -129,13 +130,17 @@ async def _read_parties(conn: AsyncConnection, sub: Row[Any]) -> Parties:
     return Parties(customer, product)
 
 
-async def _advance(conn: AsyncConnection, sub: Row[Any], parties: Parties, as_of: datetime | None) -> Any:
+async def _advance(
+    conn: AsyncConnection, sub: StoredSubscription | Row[Any], parties: Parties, as_of: datetime | None
+) -> Any:
     """Move the locked subscription on to its next period; returns it as it is now."""
     start, end = next_period(sub.created_at, sub.current_period_end, parties.product.period_months)
     changes: dict[str, Any] = {"current_period_start": start, "current_period_end": end}
     if as_of is not None and end > as_of:
         changes["renewal_claimed_until"] = None
     await subscriptions.change(conn, sub.id, changes)
+    if isinstance(sub, StoredSubscription):
+        return replace(sub, **changes)
     return SimpleNamespace(**{**sub._mapping, **changes})
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from sqlalchemy import bindparam, insert, or_, select, update
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.domain import Subscription as NewSubscription
 from partnerbilling.billing.domain import column_values
-from partnerbilling.pagination import PageParams, keyset
+from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.partnerships.models import Partnership
 from partnerbilling.sql import Statement
+from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.subscriptions.models import Subscription
 
 # The partner of the customer's active partnership: it may see the subscription meanwhile.
@@ -30,36 +30,52 @@ _ADD = Statement(
     insert(Subscription),
     column_keys=[c.key for c in Subscription.__table__.columns if c.key != "renewal_claimed_until"],
 )
-# Built once (every renewal runs it): values go in as parameters, so SQLAlchemy reuses its
-# compiled form instead of building and hashing a new statement every time.
-_CHANGE = update(Subscription).where(Subscription.id == bindparam("target_id"))
+# Every renewal and cancellation reads the subscription: precompiled.
+_BY_ID = select(Subscription, _ACTIVE_PARTNER).where(Subscription.id == bindparam("subscription_id"))
+_GET = Statement(_BY_ID)
+_GET_LOCKED = Statement(_BY_ID.with_for_update(of=Subscription))
+# The list page every client polls: precompiled.
+_VISIBLE = KeysetQuery(
+    select(Subscription, _ACTIVE_PARTNER).where(
+        or_(
+            Subscription.customer_id == bindparam("org_id"),
+            Subscription.customer_id.in_(
+                select(Partnership.customer_id).where(
+                    Partnership.partner_id == bindparam("org_id"), Partnership.status == "active"
+                )
+            ),
+        )
+    ),
+    Subscription.created_at,
+    Subscription.id,
+)
+# A change's statement per set of columns it sets, compiled once (every renewal runs one).
+_CHANGES: dict[tuple[str, ...], Statement] = {}
 
 
 async def add(conn: AsyncConnection, subscription: NewSubscription) -> None:
     await _ADD.execute(conn, column_values(subscription))
 
 
-async def get(conn: AsyncConnection, subscription_id: str, *, lock: bool = False) -> Row[Any] | None:
+async def get(
+    conn: AsyncConnection, subscription_id: str, *, lock: bool = False
+) -> StoredSubscription | None:
     """A subscription with ``active_partner_id``, the partner that may currently see it."""
-    stmt = select(Subscription, _ACTIVE_PARTNER).where(Subscription.id == subscription_id)
-    if lock:
-        stmt = stmt.with_for_update(of=Subscription)
-    return (await conn.execute(stmt)).first()
+    stmt = _GET_LOCKED if lock else _GET
+    return await stmt.row(conn, {"subscription_id": subscription_id}, StoredSubscription)
 
 
-async def change(conn: AsyncConnection, subscription_id: str, values: dict[str, Any]) -> None:
-    await conn.execute(_CHANGE, {**values, "target_id": subscription_id})
+async def change(conn: AsyncConnection, subscription_id: str, values: Mapping[str, object]) -> None:
+    columns = tuple(sorted(values))
+    stmt = _CHANGES.get(columns)
+    if stmt is None:
+        # The target's parameter is not named after a column: SQLAlchemy would take it for one
+        # more column to SET.
+        target = update(Subscription).where(Subscription.id == bindparam("target_id"))
+        stmt = _CHANGES[columns] = Statement(target, column_keys=list(columns))
+    await stmt.execute(conn, {**values, "target_id": subscription_id})
 
 
-async def list_visible(conn: AsyncConnection, org_id: str, page: PageParams) -> list[Row[Any]]:
+async def list_visible(conn: AsyncConnection, org_id: str, page: PageParams) -> list[StoredSubscription]:
     """The org's own subscriptions, and those of customers it is the active partner of."""
-    customers_of_partner = select(Partnership.customer_id).where(
-        Partnership.partner_id == org_id, Partnership.status == "active"
-    )
-    stmt = select(Subscription, _ACTIVE_PARTNER).where(
-        or_(
-            Subscription.customer_id == org_id,
-            Subscription.customer_id.in_(customers_of_partner),
-        )
-    )
-    return list(await conn.execute(keyset(stmt, Subscription.created_at, Subscription.id, page)))
+    return await _VISIBLE.rows(conn, {"org_id": org_id}, page, StoredSubscription)

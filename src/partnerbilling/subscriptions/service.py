@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.routing import ActivePartnership, Channel, ChargeRefused, initiating_channel
@@ -16,6 +14,7 @@ from partnerbilling.events.service import emit
 from partnerbilling.partnerships.repository import lock_active_partnership
 from partnerbilling.states import SUBSCRIPTION, SubscriptionStatus
 from partnerbilling.subscriptions import repository
+from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.visibility import subscription_view
 
 
@@ -24,7 +23,7 @@ class SubscriptionAction:
     """A subscription locked for a change, with the customer's active partnership as it is now
     and the channel through which the caller acts on it."""
 
-    subscription: Row[Any]
+    subscription: StoredSubscription
     partnership: ActivePartnership | None
     channel: Channel
 
@@ -35,7 +34,7 @@ class SubscriptionAction:
 
 async def load_visible(
     conn: AsyncConnection, viewer: str, subscription_id: str, *, lock: bool = False
-) -> Row[Any]:
+) -> StoredSubscription:
     """A subscription the viewer may see, or 404."""
     sub = await repository.get(conn, subscription_id, lock=lock)
     if sub is None or subscription_view(viewer, sub, sub.active_partner_id) is None:
@@ -59,7 +58,9 @@ async def load_for_action(conn: AsyncConnection, caller_id: str, subscription_id
     return SubscriptionAction(sub, partnership, channel)
 
 
-async def cancel_subscription(conn: AsyncConnection, caller_id: str, subscription_id: str) -> Row[Any]:
+async def cancel_subscription(
+    conn: AsyncConnection, caller_id: str, subscription_id: str
+) -> StoredSubscription:
     """Stop a subscription's renewals (it stays paid until its period ends); cancelling a
     cancelled subscription changes nothing."""
     action = await load_for_action(conn, caller_id, subscription_id)

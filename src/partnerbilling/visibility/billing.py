@@ -7,8 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from partnerbilling.billing.domain import Subscription
 from partnerbilling.billing.money import format_money, format_rate
 from partnerbilling.organizations.domain import Organization
+from partnerbilling.partnerships.domain import Partnership, PartnershipChange
 from partnerbilling.visibility.base import JSON, rfc3339
 
 
@@ -38,7 +40,7 @@ def organization_view(org: Organization) -> JSON:
     }
 
 
-def partnership_view(viewer: str | None, p: Any) -> JSON | None:
+def partnership_view(viewer: str | None, p: Partnership) -> JSON | None:
     """Both parties see the whole partnership; nobody else sees it."""
     if viewer is not None and viewer not in (p.customer_id, p.partner_id):
         return None
@@ -56,7 +58,7 @@ def partnership_view(viewer: str | None, p: Any) -> JSON | None:
     }
 
 
-def partnership_change_view(c: Any) -> JSON:
+def partnership_change_view(c: PartnershipChange) -> JSON:
     return {
         "id": c.id,
         "field": c.field,
@@ -132,7 +134,7 @@ def invoice_view(viewer: str | None, inv: Any) -> JSON | None:
     }
 
 
-def subscription_view(viewer: str | None, s: Any, active_partner_id: str | None) -> JSON | None:
+def subscription_view(viewer: str | None, s: Subscription, active_partner_id: str | None) -> JSON | None:
     """The customer sees its subscriptions; its partner too, while their partnership is active."""
     if viewer is not None and viewer not in (s.customer_id, active_partner_id):
         return None
