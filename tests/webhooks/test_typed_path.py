@@ -4,15 +4,10 @@ statements compiled at import (no SQLAlchemy execution, no statement built per c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling import sql
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.events import repository as event_log
 from partnerbilling.events.domain import Event
@@ -22,31 +17,10 @@ from partnerbilling.webhooks import queue
 from partnerbilling.webhooks import repository as webhooks
 from partnerbilling.webhooks.delivery import deliver_due
 from partnerbilling.webhooks.domain import ClaimedDelivery, Delivery, Endpoint
+from tests.precompiled import only_precompiled
 from tests.support import Api
 from tests.webhooks.flows import add_endpoint, emit_event, quick, scalar
 from tests.webhooks.peers import Receiver
-
-
-@contextmanager
-def only_precompiled(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Records every statement SQLAlchemy executes and every statement compiled meanwhile."""
-    seen: list[str] = []
-
-    def executed(*args: Any) -> None:
-        seen.append(f"executed by SQLAlchemy: {args[2]}")
-
-    def compiled(self: sql.Statement, stmt: Any, column_keys: list[str] | None = None) -> None:
-        seen.append(f"compiled per call: {stmt}")
-        original(self, stmt, column_keys)
-
-    original = sql.Statement.__init__
-    event.listen(engine.sync_engine, "before_cursor_execute", executed)
-    monkeypatch.setattr(sql.Statement, "__init__", compiled)
-    try:
-        yield seen
-    finally:
-        monkeypatch.undo()
-        event.remove(engine.sync_engine, "before_cursor_execute", executed)
 
 
 async def test_a_worker_round_runs_only_precompiled_statements(
