@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -52,7 +51,7 @@ async def list_endpoints(conn: AsyncConnection, org_id: str, page: PageParams) -
 
 
 async def change_endpoint(
-    conn: AsyncConnection, endpoint_id: str, values: dict[str, Any], only_if_enabled: bool = False
+    conn: AsyncConnection, endpoint_id: str, values: Mapping[str, object], only_if_enabled: bool = False
 ) -> Endpoint | None:
     stmt = update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
     if only_if_enabled:
