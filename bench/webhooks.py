@@ -46,6 +46,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from partnerbilling.db import EmbeddedPostgres, make_engine, new_id, transaction  # noqa: E402
 from partnerbilling.events import repository as events  # noqa: E402
+from partnerbilling.events.domain import NewEvent  # noqa: E402
+from partnerbilling.events.schemas import EventType  # noqa: E402
 from partnerbilling.migrate import upgrade_to_head  # noqa: E402
 from partnerbilling.settings import Settings  # noqa: E402
 
@@ -142,7 +144,8 @@ async def _seed(engine: AsyncEngine, url: str, count: int) -> None:
     data = {"id": "inv_bench", "number": "2026-000001", "total": "129.72", "currency": "CHF"}
     for start in range(0, count, SEED_BATCH):
         batch = [
-            (org_id, "invoice.issued", {**data, "n": n}) for n in range(start, min(count, start + SEED_BATCH))
+            NewEvent(org_id, EventType.INVOICE_ISSUED, {**data, "n": n})
+            for n in range(start, min(count, start + SEED_BATCH))
         ]
         async with transaction(engine) as conn:
             await events.record(conn, batch, datetime.now(UTC))

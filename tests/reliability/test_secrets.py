@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from partnerbilling.app import create_app
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks import repository as webhooks
+from partnerbilling.webhooks.domain import Endpoint
 from tests.support import Api, Org
 
 
@@ -112,9 +113,10 @@ async def test_keys_and_webhook_secrets_never_leak(
     assert all(r.status_code >= 400 for r in failing), [(r.status_code, r.text) for r in failing]
 
     # A 500: a broken query whose parameters carry the new endpoint's secret.
-    async def broken_insert(conn: AsyncConnection, values: dict[str, Any]) -> Any:
-        secrets.append(values["secret"])
-        await conn.execute(text("INSERT INTO no_such_table (secret) VALUES (:secret)"), values)
+    async def broken_insert(conn: AsyncConnection, endpoint: Endpoint) -> Any:
+        secrets.append(endpoint.secret)
+        statement = text("INSERT INTO no_such_table (secret) VALUES (:secret)")
+        await conn.execute(statement, {"secret": endpoint.secret})
 
     monkeypatch.setattr(webhooks, "add_endpoint", broken_insert)
     crashed = await api.call(acme, "POST", "/v1/webhook-endpoints", json={"url": "http://127.0.0.1:9/crash"})

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import String
 
 from partnerbilling.db import new_id
-from partnerbilling.events.models import Event
+from partnerbilling.events.domain import Event, NewEvent
+from partnerbilling.events.models import Event as Events
 from partnerbilling.pagination import PageParams, keyset
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Statement, fetch_all, fetch_one
 
 # A new webhook delivery's id (``whd_`` and 32 hex digits, as ``db.new_id("whd")`` would make),
 # for the deliveries that SQL inserts in bulk.
@@ -65,36 +64,34 @@ RECORD = _RECORD
 
 async def record(
     conn: AsyncConnection,
-    events: Sequence[tuple[str, str, dict[str, Any]]],
+    events: Sequence[NewEvent],
     created_at: datetime,
 ) -> None:
-    """Write ``(recipient org id, type, data)`` events in the caller's transaction."""
+    """Write events in the caller's transaction (with their webhook deliveries)."""
     if not events:
         return
     await _RECORD.execute(
         conn,
         {
             "ids": [new_id("evt") for _ in events],
-            "org_ids": [org_id for org_id, _, _ in events],
-            "types": [event_type for _, event_type, _ in events],
-            "datas": [data for _, _, data in events],
+            "org_ids": [event.org_id for event in events],
+            "types": [event.type for event in events],
+            "datas": [event.data for event in events],
             "created_at": created_at,
         },
     )
 
 
-async def get_for_org(conn: AsyncConnection, org_id: str, event_id: str) -> Row[Any] | None:
+async def get_for_org(conn: AsyncConnection, org_id: str, event_id: str) -> Event | None:
     """One of the organisation's events."""
-    result = await conn.execute(select(Event).where(Event.id == event_id, Event.org_id == org_id))
-    return result.first()
+    return await fetch_one(conn, select(Events).where(Events.id == event_id, Events.org_id == org_id), Event)
 
 
 async def list_for_org(
     conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams
-) -> Sequence[Row[Any]]:
+) -> list[Event]:
     """The organisation's events, newest first, optionally of one type."""
-    stmt = select(Event).where(Event.org_id == org_id)
+    stmt = select(Events).where(Events.org_id == org_id)
     if event_type is not None:
-        stmt = stmt.where(Event.type == event_type)
-    result = await conn.execute(keyset(stmt, Event.created_at, Event.id, page))
-    return result.all()
+        stmt = stmt.where(Events.type == event_type)
+    return await fetch_all(conn, keyset(stmt, Events.created_at, Events.id, page), Event)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import NotFound
 from partnerbilling.events import repository
+from partnerbilling.events.domain import Event, NewEvent
 from partnerbilling.events.schemas import EventType
 from partnerbilling.pagination import PageParams, page_of
-from partnerbilling.visibility import event_view
+from partnerbilling.visibility import JSON, event_view
 
-View = Callable[[str], dict[str, Any] | None]
+View = Callable[[str], JSON | None]
 
 
 async def emit(
@@ -36,7 +35,7 @@ async def emit_many(
     at: datetime,
 ) -> None:
     """Several events in one statement."""
-    rows: list[tuple[str, str, dict[str, Any]]] = []
+    rows: list[NewEvent] = []
     for name, recipients, view in batch:
         # A caller that escaped the type checker with a misspelt type fails here, before anything
         # is written.
@@ -44,11 +43,11 @@ async def emit_many(
         for org_id in dict.fromkeys(r for r in recipients if r is not None):
             data = view(org_id)
             if data is not None:
-                rows.append((org_id, event_type, data))
+                rows.append(NewEvent(org_id, event_type, data))
     await repository.record(conn, rows, at)
 
 
-async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Row[Any]:
+async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Event:
     """One of the caller's events, or 404."""
     event = await repository.get_for_org(conn, org_id, event_id)
     if event is None:
@@ -56,9 +55,7 @@ async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Row[An
     return event
 
 
-async def list_events(
-    conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams
-) -> dict[str, Any]:
+async def list_events(conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams) -> JSON:
     """The caller's events, newest first, optionally of one type."""
     rows = await repository.list_for_org(conn, org_id, event_type, page)
     return page_of(rows, page, event_view)

@@ -16,7 +16,6 @@ from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -25,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.mail import repository
+from partnerbilling.mail.domain import ClaimedMail, MailOutcome
 from partnerbilling.mail.messages import header_text
 from partnerbilling.settings import Settings
 
@@ -63,7 +63,7 @@ def parse_smtp_url(url: str) -> SmtpServer:
     )
 
 
-def build_message(mail: Any, sender: str) -> EmailMessage:
+def build_message(mail: ClaimedMail, sender: str) -> EmailMessage:
     """The outbox row as an e-mail; its Message-ID is derived from the row, so should a message
     ever go out twice, mail systems can tell it is the same one. Header values are made one line
     first (``email.policy`` does the encoding), so no stored text can break a header; a stored
@@ -100,7 +100,7 @@ async def send_due_mails(engine: AsyncEngine, settings: Settings) -> int:
         return 0
     slots = asyncio.Semaphore(CONCURRENCY)
 
-    async def send_one(mail: Any) -> str | None:
+    async def send_one(mail: ClaimedMail) -> str | None:
         async with slots:
             return await send(settings, mail)
 
@@ -111,21 +111,18 @@ async def send_due_mails(engine: AsyncEngine, settings: Settings) -> int:
     return len(claimed)
 
 
-def _after_attempt(mail: Any, error: str | None) -> dict[str, Any]:
+def _after_attempt(mail: ClaimedMail, error: str | None) -> MailOutcome:
     now = utcnow()
     count = mail.attempt_count + 1
     if error is None:
-        return {"status": "sent", "attempt_count": count, "sent_at": now, "last_error": None}
+        return MailOutcome("sent", count, last_error=None, sent_at=now)
     if count > len(RETRY_DELAYS):
-        return {"status": "failed", "attempt_count": count, "last_error": error}
-    return {
-        "attempt_count": count,
-        "next_attempt_at": now + timedelta(seconds=RETRY_DELAYS[count - 1]),
-        "last_error": error,
-    }
+        return MailOutcome("failed", count, last_error=error)
+    retry_at = now + timedelta(seconds=RETRY_DELAYS[count - 1])
+    return MailOutcome("pending", count, last_error=error, next_attempt_at=retry_at)
 
 
-async def send(settings: Settings, mail: Any) -> str | None:
+async def send(settings: Settings, mail: ClaimedMail) -> str | None:
     """Build and send one message; returns the error, or None once the server accepted it (or
     it went to the log). Never raises: a message that cannot be built or sent fails alone."""
     try:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
+from partnerbilling.events.domain import Event
 from partnerbilling.states import DeliveryStatus
-from partnerbilling.visibility.base import rfc3339
+from partnerbilling.visibility.base import JSON, rfc3339
+from partnerbilling.webhooks.domain import Delivery, DeliveryAttempt, Endpoint
 
 
-def event_view(event: Any) -> dict[str, Any]:
+def event_view(event: Event) -> JSON:
     """The event document, the same in the log and in a webhook's body."""
     return {
         "id": event.id,
@@ -19,7 +20,7 @@ def event_view(event: Any) -> dict[str, Any]:
     }
 
 
-def endpoint_view(e: Any) -> dict[str, Any]:
+def endpoint_view(e: Endpoint) -> JSON:
     """An endpoint as its organisation sees it; the secret is never part of it."""
     return {
         "id": e.id,
@@ -34,7 +35,7 @@ def endpoint_view(e: Any) -> dict[str, Any]:
     }
 
 
-def delivery_view(d: Any, attempts: Sequence[Any]) -> dict[str, Any]:
+def delivery_view(d: Delivery, attempts: Sequence[DeliveryAttempt]) -> JSON:
     return {
         "id": d.id,
         "endpoint_id": d.endpoint_id,

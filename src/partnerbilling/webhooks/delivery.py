@@ -18,11 +18,9 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
 import httpx
 from prometheus_client import Counter
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from partnerbilling.db import new_id, transaction, utcnow
@@ -31,6 +29,7 @@ from partnerbilling.settings import Settings
 from partnerbilling.states import DeliveryStatus
 from partnerbilling.visibility import event_view
 from partnerbilling.webhooks import queue, service
+from partnerbilling.webhooks.domain import ClaimedDelivery, DeliveryAttempt, DeliveryOutcome
 from partnerbilling.webhooks.signing import signed_headers
 from partnerbilling.webhooks.url_safety import UnsafeDestination, webhook_transport
 
@@ -48,7 +47,7 @@ _ERROR_TEXT_CHARS = 1000
 class Attempt:
     """What happened when one delivery was sent once."""
 
-    delivery: Row[Any]
+    delivery: ClaimedDelivery
     attempted_at: datetime
     finished_at: datetime
     status_code: int | None
@@ -94,13 +93,16 @@ async def deliver_due(
 
 
 async def _send_bounded(
-    transport: httpx.AsyncBaseTransport, settings: Settings, delivery: Row[Any], slots: asyncio.Semaphore
+    transport: httpx.AsyncBaseTransport,
+    settings: Settings,
+    delivery: ClaimedDelivery,
+    slots: asyncio.Semaphore,
 ) -> Attempt:
     async with slots:
         return await send(transport, settings, delivery)
 
 
-def _signing_secrets(delivery: Any, at: datetime) -> list[str]:
+def _signing_secrets(delivery: ClaimedDelivery, at: datetime) -> list[str]:
     secrets = [delivery.secret]
     expires = delivery.previous_secret_expires_at
     if delivery.previous_secret and expires is not None and expires > at:
@@ -108,7 +110,7 @@ def _signing_secrets(delivery: Any, at: datetime) -> list[str]:
     return secrets
 
 
-async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery: Row[Any]) -> Attempt:
+async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery: ClaimedDelivery) -> Attempt:
     """One signed POST of the event to the endpoint. Never raises: whatever goes wrong, from
     building and signing the request to the receiver's answer, is this delivery's failed attempt,
     recorded with the others of its batch."""
@@ -139,10 +141,9 @@ async def send(transport: httpx.AsyncBaseTransport, settings: Settings, delivery
     return attempt
 
 
-def _event_document(delivery: Any) -> bytes:
+def _event_document(delivery: ClaimedDelivery) -> bytes:
     """The body: the event exactly as ``GET /v1/events/{id}`` shows it to the endpoint's org."""
-    event = _EventRow(delivery.event_id, delivery.event_type, delivery.event_created_at, delivery.event_data)
-    return dumps(event_view(event))
+    return dumps(event_view(delivery.event))
 
 
 async def _post(
@@ -164,14 +165,6 @@ async def _post(
             return response.status_code, await _read_some(response)
         finally:
             await response.aclose()
-
-
-@dataclass(frozen=True, slots=True)
-class _EventRow:
-    id: str
-    type: str
-    created_at: datetime
-    data: dict[str, Any]
 
 
 @lru_cache(maxsize=1024)
@@ -203,7 +196,7 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def _result(attempt: Attempt, schedule: Sequence[int]) -> dict[str, Any]:
+def _result(attempt: Attempt, schedule: Sequence[int]) -> DeliveryOutcome:
     """The delivery's state after an attempt: succeeded, retried later, or failed for good."""
     count = attempt.delivery.attempt_count + 1
     status, next_at = DeliveryStatus.PENDING, attempt.finished_at
@@ -213,18 +206,21 @@ def _result(attempt: Attempt, schedule: Sequence[int]) -> dict[str, Any]:
         status = DeliveryStatus.FAILED
     else:
         next_at = attempt.finished_at + timedelta(seconds=schedule[count - 1])
-    return {
-        "id": attempt.delivery.id,
-        "lease_until": attempt.delivery.lease_until,
-        "status": status,
-        "attempt_count": count,
-        "next_attempt_at": next_at,
-        "attempted_at": attempt.attempted_at,
-    }
+    return DeliveryOutcome(
+        id=attempt.delivery.id,
+        lease_until=attempt.delivery.lease_until,
+        status=status,
+        attempt_count=count,
+        next_attempt_at=next_at,
+        attempted_at=attempt.attempted_at,
+    )
 
 
 async def _record(
-    conn: AsyncConnection, settings: Settings, attempts: Sequence[Attempt], unattempted: Sequence[Row[Any]]
+    conn: AsyncConnection,
+    settings: Settings,
+    attempts: Sequence[Attempt],
+    unattempted: Sequence[ClaimedDelivery],
 ) -> None:
     # Endpoints before deliveries, the order in which the API locks them (disabling an endpoint
     # abandons its deliveries), so that a worker and a request never wait on each other.
@@ -232,14 +228,14 @@ async def _record(
     await queue.add_attempts(
         conn,
         [
-            {
-                "id": new_id("wha"),
-                "delivery_id": a.delivery.id,
-                "attempted_at": a.attempted_at,
-                "status_code": a.status_code,
-                "latency_ms": a.latency_ms,
-                "error": a.error,
-            }
+            DeliveryAttempt(
+                id=new_id("wha"),
+                delivery_id=a.delivery.id,
+                attempted_at=a.attempted_at,
+                status_code=a.status_code,
+                latency_ms=a.latency_ms,
+                error=a.error,
+            )
             for a in attempts
         ],
     )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.db import new_id, utcnow
@@ -18,8 +16,9 @@ from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.settings import Settings
-from partnerbilling.visibility import delivery_view, endpoint_view
+from partnerbilling.visibility import JSON, delivery_view, endpoint_view
 from partnerbilling.webhooks import repository
+from partnerbilling.webhooks.domain import Endpoint
 from partnerbilling.webhooks.schemas import EndpointCreate, EndpointUpdate
 from partnerbilling.webhooks.signing import new_secret
 from partnerbilling.webhooks.url_safety import check_url
@@ -38,7 +37,7 @@ class EndpointDisabled(Conflict):
 
 async def create_endpoint(
     conn: AsyncConnection, settings: Settings, org_id: str, data: EndpointCreate
-) -> dict[str, Any]:
+) -> JSON:
     """Register an endpoint; its signing secret is returned only here."""
     url = await check_url(data.url, settings)
     if await repository.count_endpoints(conn, org_id) >= MAX_ENDPOINTS_PER_ORG:
@@ -47,22 +46,26 @@ async def create_endpoint(
     secret = new_secret()
     endpoint = await repository.add_endpoint(
         conn,
-        {
-            "id": new_id("we"),
-            "org_id": org_id,
-            "url": url,
-            "description": data.description,
-            "event_types": data.event_types,
-            "enabled": data.enabled,
-            "secret": secret,
-            "created_at": now,
-            "updated_at": now,
-        },
+        Endpoint(
+            id=new_id("we"),
+            org_id=org_id,
+            url=url,
+            description=data.description,
+            event_types=data.event_types,
+            enabled=data.enabled,
+            secret=secret,
+            previous_secret=None,
+            previous_secret_expires_at=None,
+            disabled_reason=None,
+            failing_since=None,
+            created_at=now,
+            updated_at=now,
+        ),
     )
     return {**endpoint_view(endpoint), "secret": secret}
 
 
-async def get_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> Row[Any]:
+async def get_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> Endpoint:
     """One of the caller's endpoints, or 404."""
     endpoint = await repository.get_endpoint(conn, org_id, endpoint_id)
     if endpoint is None:
@@ -70,14 +73,14 @@ async def get_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> 
     return endpoint
 
 
-async def list_endpoints(conn: AsyncConnection, org_id: str, page: PageParams) -> dict[str, Any]:
+async def list_endpoints(conn: AsyncConnection, org_id: str, page: PageParams) -> JSON:
     """The caller's endpoints, newest first."""
     return page_of(await repository.list_endpoints(conn, org_id, page), page, endpoint_view)
 
 
 async def update_endpoint(
     conn: AsyncConnection, settings: Settings, org_id: str, endpoint_id: str, data: EndpointUpdate
-) -> Row[Any]:
+) -> Endpoint:
     """Change the URL, the event types, the description, or enable/disable the endpoint.
     Disabling abandons its undelivered deliveries; enabling clears the failure record."""
     endpoint = await get_endpoint(conn, org_id, endpoint_id)
@@ -101,7 +104,7 @@ async def delete_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) 
         raise NotFound("No such webhook endpoint.")
 
 
-async def rotate_secret(conn: AsyncConnection, org_id: str, endpoint_id: str) -> dict[str, Any]:
+async def rotate_secret(conn: AsyncConnection, org_id: str, endpoint_id: str) -> JSON:
     """A new signing secret, returned only here. The previous one keeps signing (a second
     signature in ``webhook-signature``) for 24 hours, so receivers can switch without a gap."""
     endpoint = await get_endpoint(conn, org_id, endpoint_id)
@@ -117,12 +120,13 @@ async def rotate_secret(conn: AsyncConnection, org_id: str, endpoint_id: str) ->
             "updated_at": now,
         },
     )
+    assert updated is not None  # the endpoint was just read in this transaction
     return {**endpoint_view(updated), "secret": secret}
 
 
 async def list_deliveries(
     conn: AsyncConnection, org_id: str, endpoint_id: str, status: str | None, page: PageParams
-) -> dict[str, Any]:
+) -> JSON:
     """An endpoint's deliveries, newest first, each with all its attempts."""
     await get_endpoint(conn, org_id, endpoint_id)
     rows = await repository.list_deliveries(conn, endpoint_id, status, page)
@@ -130,7 +134,7 @@ async def list_deliveries(
     return page_of(rows, page, lambda d: delivery_view(d, attempts[d.id]))
 
 
-async def redeliver(conn: AsyncConnection, org_id: str, endpoint_id: str, delivery_id: str) -> dict[str, Any]:
+async def redeliver(conn: AsyncConnection, org_id: str, endpoint_id: str, delivery_id: str) -> JSON:
     """Send a delivery again as soon as possible, with the whole retry schedule ahead."""
     endpoint = await get_endpoint(conn, org_id, endpoint_id)
     if await repository.get_delivery(conn, endpoint_id, delivery_id) is None:
@@ -141,7 +145,7 @@ async def redeliver(conn: AsyncConnection, org_id: str, endpoint_id: str, delive
     return await _delivery(conn, delivery_id)
 
 
-async def redeliver_event(conn: AsyncConnection, org_id: str, event_id: str) -> dict[str, Any]:
+async def redeliver_event(conn: AsyncConnection, org_id: str, event_id: str) -> JSON:
     """Send one of the caller's events again to each of its enabled endpoints that takes its
     type, including endpoints created after the event."""
     event = await events.get_event(conn, org_id, event_id)
@@ -151,7 +155,7 @@ async def redeliver_event(conn: AsyncConnection, org_id: str, event_id: str) -> 
     return {"data": [delivery_view(row, attempts[row.id]) for row in rows]}
 
 
-async def _delivery(conn: AsyncConnection, delivery_id: str) -> dict[str, Any]:
+async def _delivery(conn: AsyncConnection, delivery_id: str) -> JSON:
     rows = await repository.get_deliveries(conn, [delivery_id])
     attempts = await repository.attempts_of(conn, [delivery_id])
     return delivery_view(rows[0], attempts[delivery_id])

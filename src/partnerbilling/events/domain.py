@@ -1,0 +1,30 @@
+"""An event as the repository returns it: frozen, typed, one field per column (the names are
+the columns', so a row is made into one by name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from partnerbilling.events.schemas import EventType
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One recipient's copy: ``data`` is the object as that organisation may see it."""
+
+    id: str
+    org_id: str
+    type: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to record: its recipient, its type and that recipient's payload."""
+
+    org_id: str
+    type: EventType
+    data: dict[str, Any]
