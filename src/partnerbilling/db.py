@@ -219,12 +219,12 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @asynccontextmanager
-async def in_transaction(conn: AsyncConnection) -> AsyncIterator[AsyncConnection]:
+async def in_transaction(conn: AsyncConnection, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
     """One transaction on a connection from :func:`connection`: committed on success, rolled
-    back on any error. SQLAlchemy statements and the precompiled ones of
-    :mod:`partnerbilling.sql` run in it alike."""
+    back on any error; with ``snapshot``, a read-only one that sees the database as it was at
+    its first statement (repeatable read)."""
     raw = driver(conn)
-    tx = raw.transaction()
+    tx = raw.transaction(isolation="repeatable_read", readonly=True) if snapshot else raw.transaction()
     try:
         await tx.start()
     except BaseException:
@@ -248,7 +248,8 @@ async def in_transaction(conn: AsyncConnection) -> AsyncIterator[AsyncConnection
 
 
 @asynccontextmanager
-async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """One connection in one transaction: committed on success, rolled back on any error."""
-    async with connection(engine) as conn, in_transaction(conn):
+async def transaction(engine: AsyncEngine, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
+    """One connection in one transaction: committed on success, rolled back on any error (read
+    only and repeatable read with ``snapshot``, see :func:`in_transaction`)."""
+    async with connection(engine) as conn, in_transaction(conn, snapshot=snapshot):
         yield conn
