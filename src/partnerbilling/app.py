@@ -20,15 +20,19 @@ from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from partnerbilling import openapi
-from partnerbilling.db import make_engine, resolve_database_url
+from partnerbilling.db import make_engine, resolve_database_url, transaction
 from partnerbilling.errors import PROBLEM_JSON, DomainError, problem, unreadable_body
 from partnerbilling.failures import BodyTooLarge, classify_exception
 from partnerbilling.jsonio import dumps
 from partnerbilling.ops import OperationsMiddleware, request_id_var
 from partnerbilling.routers import ALL_ROUTERS
 from partnerbilling.settings import Settings, get_settings
+from partnerbilling.sql import Statement
 
 log = logging.getLogger(__name__)
+
+# What the readiness probe asks the database.
+_READY = Statement(text("SELECT 1"))
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -161,8 +165,8 @@ def _add_operations_routes(app: FastAPI, settings: Settings) -> None:
     async def readyz(request: Request) -> Response:
         try:
             async with asyncio.timeout(settings.db_connect_timeout + 1):
-                async with request.app.state.engine.connect() as conn:
-                    await conn.execute(text("SELECT 1"))
+                async with transaction(request.app.state.engine) as conn:
+                    await _READY.value(conn, {})
         except Exception as exc:  # any failure to reach the database means "not ready"
             log.warning("readiness check failed: %r", exc)
             return problem_response(

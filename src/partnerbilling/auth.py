@@ -66,7 +66,7 @@ async def authenticate(conn: AsyncConnection, token: str | None, admin_token: st
         return Caller(org_id=None)
     if not token.startswith(KEY_PREFIX) or len(token) > 100:
         raise Unauthenticated("The API key is not valid.")
-    org_id = await _KEY_OWNER.value(conn, {"h": hash_key(token)})
+    org_id: str | None = await _KEY_OWNER.value(conn, {"h": hash_key(token)})
     if org_id is None:
         raise Unauthenticated("The API key is not valid.")
     return Caller(org_id=org_id)

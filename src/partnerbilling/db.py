@@ -1,4 +1,11 @@
-"""Database plumbing: the engine, the declarative base, and the embedded PostgreSQL server."""
+"""Database plumbing: the engine, the declarative base, and the embedded PostgreSQL server.
+
+The engine is the connection pool (and Alembic's way in, :mod:`partnerbilling.migrate`); the
+service's statements do not run through SQLAlchemy's execution layer but through
+:mod:`partnerbilling.sql`, on the asyncpg connection under a pooled one, in the driver's
+transactions that :func:`transaction` and :func:`in_transaction` open. The declarative models
+describe the tables for Alembic and give the statements their columns.
+"""
 
 from __future__ import annotations
 
@@ -174,7 +181,9 @@ def database_url(settings: Settings) -> Iterator[str]:
 
 
 def make_engine(url: str, settings: Settings) -> AsyncEngine:
-    """An async engine with bounded waits: connect, statement and lock timeouts."""
+    """An async engine with bounded waits: connect, statement and lock timeouts. It serves as
+    the pool of connections (:func:`connection`) and for Alembic; its JSON settings are the
+    driver's JSONB codecs, which :mod:`partnerbilling.sql` relies on too."""
     return create_async_engine(
         url,
         pool_size=settings.db_pool_size,
@@ -202,9 +211,10 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
 
 @asynccontextmanager
 async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection for :func:`in_transaction` blocks (a long-running loop's): SQLAlchemy in
-    autocommit mode, the transactions are the driver's. A connection the server dropped is
-    discarded, not returned to the pool."""
+    """A pooled connection for :func:`in_transaction` blocks (a long-running loop's): SQLAlchemy
+    in autocommit mode, the transactions are the driver's, and statements run through
+    :mod:`partnerbilling.sql`. A connection the server dropped is discarded, not returned to
+    the pool."""
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         raw = driver(conn)
@@ -219,12 +229,13 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 
 
 @asynccontextmanager
-async def in_transaction(conn: AsyncConnection) -> AsyncIterator[AsyncConnection]:
-    """One transaction on a connection from :func:`connection`: committed on success, rolled
-    back on any error. SQLAlchemy statements and the precompiled ones of
-    :mod:`partnerbilling.sql` run in it alike."""
+async def in_transaction(conn: AsyncConnection, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
+    """One transaction on a connection from :func:`connection`, for the statements of
+    :mod:`partnerbilling.sql`: committed on success, rolled back on any error. With
+    ``snapshot``, a read-only one that sees the database as it was at its first statement
+    (repeatable read)."""
     raw = driver(conn)
-    tx = raw.transaction()
+    tx = raw.transaction(isolation="repeatable_read", readonly=True) if snapshot else raw.transaction()
     try:
         await tx.start()
     except BaseException:
@@ -248,7 +259,8 @@ async def in_transaction(conn: AsyncConnection) -> AsyncIterator[AsyncConnection
 
 
 @asynccontextmanager
-async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """One connection in one transaction: committed on success, rolled back on any error."""
-    async with connection(engine) as conn, in_transaction(conn):
+async def transaction(engine: AsyncEngine, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
+    """One connection in one transaction: committed on success, rolled back on any error (read
+    only and repeatable read with ``snapshot``, see :func:`in_transaction`)."""
+    async with connection(engine) as conn, in_transaction(conn, snapshot=snapshot):
         yield conn

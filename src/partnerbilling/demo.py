@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -30,13 +29,19 @@ from partnerbilling.orders import service as orders
 from partnerbilling.orders.models import Order
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import service as organizations
-from partnerbilling.organizations.models import ApiKey, Organization
+from partnerbilling.organizations.domain import Organization
+from partnerbilling.organizations.models import ApiKey
+from partnerbilling.organizations.models import Organization as Organizations
 from partnerbilling.organizations.schemas import OrganizationCreate, OrganizationUpdate
 from partnerbilling.partnerships import repository as partnerships_repository
 from partnerbilling.partnerships import service as partnerships
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from partnerbilling.sql import Statement, execute, fetch_one, fetch_value
 from partnerbilling.states import OrderKind, PartnershipStatus
 from partnerbilling.visibility import product_view, tier_view
+
+# Two runs at once would both find nothing and both create: one waits for the other.
+_DEMO_LOCK = Statement(text("SELECT pg_advisory_xact_lock(hashtext('partnerbilling demo'))"))
 
 # The worked examples' catalogue, as the API shows it (so that a run can tell it is unchanged).
 TIER = "gold"
@@ -118,8 +123,7 @@ async def load_demo(engine: AsyncEngine) -> Demo:
     """Find or create the examples' catalogue, organisations and partnership, place whichever of
     the four orders is missing, and issue fresh API keys; all in one transaction."""
     async with transaction(engine) as conn:
-        # Two runs at once would both find nothing and both create: one waits for the other.
-        await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('partnerbilling demo'))"))
+        await _DEMO_LOCK.execute(conn, {})
         await _ensure_catalogue(conn)
         acme = await _ensure_organization(conn, CUSTOMER)
         agency = await _ensure_organization(conn, PARTNER)
@@ -142,17 +146,16 @@ async def _ensure_catalogue(conn: AsyncConnection) -> None:
             await catalog.put_product(conn, sku, ProductPut.model_validate(terms))
 
 
-async def _ensure_organization(conn: AsyncConnection, fields: dict[str, str]) -> Any:
+async def _ensure_organization(conn: AsyncConnection, fields: dict[str, str]) -> Organization:
     """The demo organisation of that name and billing address, created, or set back to the
     examples' terms if someone changed them."""
-    found = (
-        await conn.execute(
-            select(Organization)
-            .where(Organization.name == fields["name"], Organization.billing_email == fields["billing_email"])
-            .order_by(Organization.created_at, Organization.id)
-            .limit(1)
-        )
-    ).first()
+    named = (
+        select(Organizations)
+        .where(Organizations.name == fields["name"], Organizations.billing_email == fields["billing_email"])
+        .order_by(Organizations.created_at, Organizations.id)
+        .limit(1)
+    )
+    found = await fetch_one(conn, named, Organization)
     if found is None:
         return await organizations.create_organization(conn, OrganizationCreate.model_validate(fields))
     wanted = OrganizationCreate.model_validate(fields).model_dump()
@@ -179,7 +182,9 @@ async def _ensure_partnership(conn: AsyncConnection, customer_id: str, partner_i
     return str(p.id)
 
 
-async def _walk(conn: AsyncConnection, case: Case, acme: Any, agency: Any, partnership_id: str) -> Outcome:
+async def _walk(
+    conn: AsyncConnection, case: Case, acme: Organization, agency: Organization, partnership_id: str
+) -> Outcome:
     """The case's order and invoice: found if an earlier run placed it, else placed now, in the
     example's billing mode."""
     placed_by = agency.id if case.by_partner else acme.id
@@ -193,7 +198,7 @@ async def _walk(conn: AsyncConnection, case: Case, acme: Any, agency: Any, partn
         Order.sku == case.sku,
         Order.quantity == case.quantity,
     )
-    order_id = (await conn.execute(earlier.order_by(Order.created_at, Order.id).limit(1))).scalar()
+    order_id: str | None = await fetch_value(conn, earlier.order_by(Order.created_at, Order.id).limit(1))
     placed_now = order_id is None
     if order_id is None:
         terms = {"access": "full", "billing_mode": case.billing_mode}
@@ -211,7 +216,6 @@ async def _walk(conn: AsyncConnection, case: Case, acme: Any, agency: Any, partn
 
 async def _fresh_key(conn: AsyncConnection, org_id: str) -> str:
     """Revoke the organisation's keys and issue one new key (the only way to show one)."""
-    await conn.execute(
-        update(ApiKey).where(ApiKey.org_id == org_id, ApiKey.revoked_at.is_(None)).values(revoked_at=utcnow())
-    )
+    live = update(ApiKey).where(ApiKey.org_id == org_id, ApiKey.revoked_at.is_(None))
+    await execute(conn, live.values(revoked_at=utcnow()))
     return str((await organizations.create_api_key(conn, org_id))["key"])

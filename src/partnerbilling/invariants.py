@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.db import transaction
+from partnerbilling.sql import Statement, fetch_all
+
 SAMPLE = 20
 
 CHECKS: dict[str, str] = {
@@ -106,16 +109,25 @@ class Breach:
     sample: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class _Offender:
+    """One row a check found: the id (or description) of what breaks the invariant."""
+
+    offender: str
+
+
+_NO_TIMEOUT = Statement(text("SET LOCAL statement_timeout = 0"))
+
+
 async def check_database(engine: AsyncEngine) -> list[Breach]:
     """Run every check in one repeatable-read snapshot; return the breaches found."""
     breaches: list[Breach] = []
-    async with engine.connect() as conn:
-        await conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+    async with transaction(engine, snapshot=True) as conn:
         # A whole-database scan is slow by nature; the request timeout does not apply to it.
-        await conn.execute(text("SET LOCAL statement_timeout = 0"))
+        await _NO_TIMEOUT.execute(conn, {})
         for name, query in CHECKS.items():
-            rows = (await conn.execute(text(f"SELECT * FROM ({query}) q LIMIT {SAMPLE}"))).all()
+            sample = text(f"SELECT offender::text AS offender FROM ({query}) q(offender) LIMIT {SAMPLE}")
+            rows = await fetch_all(conn, sample, _Offender)
             if rows:
-                breaches.append(Breach(name, [str(row[0]) for row in rows]))
-        await conn.rollback()
+                breaches.append(Breach(name, [row.offender for row in rows]))
     return breaches

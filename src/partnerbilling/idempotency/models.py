@@ -1,5 +1,4 @@
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Index, LargeBinary, String
 from sqlalchemy.dialects.postgresql import JSONB
@@ -19,5 +18,5 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int]
     response_body: Mapped[bytes] = mapped_column(LargeBinary)
-    response_headers: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    response_headers: Mapped[dict[str, str]] = mapped_column(JSONB)
     created_at: Mapped[datetime]

@@ -11,7 +11,7 @@ from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import utcnow
+from partnerbilling.db import transaction, utcnow
 from partnerbilling.fields import checked_time
 from partnerbilling.renewals import repository
 from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
@@ -44,7 +44,7 @@ async def renew_due(engine: AsyncEngine, as_of: datetime | None, out: TextIO = s
     """Run the renewals due by ``as_of`` (default now), showing progress on stderr; prints the
     summary and returns the exit status: 0, or 1 if any renewal failed."""
     as_of = as_of or utcnow()
-    async with engine.connect() as conn:
+    async with transaction(engine) as conn:
         total = await repository.count_due(conn, as_of)
     progress = _Progress(total, sys.stderr)
     log.info("renewing subscriptions due by %s: %d subscriptions", as_of.isoformat(), total)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Integer,
     String,
     any_,
     bindparam,
@@ -21,13 +21,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.organizations.models import Organization
 from partnerbilling.partnerships.models import Partnership
-from partnerbilling.sql import Statement, UntypedRow
+from partnerbilling.renewals.domain import DueSubscription, LockedSubscription, PartnerOf
+from partnerbilling.sql import Statement, fetch_value
 from partnerbilling.subscriptions.models import Subscription
 
 # What the runner may renew. Literal, not bound, so that the planner matches the partial index
@@ -48,7 +48,7 @@ _LOCKED_PARTNERSHIP = (
     .with_for_update(read=True)
     .lateral("active_partnership")
 )
-_LOCK = (
+_LOCK = Statement(
     select(Subscription, _LOCKED_PARTNERSHIP)
     .outerjoin(_LOCKED_PARTNERSHIP, true())
     .where(Subscription.id == bindparam("target_id"))
@@ -82,17 +82,19 @@ _ADVANCE = Statement(
     select(_ADVANCED, _SHARED_PARTNERSHIP).select_from(_ADVANCED.outerjoin(_SHARED_PARTNERSHIP, true()))
 )
 
-_RELEASE = (
+_RELEASE = Statement(
     update(Subscription).where(Subscription.id == bindparam("target_id")).values(renewal_claimed_until=None)
 )
-_RELEASE_MANY = (
+_RELEASE_MANY = Statement(
     update(Subscription)
     .where(Subscription.id == any_(bindparam("ids", type_=ARRAY(String))))
     .values(renewal_claimed_until=None)
 )
 
 
-_PARTNERS_OF = (
+_NO_IDLE_TIMEOUT = Statement(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
+
+_PARTNERS_OF = Statement(
     select(
         Organization,
         ResellerTier.default_rate.label("tier_default_rate"),
@@ -108,11 +110,58 @@ _PARTNERS_OF = (
 )
 
 
-async def lock(conn: AsyncConnection, subscription_id: str) -> Row[Any] | None:
+_AT = Subscription.current_period_end.type  # timestamptz
+
+
+def _claim(after: bool) -> Statement:
+    """Lease up to ``batch_limit`` renewable subscriptions whose period ends at or before
+    ``as_of``, in (period end, id) order (after the keyset ``after_end``, ``after_id`` if
+    ``after``), leaving those that another runner holds (locked now, or leased until later)."""
+    due = select(Subscription.id).where(
+        _RENEWABLE,
+        Subscription.current_period_end <= bindparam("as_of", type_=_AT),
+        or_(
+            Subscription.renewal_claimed_until.is_(None),
+            Subscription.renewal_claimed_until < bindparam("claim_now", type_=_AT),
+        ),
+    )
+    if after:
+        keyset = tuple_(
+            bindparam("after_end", type_=_AT),
+            bindparam("after_id", type_=String),
+        )
+        due = due.where(tuple_(Subscription.current_period_end, Subscription.id) > keyset)
+    claimed = (
+        due.order_by(Subscription.current_period_end, Subscription.id)
+        .limit(bindparam("batch_limit", type_=Integer))
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    # "= ANY(ARRAY(...))" rather than a join: a primary-key lookup of the claimed rows, where a
+    # generic plan would otherwise hash-join the whole table for every batch.
+    return Statement(
+        update(Subscription)
+        .where(Subscription.id == any_(func.array(claimed)))
+        .values(renewal_claimed_until=bindparam("until", type_=_AT))
+        .returning(
+            Subscription.id,
+            Subscription.current_period_end,
+            Subscription.created_at,
+            Subscription.customer_id,
+            Subscription.sku,
+        )
+    )
+
+
+# Every batch of the runner runs one: precompiled (partnerbilling.sql).
+_CLAIM_FIRST, _CLAIM_AFTER = _claim(after=False), _claim(after=True)
+
+
+async def lock(conn: AsyncConnection, subscription_id: str) -> LockedSubscription | None:
     """The subscription, locked against a concurrent renewal or cancellation until commit, with
-    its customer's active partnership share-locked as ``partnership_id``, ``partner_id``,
-    ``access`` and ``billing_mode`` (nulls without one): one round trip for both locks."""
-    return (await conn.execute(_LOCK, {"target_id": subscription_id})).first()
+    its customer's active partnership share-locked (nulls without one): one round trip for both
+    locks."""
+    return await _LOCK.row(conn, {"target_id": subscription_id}, LockedSubscription)
 
 
 async def advance(
@@ -122,7 +171,7 @@ async def advance(
     expected_end: datetime,
     period: tuple[datetime, datetime],
     release: bool,
-) -> Any | None:
+) -> LockedSubscription | None:
     """Move a renewable subscription whose current period still ends at ``expected_end`` on to
     ``period`` (letting go of the runner's claim if ``release``), and share-lock its customer's
     active partnership: one round trip where :func:`lock` and an update take two. Returns the
@@ -136,7 +185,7 @@ async def advance(
         "end": period[1],
         "release": release,
     }
-    return await _ADVANCE.row(conn, params, UntypedRow)
+    return await _ADVANCE.row(conn, params, LockedSubscription)
 
 
 async def claim_due(
@@ -146,56 +195,32 @@ async def claim_due(
     limit: int,
     now: datetime,
     until: datetime,
-) -> list[Row[Any]]:
+) -> list[DueSubscription]:
     """Lease up to ``limit`` renewable subscriptions whose period ends at or before ``as_of``,
     in (period end, id) order after the keyset ``after``, leaving those that another runner
-    holds (locked now, or leased until later). Returns their ``id``, ``current_period_end``,
-    ``created_at``, ``customer_id`` and ``sku``."""
-    due = select(Subscription.id).where(
-        _RENEWABLE,
-        Subscription.current_period_end <= as_of,
-        or_(Subscription.renewal_claimed_until.is_(None), Subscription.renewal_claimed_until < now),
-    )
-    if after is not None:
-        due = due.where(tuple_(Subscription.current_period_end, Subscription.id) > tuple_(*after))
-    claimed = (
-        due.order_by(Subscription.current_period_end, Subscription.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    # "= ANY(ARRAY(...))" rather than a join: a primary-key lookup of the claimed rows, where a
-    # generic plan would otherwise hash-join the whole table for every batch.
-    stmt = (
-        update(Subscription)
-        .where(Subscription.id == any_(func.array(claimed)))
-        .values(renewal_claimed_until=until)
-        .returning(
-            Subscription.id,
-            Subscription.current_period_end,
-            Subscription.created_at,
-            Subscription.customer_id,
-            Subscription.sku,
-        )
-    )
-    return list(await conn.execute(stmt))
+    holds (locked now, or leased until later)."""
+    params = {"as_of": as_of, "claim_now": now, "batch_limit": limit, "until": until}
+    if after is None:
+        return await _CLAIM_FIRST.rows(conn, params, DueSubscription)
+    params.update(after_end=after[0], after_id=after[1])
+    return await _CLAIM_AFTER.rows(conn, params, DueSubscription)
 
 
-async def partners_of(conn: AsyncConnection, customer_ids: list[str]) -> dict[str, Row[Any]]:
+async def partners_of(conn: AsyncConnection, customer_ids: list[str]) -> dict[str, PartnerOf]:
     """The active partner of each of these customers that has one, by customer id, with its
     tier's rates as :func:`partnerbilling.organizations.repository.get_with_tier` reads them."""
-    result = await conn.execute(_PARTNERS_OF, {"customer_ids": customer_ids})
-    return {row.partner_of: row for row in result}
+    partners = await _PARTNERS_OF.rows(conn, {"customer_ids": customer_ids}, PartnerOf)
+    return {partner.partner_of: partner for partner in partners}
 
 
 async def release(conn: AsyncConnection, subscription_id: str) -> None:
     """Give the subscription back to any runner."""
-    await conn.execute(_RELEASE, {"target_id": subscription_id})
+    await _RELEASE.execute(conn, {"target_id": subscription_id})
 
 
 async def release_many(conn: AsyncConnection, subscription_ids: list[str]) -> None:
     """Give these subscriptions back to any runner."""
-    await conn.execute(_RELEASE_MANY, {"ids": subscription_ids})
+    await _RELEASE_MANY.execute(conn, {"ids": subscription_ids})
 
 
 async def count_due(conn: AsyncConnection, as_of: datetime) -> int:
@@ -205,4 +230,9 @@ async def count_due(conn: AsyncConnection, as_of: datetime) -> int:
         .select_from(Subscription)
         .where(_RENEWABLE, Subscription.current_period_end <= as_of)
     )
-    return int(await conn.scalar(stmt) or 0)
+    return int(await fetch_value(conn, stmt) or 0)
+
+
+async def no_idle_timeout(conn: AsyncConnection) -> None:
+    """Let this transaction wait idle as long as it takes (a request that waits for a run)."""
+    await _NO_IDLE_TIMEOUT.execute(conn, {})

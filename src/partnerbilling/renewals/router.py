@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
-from sqlalchemy import text
 
 from partnerbilling.db import utcnow
+from partnerbilling.renewals import repository
 from partnerbilling.renewals.runner import renew_due_subscriptions
 from partnerbilling.renewals.schemas import RenewalRun, RenewalRunResult
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
@@ -32,7 +32,7 @@ async def run_renewals(
     call with the same `as_of` renews nothing. A failed renewal (say, no price in the payer's
     currency) is reported in `failures` and the run goes on."""
     # The request's own transaction (authentication, idempotency record) waits for the run.
-    await conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
+    await repository.no_idle_timeout(conn)
     as_of = body.as_of if body and body.as_of else utcnow()
     report = await renew_due_subscriptions(request.app.state.engine, as_of)
     return JsonResponse(run_result(report))

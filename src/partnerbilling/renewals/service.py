@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from types import SimpleNamespace
-from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.charge import ChargeRequest, plan_charge
-from partnerbilling.billing.domain import Order, PlannedEvent
+from partnerbilling.billing.domain import Order, PlannedEvent, Subscription
 from partnerbilling.billing.renewal import automatic_channel, next_period
-from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode, Channel
+from partnerbilling.billing.routing import ActivePartnership, Channel
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.catalog.domain import Product
 from partnerbilling.db import new_id, utcnow
@@ -24,9 +21,9 @@ from partnerbilling.orders.service import load_partner, organization_of, product
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.organizations.domain import Organization
 from partnerbilling.renewals import repository
+from partnerbilling.renewals.domain import PartnerOf, Renewable, subscription_of
 from partnerbilling.states import OrderKind, SubscriptionStatus
 from partnerbilling.subscriptions import repository as subscriptions
-from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.subscriptions.service import load_for_action
 from partnerbilling.visibility import subscription_view
 
@@ -56,7 +53,7 @@ class Parties:
 
     customer: Organization
     product: Product
-    partner: Any | None = None  # the customer's active partner then, with its tier
+    partner: PartnerOf | None = None  # the customer's active partner then, with its tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +92,7 @@ async def renew_due_period(conn: AsyncConnection, claimed: Claimed, as_of: datet
             conn, claimed.subscription_id, claimed.customer_id, claimed.period_end, (start, end), end > as_of
         )
         if sub is not None:
-            return await _renew_automatically(conn, sub, claimed.parties)
+            return await _renew_automatically(conn, subscription_of(sub), sub.partnership, claimed.parties)
     # It changed since (renewed by hand, cancelled), or its customer or product is not known yet.
     sub = await repository.lock(conn, claimed.subscription_id)
     if sub is None:
@@ -104,25 +101,20 @@ async def renew_due_period(conn: AsyncConnection, claimed: Claimed, as_of: datet
         await repository.release(conn, sub.id)
         return None
     parties = claimed.parties or await _read_parties(conn, sub)
-    return await _renew_automatically(conn, await _advance(conn, sub, parties, as_of), parties)
+    renewed = await _advance(conn, sub, parties, as_of)
+    return await _renew_automatically(conn, renewed, sub.partnership, parties)
 
 
-async def _renew_automatically(conn: AsyncConnection, renewed: Any, parties: Parties) -> Renewed:
+async def _renew_automatically(
+    conn: AsyncConnection, renewed: Subscription, partnership: ActivePartnership | None, parties: Parties
+) -> Renewed:
     """Charge a period the runner advanced: the channel of the order that created the
     subscription while its partnership lasts, else direct; placed by nobody."""
-    partnership = None
-    if renewed.partnership_id is not None:
-        partnership = ActivePartnership(
-            renewed.partnership_id,
-            renewed.partner_id,
-            Access(renewed.access),
-            BillingMode(renewed.billing_mode),
-        )
     channel = automatic_channel(Channel(renewed.origin_channel), renewed.origin_partnership_id, partnership)
     return await _charge_period(conn, renewed, channel, None, partnership, parties)
 
 
-async def _read_parties(conn: AsyncConnection, sub: StoredSubscription | Row[Any]) -> Parties:
+async def _read_parties(conn: AsyncConnection, sub: Renewable) -> Parties:
     customer = await organizations.get(conn, sub.customer_id)
     product = await catalog.get_product(conn, sub.sku)
     if customer is None or product is None:
@@ -131,22 +123,20 @@ async def _read_parties(conn: AsyncConnection, sub: StoredSubscription | Row[Any
 
 
 async def _advance(
-    conn: AsyncConnection, sub: StoredSubscription | Row[Any], parties: Parties, as_of: datetime | None
-) -> Any:
+    conn: AsyncConnection, sub: Renewable, parties: Parties, as_of: datetime | None
+) -> Subscription:
     """Move the locked subscription on to its next period; returns it as it is now."""
     start, end = next_period(sub.created_at, sub.current_period_end, parties.product.period_months)
-    changes: dict[str, Any] = {"current_period_start": start, "current_period_end": end}
+    changes: dict[str, datetime | None] = {"current_period_start": start, "current_period_end": end}
     if as_of is not None and end > as_of:
         changes["renewal_claimed_until"] = None
     await subscriptions.change(conn, sub.id, changes)
-    if isinstance(sub, StoredSubscription):
-        return replace(sub, **changes)
-    return SimpleNamespace(**{**sub._mapping, **changes})
+    return replace(subscription_of(sub), current_period_start=start, current_period_end=end)
 
 
 async def _charge_period(
     conn: AsyncConnection,
-    renewed: Any,
+    renewed: Subscription,
     channel: Channel,
     placed_by_id: str | None,
     partnership: ActivePartnership | None,
