@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+
+from partnerbilling.billing.domain import JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +24,7 @@ class Invoice:
     order_id: str
     currency: str
     # [{description, sku, quantity, unit_price, amount, discount, net_amount}], amounts as strings.
-    lines: list[dict[str, Any]]
+    lines: list[JSON]
     subtotal: Decimal
     tax_rate: Decimal
     tax: Decimal

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import String
 
-from partnerbilling.billing.domain import InvoiceDocument, column_values
+from partnerbilling.billing.domain import JSON, InvoiceDocument, column_values
 from partnerbilling.db import new_id
 from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.events.schemas import EventType
@@ -84,9 +83,7 @@ class Numbered:
     issued_at: datetime
 
 
-async def issue(
-    conn: AsyncConnection, invoice: InvoiceDocument, event_data: dict[str, Any]
-) -> tuple[str, datetime]:
+async def issue(conn: AsyncConnection, invoice: InvoiceDocument, event_data: JSON) -> tuple[str, datetime]:
     """Insert an invoice or credit note with the next number of its year (that of its
     ``issued_at``, also the event's time) and its ``invoice.issued`` event (``event_data``
     without the number and date, which the statement fills in). Returns the number and the time
