@@ -29,9 +29,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from decimal import Decimal
 from functools import cache
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 import asyncpg
@@ -42,7 +40,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
 from partnerbilling.billing.domain import InvoiceDocument, Organization, Product, column_values, event_rows
-from partnerbilling.billing.pricing import Tier
 from partnerbilling.billing.routing import (
     Access,
     ActivePartnership,
@@ -50,10 +47,15 @@ from partnerbilling.billing.routing import (
     ChargeRefused,
     initiating_channel,
 )
+from partnerbilling.catalog.domain import Product as StoredProduct
+from partnerbilling.catalog.domain import product_of
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.events import repository as event_repository
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices import repository as invoice_repository
+from partnerbilling.invoices.domain import Invoice
+from partnerbilling.organizations.domain import Organization as StoredOrganization
+from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
 from partnerbilling.pagination import decode_cursor, encode_cursor
 from partnerbilling.visibility import invoice_view, order_view
 
@@ -154,16 +156,14 @@ async def _authenticate(conn: asyncpg.Connection, request: Request) -> str:
 
 
 def _organization(row: asyncpg.Record) -> Organization:
-    tier = None
-    if row.get("tier_rates") is not None:
-        rates = {k: Decimal(v) for k, v in row["tier_rates"].items()}
-        tier = Tier(row["reseller_tier"], row["tier_default_rate"], rates)
-    return Organization(row["id"], row["name"], row["currency"], row["vat_rate"], tier)
+    """The row (of ``ORG`` or ``ORG_WITH_TIER``) as the service's domain object, then as a charge
+    is planned from it."""
+    stored = OrganizationWithTier(**row) if "tier_rates" in row else StoredOrganization(**row)
+    return organization_of(stored)
 
 
 def _product(row: asyncpg.Record) -> Product:
-    prices = {currency: Decimal(amount) for currency, amount in row["prices"].items()}
-    return Product(row["sku"], row["name"], row["category"], row["period_months"], prices)
+    return product_of(StoredProduct(**row))
 
 
 @cache
@@ -264,7 +264,7 @@ async def _list_invoices(pool: asyncpg.Pool, request: Request, limit: int, curso
             rows = await conn.fetch(INVOICE_PAGE, org_id, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    data = [invoice_view(org_id, SimpleNamespace(**dict(r))) for r in rows]
+    data = [invoice_view(org_id, Invoice(**r)) for r in rows]
     last = rows[-1] if more and rows else None
     return _json(
         {

@@ -3,62 +3,73 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 
-from sqlalchemy import case, func, insert, select, update
-from sqlalchemy.engine import Row
+from sqlalchemy import ColumnElement, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.domain import CashbackEntry as PlannedEntry
 from partnerbilling.billing.domain import column_values
-from partnerbilling.cashback.models import CashbackEntry
-from partnerbilling.pagination import PageParams, keyset
-from partnerbilling.sql import Statement
+from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry
+from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
+from partnerbilling.pagination import KeysetQuery, PageParams
+from partnerbilling.sql import Statement, fetch_one
 from partnerbilling.states import CASHBACK, CashbackStatus, sources_of
 
 # Every charge runs it: precompiled (partnerbilling.sql).
-_ADD = Statement(insert(CashbackEntry), column_keys=[c.key for c in CashbackEntry.__table__.columns])
+_ADD = Statement(insert(CashbackEntries), column_keys=[c.key for c in CashbackEntries.__table__.columns])
 
 
-async def add(conn: AsyncConnection, entry: PlannedEntry) -> None:
+async def add(conn: AsyncConnection, entry: CashbackEntry) -> None:
     await _ADD.execute(conn, column_values(entry))
 
 
 async def move_to(
     conn: AsyncConnection, order_id: str, to_status: CashbackStatus, at: datetime
-) -> Row[Any] | None:
+) -> CashbackEntry | None:
     """Move the order's entry to ``to_status`` if its lifecycle allows it from where it is (else
     leave it, and return None)."""
     stmt = (
-        update(CashbackEntry)
-        .where(CashbackEntry.order_id == order_id, CashbackEntry.status.in_(sources_of(CASHBACK, to_status)))
+        update(CashbackEntries)
+        .where(
+            CashbackEntries.order_id == order_id,
+            CashbackEntries.status.in_(sources_of(CASHBACK, to_status)),
+        )
         .values(status=to_status, updated_at=at)
-        .returning(CashbackEntry)
+        .returning(CashbackEntries)
     )
-    return (await conn.execute(stmt)).first()
+    return await fetch_one(conn, stmt, CashbackEntry)
 
 
-async def list_for_partner(conn: AsyncConnection, partner_id: str, page: PageParams) -> list[Row[Any]]:
-    stmt = select(CashbackEntry).where(CashbackEntry.partner_id == partner_id)
-    return list(await conn.execute(keyset(stmt, CashbackEntry.created_at, CashbackEntry.id, page)))
+# A list page: precompiled (partnerbilling.sql).
+_PARTNERS_PAGE = KeysetQuery(
+    select(CashbackEntries).where(CashbackEntries.partner_id == bindparam("partner_id")),
+    CashbackEntries.created_at,
+    CashbackEntries.id,
+)
 
 
-async def balances(conn: AsyncConnection, partner_id: str) -> list[Row[Any]]:
+async def list_for_partner(conn: AsyncConnection, partner_id: str, page: PageParams) -> list[CashbackEntry]:
+    return await _PARTNERS_PAGE.rows(conn, {"partner_id": partner_id}, page, CashbackEntry)
+
+
+def _total(status: CashbackStatus) -> ColumnElement[Decimal]:
+    return func.coalesce(
+        func.sum(case((CashbackEntries.status == status, CashbackEntries.amount), else_=0)), 0
+    )
+
+
+_BALANCES = Statement(
+    select(
+        CashbackEntries.currency,
+        _total(CashbackStatus.PENDING).label("pending"),
+        _total(CashbackStatus.AVAILABLE).label("available"),
+    )
+    .where(CashbackEntries.partner_id == bindparam("partner_id"))
+    .group_by(CashbackEntries.currency)
+    .order_by(CashbackEntries.currency)
+)
+
+
+async def balances(conn: AsyncConnection, partner_id: str) -> list[CashbackBalance]:
     """Per currency: the sum of pending and of available entries."""
-
-    def total(status: str) -> Any:
-        return func.coalesce(
-            func.sum(case((CashbackEntry.status == status, CashbackEntry.amount), else_=0)), 0
-        )
-
-    stmt = (
-        select(
-            CashbackEntry.currency,
-            total(CashbackStatus.PENDING).label("pending"),
-            total(CashbackStatus.AVAILABLE).label("available"),
-        )
-        .where(CashbackEntry.partner_id == partner_id)
-        .group_by(CashbackEntry.currency)
-        .order_by(CashbackEntry.currency)
-    )
-    return list(await conn.execute(stmt))
+    return await _BALANCES.rows(conn, {"partner_id": partner_id}, CashbackBalance)

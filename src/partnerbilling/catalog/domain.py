@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from partnerbilling.billing import domain as planned
+
 
 @dataclass(frozen=True, slots=True)
 class ResellerTier:
@@ -25,3 +27,9 @@ class Product:
     period_months: int
     prices: dict[str, str]  # {"CHF": "120.00"}
     updated_at: datetime
+
+
+def product_of(product: Product) -> planned.Product:
+    """The product as a charge is planned from: its prices as amounts."""
+    prices = {currency: Decimal(amount) for currency, amount in product.prices.items()}
+    return planned.Product(product.sku, product.name, product.category, product.period_months, prices)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import String
 
+from partnerbilling.billing.domain import JSON, InvoiceDocument, column_values
 from partnerbilling.db import new_id
 from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.events.schemas import EventType
-from partnerbilling.invoices.models import Invoice
+from partnerbilling.invoices.domain import Invoice
+from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement, UntypedRow
+from partnerbilling.sql import Statement, fetch_one
+from partnerbilling.states import InvoiceStatus
 
 # Takes the next number of the year's series, inserts the document and records its
 # ``invoice.issued`` event for the payer (with the deliveries), in one statement. The counter row
@@ -82,45 +83,52 @@ class Numbered:
     issued_at: datetime
 
 
-async def issue(
-    conn: AsyncConnection, values: dict[str, Any], event_data: dict[str, Any]
-) -> tuple[str, datetime]:
-    """Insert an invoice or credit note with the next number of its year (that of
-    ``values["issued_at"]``, also the event's time) and its ``invoice.issued`` event
-    (``event_data`` without the number and date, which the statement fills in). Returns the
-    number and the time it was issued."""
+async def issue(conn: AsyncConnection, invoice: InvoiceDocument, event_data: JSON) -> tuple[str, datetime]:
+    """Insert an invoice or credit note with the next number of its year (that of its
+    ``issued_at``, also the event's time) and its ``invoice.issued`` event (``event_data``
+    without the number and date, which the statement fills in). Returns the number and the time
+    it was issued."""
     row = await _ISSUE.row(
         conn,
         {
-            **values,
-            "year": values["issued_at"].year,
+            **column_values(invoice),
+            "year": invoice.issued_at.year,
             "event_id": new_id("evt"),
             "event_type": EventType.INVOICE_ISSUED,
             "event_data": event_data,
-            "created_at": values["issued_at"],
+            "created_at": invoice.issued_at,
         },
         Numbered,
     )
     assert row is not None
-    return str(row.number), row.issued_at
+    return row.number, row.issued_at
 
 
-async def get(conn: AsyncConnection, invoice_id: str, *, lock: bool = False) -> Row[Any] | None:
-    stmt = select(Invoice).where(Invoice.id == invoice_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    return (await conn.execute(stmt)).first()
+_GET = Statement(select(Invoices).where(Invoices.id == bindparam("invoice_id")))
+_GET_LOCKED = Statement(select(Invoices).where(Invoices.id == bindparam("invoice_id")).with_for_update())
 
 
-async def change(conn: AsyncConnection, invoice_id: str, values: dict[str, Any]) -> Row[Any]:
-    stmt = update(Invoice).where(Invoice.id == invoice_id).values(**values).returning(Invoice)
-    return (await conn.execute(stmt)).one()
+async def get(conn: AsyncConnection, invoice_id: str, *, lock: bool = False) -> Invoice | None:
+    """An invoice or credit note; ``lock``: locked for update until commit."""
+    return await (_GET_LOCKED if lock else _GET).row(conn, {"invoice_id": invoice_id}, Invoice)
 
 
+async def set_status(
+    conn: AsyncConnection, invoice_id: str, status: InvoiceStatus, *, paid_at: datetime | None = None
+) -> Invoice:
+    """Move an invoice to ``status`` (and, if given, record when it was paid); the stored row."""
+    values = {"status": status} if paid_at is None else {"status": status, "paid_at": paid_at}
+    stmt = update(Invoices).where(Invoices.id == invoice_id).values(**values).returning(Invoices)
+    changed = await fetch_one(conn, stmt, Invoice)
+    assert changed is not None  # the caller read it, locked
+    return changed
+
+
+# Every client polls the payer's page: precompiled (partnerbilling.sql).
 _PAYERS_PAGE = KeysetQuery(
-    select(Invoice).where(Invoice.payer_id == bindparam("payer_id")), Invoice.created_at, Invoice.id
+    select(Invoices).where(Invoices.payer_id == bindparam("payer_id")), Invoices.created_at, Invoices.id
 )
 
 
-async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Any]:
-    return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page, UntypedRow)
+async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Invoice]:
+    return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page, Invoice)

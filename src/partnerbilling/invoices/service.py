@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.credit import plan_credit_note
-from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent, column_values
+from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit, emit_many
 from partnerbilling.invoices import repository
+from partnerbilling.invoices.domain import Invoice
 from partnerbilling.orders import repository as orders
 from partnerbilling.states import (
     INVOICE,
@@ -27,7 +26,6 @@ from partnerbilling.states import (
     SubscriptionStatus,
 )
 from partnerbilling.subscriptions import repository as subscriptions
-from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339, subscription_view
 
 # How far ahead of ours the clock of whoever reports a payment may run.
@@ -40,11 +38,11 @@ async def issue_invoice(conn: AsyncConnection, invoice: InvoiceDocument) -> Invo
     document. Last in its transaction: the number locks the year's counter until commit."""
     announcement = invoice_view(None, invoice)
     assert announcement is not None
-    number, issued_at = await repository.issue(conn, column_values(invoice), announcement)
+    number, issued_at = await repository.issue(conn, invoice, announcement)
     return replace(invoice, number=number, issued_at=issued_at)
 
 
-def document_of(row: Any) -> InvoiceDocument:
+def document_of(row: Invoice) -> InvoiceDocument:
     """An invoice or credit note row as the document it issued."""
     return InvoiceDocument(
         row.id, row.kind, row.credits_invoice_id, row.payer_id, row.customer_id, row.order_id,
@@ -53,7 +51,7 @@ def document_of(row: Any) -> InvoiceDocument:
     )  # fmt: skip
 
 
-async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> Row[Any]:
+async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> Invoice:
     """An invoice or credit note the viewer (its payer) may see, or 404."""
     invoice = await repository.get(conn, invoice_id)
     if invoice is None or invoice_view(viewer, invoice) is None:
@@ -61,21 +59,21 @@ async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> R
     return invoice
 
 
-async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Row[Any]:
+async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Invoice:
     invoice = await repository.get(conn, invoice_id, lock=True)
     if invoice is None:
         raise NotFound("No such invoice.")
     return invoice
 
 
-async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime | None) -> Row[Any]:
+async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime | None) -> Invoice:
     """Mark an invoice paid; its order's cashback becomes available."""
     invoice = await load_for_platform(conn, invoice_id)
     if invoice.kind != InvoiceKind.INVOICE or not INVOICE.may_move(invoice.status, InvoiceStatus.PAID):
         raise InvalidState(f"Only an issued invoice can be paid; this one is {invoice.status}.")
     now = utcnow()
     paid_at = _payment_time(paid_at, invoice.issued_at, now)
-    paid = await repository.change(conn, invoice.id, {"status": InvoiceStatus.PAID, "paid_at": paid_at})
+    paid = await repository.set_status(conn, invoice.id, InvoiceStatus.PAID, paid_at=paid_at)
     entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.AVAILABLE, now)
     await emit(conn, EventType.INVOICE_PAID, [paid.payer_id], lambda v: invoice_view(v, paid), now)
     if entry is not None:
@@ -112,13 +110,15 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     if invoice.kind != InvoiceKind.INVOICE or not INVOICE.may_move(invoice.status, InvoiceStatus.CREDITED):
         raise InvalidState("Only an issued or paid invoice can be credited, and only once.")
     now = utcnow()
-    credited = await repository.change(conn, invoice.id, {"status": InvoiceStatus.CREDITED})
+    credited = await repository.set_status(conn, invoice.id, InvoiceStatus.CREDITED)
     entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.REVERSED, now)
     note = plan_credit_note(document_of(invoice), new_id("inv"), reason, now)
     # The subscription is locked before the number counter, in the order a renewal takes them,
     # so that a credit note and a renewal of the same subscription cannot deadlock.
     order = await orders.get(conn, invoice.order_id)
-    cancelled = await _cancel_subscription(conn, order.subscription_id if order else None, now)
+    sub_id = order.subscription_id if order else None
+    ended = sub_id is not None and await _cancel_subscription(conn, sub_id, now)
+    cancelled = await subscriptions.get(conn, sub_id) if sub_id is not None and ended else None
     batch = [
         PlannedEvent(EventType.INVOICE_CREDITED, (credited.payer_id,), lambda v: invoice_view(v, credited))
     ]
@@ -139,15 +139,12 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     return await issue_invoice(conn, note)
 
 
-async def _cancel_subscription(
-    conn: AsyncConnection, subscription_id: str | None, now: datetime
-) -> StoredSubscription | None:
-    if subscription_id is None:
-        return None
+async def _cancel_subscription(conn: AsyncConnection, subscription_id: str, now: datetime) -> bool:
+    """Cancel the subscription if its lifecycle allows it; true if it did."""
     sub = await subscriptions.get(conn, subscription_id, lock=True)
     if sub is None or not SUBSCRIPTION.may_move(sub.status, SubscriptionStatus.CANCELLED):
-        return None
+        return False
     await subscriptions.change(
         conn, sub.id, {"status": SubscriptionStatus.CANCELLED, "auto_renew": False, "cancelled_at": now}
     )
-    return await subscriptions.get(conn, subscription_id)
+    return True

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import Order, Organization, Product
-from partnerbilling.billing.pricing import AmountTooLarge, Tier
+from partnerbilling.billing.domain import Order, Organization
+from partnerbilling.billing.pricing import AmountTooLarge
 from partnerbilling.billing.routing import (
     ActivePartnership,
     ChargeRefused,
@@ -21,6 +19,7 @@ from partnerbilling.billing.routing import (
 )
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.catalog import repository as catalog
+from partnerbilling.catalog.domain import product_of
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable, ValidationFailed
 from partnerbilling.events.service import emit_many
@@ -28,6 +27,7 @@ from partnerbilling.invoices.service import issue_invoice
 from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import repository as organizations
+from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
 from partnerbilling.partnerships.repository import lock_active_partnership
 from partnerbilling.states import OrderKind
 from partnerbilling.subscriptions import repository as subscriptions
@@ -36,21 +36,6 @@ from partnerbilling.visibility import order_view
 
 class UnknownProduct(Unprocessable):
     code, title = "unknown_product", "No product has this sku"
-
-
-def organization_of(row: Any) -> Organization:
-    """An organisation row; with its tier if read with it
-    (:func:`partnerbilling.organizations.repository.get_with_tier`)."""
-    rates = getattr(row, "tier_rates", None)
-    tier = None
-    if rates is not None:
-        tier = Tier(row.reseller_tier, row.tier_default_rate, {k: Decimal(v) for k, v in rates.items()})
-    return Organization(row.id, row.name, row.currency, row.vat_rate, tier)
-
-
-def product_of(row: Any) -> Product:
-    prices = {currency: Decimal(amount) for currency, amount in row.prices.items()}
-    return Product(row.sku, row.name, row.category, row.period_months, prices)
 
 
 def refuse(refusal: ChargeRefused) -> Exception:
@@ -86,7 +71,9 @@ async def place_order(conn: AsyncConnection, caller_id: str, data: OrderCreate) 
 
 
 async def load_partner(
-    conn: AsyncConnection, partnership: ActivePartnership | None, known: Any | None = None
+    conn: AsyncConnection,
+    partnership: ActivePartnership | None,
+    known: OrganizationWithTier | None = None,
 ) -> Organization | None:
     """The partnership's partner with its tier: ``known`` (a row read with its tier) if it is
     that partner, else read now; None without a partnership."""
@@ -126,9 +113,13 @@ async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
     return plan.order
 
 
-async def load_visible(conn: AsyncConnection, viewer: str, order_id: str) -> Any:
+async def load_visible(conn: AsyncConnection, viewer: str, order_id: str) -> Order:
     """An order the viewer may see, or 404."""
     order = await repository.get(conn, order_id)
     if order is None or order_view(viewer, order) is None:
         raise NotFound("No such order.")
     return order
+
+
+# The renewals read the same parties (their service imports these from here).
+__all__ = ["load_partner", "organization_of", "place_order", "product_of", "refusals", "save_charge"]

@@ -8,6 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from partnerbilling.billing import domain as planned
+from partnerbilling.billing.pricing import Tier
+
 
 @dataclass(frozen=True, slots=True)
 class Organization:
@@ -27,3 +30,16 @@ class OrganizationWithTier(Organization):
 
     tier_default_rate: Decimal | None
     tier_rates: dict[str, Any] | None
+
+
+def organization_of(org: Organization) -> planned.Organization:
+    """The organisation as a charge is planned from; with its tier if read with it
+    (:func:`partnerbilling.organizations.repository.get_with_tier`) and it has one."""
+    # By its columns, not its class: the renewals' batch read of partners has them too.
+    tier_rates: dict[str, Any] | None = getattr(org, "tier_rates", None)
+    tier = None
+    if tier_rates is not None:
+        assert org.reseller_tier is not None  # the tier was joined on it
+        rates = {category: Decimal(rate) for category, rate in tier_rates.items()}
+        tier = Tier(org.reseller_tier, getattr(org, "tier_default_rate"), rates)  # noqa: B009
+    return planned.Organization(org.id, org.name, org.currency, org.vat_rate, tier)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
-from partnerbilling.billing.domain import Subscription
+from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order, Subscription
 from partnerbilling.billing.money import format_money, format_rate
+from partnerbilling.cashback.domain import CashbackBalance
+from partnerbilling.invoices.domain import Invoice
 from partnerbilling.organizations.domain import Organization
 from partnerbilling.partnerships.domain import Partnership, PartnershipChange
 from partnerbilling.visibility.base import JSON, rfc3339
@@ -69,7 +70,7 @@ def partnership_change_view(c: PartnershipChange) -> JSON:
     }
 
 
-def order_view(viewer: str | None, o: Any) -> JSON | None:
+def order_view(viewer: str | None, o: Order) -> JSON | None:
     """The customer sees its orders, the partner those charged in its partnership; the payer's
     price (invoice, discount, net) only to the payer; the cashback only to the partner.
 
@@ -98,8 +99,8 @@ def order_view(viewer: str | None, o: Any) -> JSON | None:
         "invoice_id": o.invoice_id if sees_price else None,
         "cashback": (
             {
-                "rate": format_rate(o.cashback_rate),
-                "amount": format_money(o.cashback_amount),
+                "rate": _rate(o.cashback_rate),
+                "amount": _money(o.cashback_amount),
                 "status": o.cashback_status,
             }
             if sees_cashback
@@ -109,8 +110,9 @@ def order_view(viewer: str | None, o: Any) -> JSON | None:
     }
 
 
-def invoice_view(viewer: str | None, inv: Any) -> JSON | None:
-    """Invoices and credit notes are seen by their payer only."""
+def invoice_view(viewer: str | None, inv: Invoice | InvoiceDocument) -> JSON | None:
+    """Invoices and credit notes are seen by their payer only (a document being issued has no
+    number or date yet: its ``invoice.issued`` payload gets them from the issuing statement)."""
     if viewer is not None and viewer != inv.payer_id:
         return None
     return {
@@ -153,7 +155,7 @@ def subscription_view(viewer: str | None, s: Subscription, active_partner_id: st
     }
 
 
-def cashback_entry_view(viewer: str | None, e: Any) -> JSON | None:
+def cashback_entry_view(viewer: str | None, e: CashbackEntry) -> JSON | None:
     """A cashback entry is seen by the partner that earns it, never by the customer."""
     if viewer is not None and viewer != e.partner_id:
         return None
@@ -171,7 +173,7 @@ def cashback_entry_view(viewer: str | None, e: Any) -> JSON | None:
     }
 
 
-def cashback_balances_view(rows: Iterable[Any]) -> JSON:
+def cashback_balances_view(rows: Iterable[CashbackBalance]) -> JSON:
     """A partner's sums of pending and of available cashback, per currency."""
     return {
         "balances": [

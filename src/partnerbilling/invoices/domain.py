@@ -1,0 +1,36 @@
+"""Invoices and credit notes as the repository returns them: frozen, typed, one field per
+column (the names are the columns', so a row is made into one by name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from partnerbilling.billing.domain import JSON
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """A stored invoice or credit note (a document to issue is a
+    :class:`partnerbilling.billing.domain.InvoiceDocument`)."""
+
+    id: str
+    number: str
+    kind: str  # invoice | credit_note
+    credits_invoice_id: str | None
+    payer_id: str
+    customer_id: str
+    order_id: str
+    currency: str
+    # [{description, sku, quantity, unit_price, amount, discount, net_amount}], amounts as strings.
+    lines: list[JSON]
+    subtotal: Decimal
+    tax_rate: Decimal
+    tax: Decimal
+    total: Decimal
+    status: str
+    reason: str | None
+    issued_at: datetime
+    paid_at: datetime | None
+    created_at: datetime
