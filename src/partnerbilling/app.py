@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +22,7 @@ from partnerbilling import openapi
 from partnerbilling.db import make_engine, resolve_database_url, transaction
 from partnerbilling.errors import PROBLEM_JSON, DomainError, problem, unreadable_body
 from partnerbilling.failures import BodyTooLarge, classify_exception
-from partnerbilling.jsonio import dumps
+from partnerbilling.jsonio import JSON, dumps
 from partnerbilling.ops import OperationsMiddleware, request_id_var
 from partnerbilling.routers import ALL_ROUTERS
 from partnerbilling.settings import Settings, get_settings
@@ -48,7 +47,7 @@ _HTTP_CODES = {
 }
 
 
-def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+def problem_response(body: JSON, headers: dict[str, str] | None = None) -> Response:
     body.setdefault("request_id", request_id_var.get())
     return Response(dumps(body), status_code=body["status"], media_type=PROBLEM_JSON, headers=headers)
 

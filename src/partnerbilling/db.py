@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import orjson
@@ -99,7 +100,7 @@ class EmbeddedPostgres:
         return _postmaster_pid(self.pgdata) is None
 
 
-def _import_pgserver() -> Any:
+def _import_pgserver() -> ModuleType:
     try:
         with warnings.catch_warnings():
             # platformdirs, at the wheel's import, on XDG_RUNTIME_DIR being unset or shared; the

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+
+from partnerbilling.jsonio import JSON
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://partnerbilling.dev/problems/"
@@ -16,12 +17,12 @@ class DomainError(Exception):
     code: str = "bad_request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None):
+    def __init__(self, detail: str | None = None, *, errors: list[JSON] | None = None):
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors
 
-    def to_problem(self) -> dict[str, Any]:
+    def to_problem(self) -> JSON:
         """The problem document for this error."""
         return problem(self.status, self.code, self.detail, title=self.title, errors=self.errors)
 
@@ -116,11 +117,11 @@ def problem(
     detail: str,
     *,
     title: str | None = None,
-    errors: list[dict[str, Any]] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
+    errors: list[JSON] | None = None,
+    **extra: object,
+) -> JSON:
     """An RFC 9457 problem document."""
-    body: dict[str, Any] = {
+    body: JSON = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": title or HTTPStatus(status).phrase,
         "status": status,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from partnerbilling.errors import ValidationFailed
+from partnerbilling.jsonio import JSON
 
 
 class RequestModel(BaseModel):
@@ -193,7 +194,7 @@ Timestamp = Annotated[
 """A point in time: an RFC 3339 string with a time zone, between 1970 and 9999; in UTC."""
 
 
-def sent_fields(update: BaseModel, *nullable: str) -> dict[str, Any]:
+def sent_fields(update: BaseModel, *nullable: str) -> JSON:
     """The fields an update request sent; null is refused (422) for every field not named in
     ``nullable``, since leaving a field out, not nulling it, is how to keep it."""
     sent = update.model_dump(exclude_unset=True)
@@ -205,11 +206,11 @@ def sent_fields(update: BaseModel, *nullable: str) -> dict[str, Any]:
     return sent
 
 
-def omitted_not_null(*nullable: str, examples: list[dict[str, Any]]) -> Callable[[dict[str, Any]], None]:
+def omitted_not_null(*nullable: str, examples: list[JSON]) -> Callable[[JSON], None]:
     """A ``json_schema_extra`` for an update model whose fields may be left out but not sent as
     null (but for those named ``nullable``), so the document says what the service enforces."""
 
-    def document(schema: dict[str, Any]) -> None:
+    def document(schema: JSON) -> None:
         schema["examples"] = examples
         for name, prop in schema.get("properties", {}).items():
             variants = [v for v in prop.get("anyOf", ()) if v.get("type") != "null"]

@@ -6,6 +6,9 @@ from typing import Any
 
 import orjson
 
+# A JSON object as the service writes and reads it: views, event payloads, problem documents.
+JSON = dict[str, Any]
+
 # Deeper than any request body of the API needs by far, and shallow enough that no code walking
 # a parsed body recursively (validation, idempotency fingerprints) can run out of stack.
 MAX_DEPTH = 64
@@ -15,7 +18,7 @@ class UnreadableJson(ValueError):
     """A request body that is not JSON as RFC 8259 defines it, or is nested too deep."""
 
 
-def dumps(content: Any) -> bytes:
+def dumps(content: object) -> bytes:
     """Serialise a JSON document (UTF-8 bytes)."""
     return orjson.dumps(content)
 
@@ -54,7 +57,7 @@ def read_body(data: bytes) -> Any:
     return value
 
 
-def _deeper_than(value: Any, limit: int) -> bool:
+def _deeper_than(value: object, limit: int) -> bool:
     """Whether arrays and objects nest more than ``limit`` levels deep; level by level, without
     recursion."""
     level = [value] if isinstance(value, (dict, list)) else []

@@ -3,10 +3,11 @@ responses each operation can give (one example per status and code), and the web
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, get_args
+from collections.abc import Callable, Iterator
+from typing import get_args
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -16,6 +17,7 @@ from partnerbilling import openapi_problems as problem_docs
 from partnerbilling.errors import PROBLEM_JSON, DomainError
 from partnerbilling.events.documents import EVENT_DOCUMENTS
 from partnerbilling.idempotency.service import REPLAYED_HEADER
+from partnerbilling.jsonio import JSON
 from partnerbilling.web_auth import OrgId, Platform
 
 DESCRIPTION = """
@@ -51,7 +53,7 @@ TAGS = [
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
-IDEMPOTENCY_KEY: dict[str, Any] = {
+IDEMPOTENCY_KEY: JSON = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
@@ -62,14 +64,14 @@ IDEMPOTENCY_KEY: dict[str, Any] = {
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
     "example": "5b0e3a8c-7d1f-4c2e-9a6b-2f4d8e1c0a97",
 }
-REPLAYED: dict[str, Any] = {
+REPLAYED: JSON = {
     REPLAYED_HEADER: {
         "description": "`true` when this is the stored answer to an earlier request with the same "
         "Idempotency-Key (nothing was done again).",
         "schema": {"type": "string", "enum": ["true"]},
     }
 }
-WEBHOOK_HEADERS: list[dict[str, Any]] = [
+WEBHOOK_HEADERS: list[JSON] = [
     {
         "name": "webhook-id",
         "in": "header",
@@ -100,10 +102,10 @@ _TIME_SUFFIXES = ("_at", "_since")
 _TIME_NAMES = ("as_of", "current_period_start", "current_period_end")
 
 
-def problems(*errors: DomainError | type[DomainError]) -> dict[int | str, dict[str, Any]]:
+def problems(*errors: DomainError | type[DomainError]) -> dict[int | str, JSON]:
     """The ``responses`` of a route: the domain errors it can answer with, one example each.
     The statuses that follow from the kind of operation are added by :func:`install`."""
-    responses: dict[int | str, dict[str, Any]] = {}
+    responses: dict[int | str, JSON] = {}
     for error in errors:
         instance = error() if isinstance(error, type) else error
         entry = responses.setdefault(instance.status, problem_docs.problem_response(instance.status))
@@ -111,7 +113,7 @@ def problems(*errors: DomainError | type[DomainError]) -> dict[int | str, dict[s
     return responses
 
 
-def problem_response(description: str) -> dict[str, Any]:
+def problem_response(description: str) -> JSON:
     """An OpenAPI response entry whose body is a problem document."""
     return problem_docs.problem_response(None, description)
 
@@ -119,7 +121,7 @@ def problem_response(description: str) -> dict[str, Any]:
 def install(app: FastAPI) -> None:
     """Replace FastAPI's generated document with the completed one."""
 
-    def build() -> dict[str, Any]:
+    def build() -> JSON:
         if app.openapi_schema:
             return app.openapi_schema
         doc = get_openapi(
@@ -162,7 +164,7 @@ def _role_checked(routes: list[BaseRoute]) -> set[tuple[str, str]]:
     an organisation (the platform token gets 403) and the admin ones (an organisation key does)."""
     checks = {get_args(OrgId)[1].dependency, Platform.dependency}
 
-    def calls(dependant: Any) -> Iterator[Any]:
+    def calls(dependant: Dependant) -> Iterator[Callable[..., object] | None]:
         for sub in dependant.dependencies:
             yield sub.call
             yield from calls(sub)
@@ -175,10 +177,8 @@ def _role_checked(routes: list[BaseRoute]) -> set[tuple[str, str]]:
     }
 
 
-def _complete_operation(
-    path: str, method: str, operation: dict[str, Any], role_checked: bool, schemas: dict[str, Any]
-) -> None:
-    responses: dict[str, Any] = operation.setdefault("responses", {})
+def _complete_operation(path: str, method: str, operation: JSON, role_checked: bool, schemas: JSON) -> None:
+    responses: JSON = operation.setdefault("responses", {})
     if not path.startswith("/v1/"):
         _add_problems(responses, {500: [problem_docs.INTERNAL]})
         return
@@ -192,7 +192,7 @@ def _complete_operation(
     operation["responses"] = dict(sorted(responses.items()))
 
 
-def _add_problems(responses: dict[str, Any], derived: dict[int, list[dict[str, Any]]]) -> None:
+def _add_problems(responses: JSON, derived: dict[int, list[JSON]]) -> None:
     """Merge the derived problems into the responses (replacing FastAPI's own 422), then give
     every problem response its headers and examples."""
     for code, bodies in derived.items():
@@ -205,7 +205,7 @@ def _add_problems(responses: dict[str, Any], derived: dict[int, list[dict[str, A
             problem_docs.complete(int(status), entry)
 
 
-def _document_times(schemas: dict[str, Any]) -> None:
+def _document_times(schemas: JSON) -> None:
     """Every time is an RFC 3339 string: say so, for the response models that render them as
     plain strings too."""
     for schema in schemas.values():
@@ -216,12 +216,12 @@ def _document_times(schemas: dict[str, Any]) -> None:
                         variant["format"] = "date-time"
 
 
-def _webhooks() -> dict[str, Any]:
+def _webhooks() -> JSON:
     """The OpenAPI 3.1 ``webhooks``: what an endpoint receives, one POST per event type."""
     return {name: {"post": _webhook(name, model)} for name, model in EVENT_DOCUMENTS.items()}
 
 
-def _webhook(event_type: str, model: type[BaseModel]) -> dict[str, Any]:
+def _webhook(event_type: str, model: type[BaseModel]) -> JSON:
     body = {"$ref": f"#/components/schemas/{model.__name__}"}
     return {
         "operationId": "on" + "".join(word.title() for word in event_type.replace("_", ".").split(".")),
@@ -234,7 +234,7 @@ def _webhook(event_type: str, model: type[BaseModel]) -> dict[str, Any]:
         "requestBody": {"required": True, "content": {"application/json": {"schema": body}}},
         "responses": {
             "2XX": {
-                "description": "Received. Any other answer, or none in time, is retried on the "
+                "description": "Received. Another answer, or none in time, is retried on the "
                 "schedule; `410 Gone` disables the endpoint."
             }
         },

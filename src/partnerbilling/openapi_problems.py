@@ -4,8 +4,6 @@ status and ``code``, made by the code that makes the real answers."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from partnerbilling.errors import (
     PROBLEM_JSON,
     Forbidden,
@@ -17,9 +15,10 @@ from partnerbilling.errors import (
     unreadable_body,
 )
 from partnerbilling.failures import BodyTooLarge, classify_exception
+from partnerbilling.jsonio import JSON
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-PROBLEM_SCHEMA: dict[str, Any] = {
+PROBLEM_SCHEMA: JSON = {
     "title": "Problem",
     "description": "An RFC 9457 problem document. `code` is stable and meant for programs.",
     "type": "object",
@@ -68,11 +67,11 @@ _REQUEST_ID = "0f8e2c4a9b1d4e6f8a2c4e6a8b0d2f4a"
 _NOUNS = {"org": "organization", "endpoint": "webhook endpoint", "key": "API key"}
 
 
-def with_request_id(body: dict[str, Any]) -> dict[str, Any]:
+def with_request_id(body: JSON) -> JSON:
     return {**body, "request_id": _REQUEST_ID}
 
 
-def _classified(exc: BaseException) -> dict[str, Any]:
+def _classified(exc: BaseException) -> JSON:
     return with_request_id(problem(*classify_exception(exc)))
 
 
@@ -105,7 +104,7 @@ INTERNAL = _classified(RuntimeError())
 _DEFAULTS = {503: [UNAVAILABLE, TIMEOUT, COLLISION], 500: [INTERNAL]}
 
 
-def problem_response(status: int | None, description: str | None = None) -> dict[str, Any]:
+def problem_response(status: int | None, description: str | None = None) -> JSON:
     """An OpenAPI response whose body is a problem document."""
     return {
         "description": description or _DESCRIPTIONS[status or 500],
@@ -113,11 +112,11 @@ def problem_response(status: int | None, description: str | None = None) -> dict
     }
 
 
-def add(response: dict[str, Any], bodies: list[dict[str, Any]], *, first: bool = False) -> None:
+def add(response: JSON, bodies: list[JSON], *, first: bool = False) -> None:
     """Add each problem body as a named example (named by its ``code``) of the response."""
     media = response["content"][PROBLEM_JSON]
-    current: dict[str, Any] = media.get("examples", {})
-    added: dict[str, Any] = {}
+    current: JSON = media.get("examples", {})
+    added: JSON = {}
     for body in bodies:
         if any(example["value"] == body for example in (*current.values(), *added.values())):
             continue
@@ -129,7 +128,7 @@ def add(response: dict[str, Any], bodies: list[dict[str, Any]], *, first: bool =
     media["examples"] = {**added, **current} if first else {**current, **added}
 
 
-def complete(status: int, response: dict[str, Any]) -> None:
+def complete(status: int, response: JSON) -> None:
     """Give a problem response the headers its status carries and, if it has none, its examples."""
     if status in (409, 503):
         response["headers"] = _RETRY_AFTER
@@ -138,11 +137,11 @@ def complete(status: int, response: dict[str, Any]) -> None:
 
 
 def for_operation(
-    path: str, method: str, operation: dict[str, Any], role_checked: bool, schemas: dict[str, Any]
-) -> dict[int, list[dict[str, Any]]]:
+    path: str, method: str, operation: JSON, role_checked: bool, schemas: JSON
+) -> dict[int, list[JSON]]:
     """The problems an API operation can answer with, by status, as its kind implies; a route
     declares its domain errors itself (``openapi.problems``)."""
-    found: dict[int, list[dict[str, Any]]] = {401: [UNAUTHENTICATED]}
+    found: dict[int, list[JSON]] = {401: [UNAUTHENTICATED]}
     if role_checked:
         found[403] = [ADMIN_ONLY if path.startswith("/v1/admin/") else ORGANIZATION_ONLY]
     path_params = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
@@ -162,14 +161,14 @@ def for_operation(
     return found | _DEFAULTS
 
 
-def _not_found(param: str, method: str) -> dict[str, Any]:
+def _not_found(param: str, method: str) -> JSON:
     if method == "put":  # PUT creates what is missing: only a path that leads nowhere is 404
         return with_request_id(problem(404, "not_found", "No such resource."))
     noun = param.removesuffix("_id")
     return with_request_id(NotFound(f"No such {_NOUNS.get(noun, noun)}.").to_problem())
 
 
-def _invalid_input(operation: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any] | None:
+def _invalid_input(operation: JSON, schemas: JSON) -> JSON | None:
     """A realistic ``validation_error`` for the operation's first input, or None if it has none."""
     loc_msg = _body_error(operation, schemas) or _parameter_error(operation)
     if loc_msg is None:
@@ -186,7 +185,7 @@ def _invalid_input(operation: dict[str, Any], schemas: dict[str, Any]) -> dict[s
     )
 
 
-def _body_error(operation: dict[str, Any], schemas: dict[str, Any]) -> tuple[list[str], str] | None:
+def _body_error(operation: JSON, schemas: JSON) -> tuple[list[str], str] | None:
     if "requestBody" not in operation:
         return None
     schema = operation["requestBody"]["content"]["application/json"]["schema"]
@@ -199,7 +198,7 @@ def _body_error(operation: dict[str, Any], schemas: dict[str, Any]) -> tuple[lis
     return ["body"], "Input should be a valid dictionary or object to extract fields from"
 
 
-def _wrong_value(prop: dict[str, Any]) -> str:
+def _wrong_value(prop: JSON) -> str:
     """Pydantic's message for a value of the wrong kind in this property."""
     schema = next((v for v in prop.get("anyOf", [prop]) if v.get("type") != "null"), prop)
     if "enum" in schema:
@@ -211,7 +210,7 @@ def _wrong_value(prop: dict[str, Any]) -> str:
     return f"Input should be a valid {kind}"
 
 
-def _parameter_error(operation: dict[str, Any]) -> tuple[list[str], str] | None:
+def _parameter_error(operation: JSON) -> tuple[list[str], str] | None:
     by_place = {p["in"]: p for p in reversed(operation.get("parameters", []))}
     query, path, header = by_place.get("query"), by_place.get("path"), by_place.get("header")
     if query is not None:

@@ -9,7 +9,6 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.requests import ClientDisconnect
@@ -34,8 +33,8 @@ LATENCY = Histogram(
 # nginx's label for "the client closed the connection before the response": the client's failure.
 CLIENT_CLOSED_REQUEST = 499
 
-_counters: dict[tuple[str, str, int], Any] = {}
-_histograms: dict[tuple[str, str], Any] = {}
+_counters: dict[tuple[str, str, int], Counter] = {}
+_histograms: dict[tuple[str, str], Histogram] = {}
 
 
 def _observe(method: str, route: str, status: int, seconds: float) -> None:
@@ -167,7 +166,7 @@ def _content_length(scope: Scope) -> int | None:
 
 async def _send_problem(send: Send, status: int, code: str, detail: str, request_id: str) -> None:
     body = dumps(problem(status, code, detail, request_id=request_id))
-    headers: list[Any] = [
+    headers: list[tuple[bytes, bytes]] = [
         (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
     ]

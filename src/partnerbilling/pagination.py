@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import ValidationFailed
 from partnerbilling.fields import checked_time
+from partnerbilling.jsonio import JSON
 from partnerbilling.sql import Into, Statement, T
 
 
@@ -73,9 +74,7 @@ class KeysetQuery:
         self._first = Statement(ordered)
         self._after = Statement(ordered.where(_older_than(created_at, row_id, *cursor)))
 
-    async def rows(
-        self, conn: AsyncConnection, values: dict[str, Any], page: PageParams, into: Into[T]
-    ) -> list[T]:
+    async def rows(self, conn: AsyncConnection, values: JSON, page: PageParams, into: Into[T]) -> list[T]:
         if page.after is None:
             return await self._first.rows(conn, {**values, "limit": page.limit + 1}, into)
         at, row_id = page.after
@@ -83,9 +82,7 @@ class KeysetQuery:
         return await self._after.rows(conn, values, into)
 
 
-def page_of(
-    rows: Sequence[Any], page: PageParams, render: Callable[[Any], dict[str, Any] | None]
-) -> dict[str, Any]:
+def page_of(rows: Sequence[Any], page: PageParams, render: Callable[[Any], JSON | None]) -> JSON:
     """The ``{data, next_cursor}`` document for rows fetched with :func:`keyset`."""
     more = len(rows) > page.limit
     rows = rows[: page.limit]

@@ -36,17 +36,6 @@ T = TypeVar("T")
 Into = Callable[..., T]
 
 
-class UntypedRow:
-    """A row with attribute access, for a statement whose domain object is still to be written;
-    every use is a place to give its rows a type."""
-
-    def __init__(self, **columns: Any) -> None:
-        self.__dict__.update(columns)
-
-    def __getattr__(self, name: str) -> Any:  # for the type checker: any column
-        raise AttributeError(name)
-
-
 class NotInTransaction(RuntimeError):
     """A precompiled statement ran outside a transaction (a programming error)."""
 
@@ -73,8 +62,8 @@ class Statement:
         )
         self.sql = str(compiled)
         # (name, the type's conversion if any, the value of a literal written into the statement)
-        params: list[tuple[str, Callable[[Any], Any] | None, Any]] = []
-        expanded: Mapping[str, Any] | None = None
+        params: list[tuple[str, Callable[[Any], Any] | None, object]] = []
+        expanded: Mapping[str, object] | None = None
         for name in compiled.positiontup or []:
             bind = compiled.binds.get(name)
             if bind is None:  # one value of an IN list, rendered as a parameter of its own
@@ -89,14 +78,14 @@ class Statement:
         self._params = params
         self.names = tuple(name for name, _, _ in params)
 
-    def _args(self, values: Mapping[str, Any]) -> list[Any]:
+    def _args(self, values: Mapping[str, object]) -> list[object]:
         args = []
         for name, process, literal in self._params:
             value = values[name] if literal is self._MISSING else values.get(name, literal)
             args.append(process(value) if process is not None and value is not None else value)
         return args
 
-    async def rows(self, conn: AsyncConnection, values: Mapping[str, Any], into: Into[T]) -> list[T]:
+    async def rows(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> list[T]:
         """All rows, each made into ``into`` by column name."""
         try:
             records = await _checked(conn).fetch(self.sql, *self._args(values))
@@ -104,7 +93,7 @@ class Statement:
             raise translated(exc) from exc
         return [into(**record) for record in records]
 
-    async def row(self, conn: AsyncConnection, values: Mapping[str, Any], into: Into[T]) -> T | None:
+    async def row(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> T | None:
         """The first row made into ``into``, or None."""
         try:
             record = await _checked(conn).fetchrow(self.sql, *self._args(values))
@@ -112,14 +101,14 @@ class Statement:
             raise translated(exc) from exc
         return None if record is None else into(**record)
 
-    async def value(self, conn: AsyncConnection, values: Mapping[str, Any]) -> Any:
+    async def value(self, conn: AsyncConnection, values: Mapping[str, object]) -> Any:
         """The first column of the first row, or None."""
         try:
             return await _checked(conn).fetchval(self.sql, *self._args(values))
         except asyncpg.PostgresError as exc:
             raise translated(exc) from exc
 
-    async def execute(self, conn: AsyncConnection, values: Mapping[str, Any]) -> int:
+    async def execute(self, conn: AsyncConnection, values: Mapping[str, object]) -> int:
         """Run it; the number of rows it touched (0 for a statement that reports none)."""
         try:
             status = await _checked(conn).execute(self.sql, *self._args(values))

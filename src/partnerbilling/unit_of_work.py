@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
@@ -26,7 +26,7 @@ class TransactionalRoute(APIRoute):
     first, then its body is checked (:func:`check_body`), and a POST with an Idempotency-Key is
     run at most once."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[object, object, Response]]:
         handler = super().get_route_handler()
 
         async def run_in_transaction(request: Request) -> Response:

@@ -55,7 +55,7 @@ async def _platform(request: Request, _credentials: Credentials) -> Caller:
 
 
 CurrentCaller = Annotated[Caller, Depends(_caller)]
-"""Any authenticated caller, an organisation or the platform."""
+"""An authenticated caller, an organisation or the platform."""
 OrgId = Annotated[str, Depends(_org_id)]
 """The calling organisation's id; the platform token gets 403."""
 Authenticated = Depends(_caller)

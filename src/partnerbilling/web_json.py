@@ -1,7 +1,5 @@
 """The web layer's JSON response: rendered with orjson from a ready dict, not from a model."""
 
-from typing import Any
-
 import orjson
 from fastapi.responses import Response
 
@@ -9,5 +7,5 @@ from fastapi.responses import Response
 class JsonResponse(Response):
     media_type = "application/json"
 
-    def render(self, content: Any) -> bytes:
+    def render(self, content: object) -> bytes:
         return orjson.dumps(content)

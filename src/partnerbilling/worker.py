@@ -1,6 +1,6 @@
 """The delivery worker: webhooks, outbox e-mail, and the purge of expired idempotency records.
 
-Any number of workers may run against one database (``partnerbilling worker``, or inside
+Several workers may run against one database (``partnerbilling worker``, or inside
 ``partnerbilling serve``): they share the work through ``FOR UPDATE SKIP LOCKED`` claims.
 """
 

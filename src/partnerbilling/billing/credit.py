@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from partnerbilling.billing.domain import InvoiceDocument
+from partnerbilling.jsonio import JSON
 from partnerbilling.states import InvoiceKind, InvoiceStatus
 
 # The amounts of an invoice line, negated on its credit note (the rest is copied).
@@ -33,7 +33,7 @@ def plan_credit_note(invoice: InvoiceDocument, note_id: str, reason: str, at: da
     )
 
 
-def _negated_line(line: dict[str, Any]) -> dict[str, Any]:
+def _negated_line(line: JSON) -> JSON:
     negated = dict(line)
     for key in _LINE_AMOUNTS:
         value = line[key]

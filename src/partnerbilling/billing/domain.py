@@ -10,23 +10,26 @@ statement its parameters and the views in :mod:`partnerbilling.visibility` read 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from partnerbilling.billing.pricing import Tier
 from partnerbilling.events.schemas import EventType
+from partnerbilling.jsonio import JSON
 from partnerbilling.states import OrderKind
 
-JSON = dict[str, Any]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 # A recipient's redacted payload of an event's object, or None if it may not see it.
 View = Callable[[str], JSON | None]
 
 
-def column_values(obj: Any) -> dict[str, Any]:
+def column_values(obj: DataclassInstance) -> JSON:
     """A slotted domain object's fields by name: a statement's parameters."""
-    return {name: getattr(obj, name) for name in obj.__slots__}
+    return {field.name: getattr(obj, field.name) for field in fields(obj)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,7 @@ class InvoiceDocument:
     customer_id: str
     order_id: str
     currency: str
-    lines: list[dict[str, Any]]
+    lines: list[JSON]
     subtotal: Decimal
     tax_rate: Decimal
     tax: Decimal

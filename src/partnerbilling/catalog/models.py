@@ -1,12 +1,12 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import CheckConstraint, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerbilling.db import Base
+from partnerbilling.jsonio import JSON
 
 
 class ResellerTier(Base):
@@ -17,7 +17,7 @@ class ResellerTier(Base):
     name: Mapped[str] = mapped_column(String(200))
     default_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
     # {category: "0.2000"}: decimal strings, never JSON numbers, so nothing passes through float.
-    rates: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    rates: Mapped[JSON] = mapped_column(JSONB)
     updated_at: Mapped[datetime]
 
 
@@ -30,5 +30,5 @@ class Product(Base):
     category: Mapped[str] = mapped_column(String(64))
     period_months: Mapped[int]
     # {"CHF": "120.00"}: decimal strings.
-    prices: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    prices: Mapped[JSON] = mapped_column(JSONB)
     updated_at: Mapped[datetime]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog import models
 from partnerbilling.catalog.domain import Product, ResellerTier
+from partnerbilling.jsonio import JSON
 from partnerbilling.sql import Statement, fetch_all, fetch_one
 
 
@@ -19,7 +18,7 @@ async def get_tier(conn: AsyncConnection, code: str) -> ResellerTier | None:
     )
 
 
-async def put_tier(conn: AsyncConnection, values: dict[str, Any]) -> ResellerTier:
+async def put_tier(conn: AsyncConnection, values: JSON) -> ResellerTier:
     stmt = insert(models.ResellerTier).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[models.ResellerTier.code],
@@ -37,7 +36,7 @@ async def get_product(conn: AsyncConnection, sku: str) -> Product | None:
     return await _GET_PRODUCT.row(conn, {"sku": sku}, Product)
 
 
-async def put_product(conn: AsyncConnection, values: dict[str, Any]) -> Product:
+async def put_product(conn: AsyncConnection, values: JSON) -> Product:
     stmt = insert(models.Product).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[models.Product.sku],

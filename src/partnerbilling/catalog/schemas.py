@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.fields import Code, Currency, Money, Name, Rate, RequestModel
+from partnerbilling.jsonio import JSON
 
 
-def _rates_map(schema: dict[str, Any]) -> None:
+def _rates_map(schema: JSON) -> None:
     """Describe the map as generators keep it: each value in ``additionalProperties``, each key
     in ``propertyNames`` (``patternProperties`` with no other property reads as an empty model)."""
     [(pattern, rate)] = schema.pop("patternProperties").items()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from partnerbilling.events.schemas import EventType
+from partnerbilling.jsonio import JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +17,7 @@ class Event:
     id: str
     org_id: str
     type: str
-    data: dict[str, Any]
+    data: JSON
     created_at: datetime
 
 
@@ -27,4 +27,4 @@ class NewEvent:
 
     org_id: str
     type: EventType
-    data: dict[str, Any]
+    data: JSON

@@ -1,11 +1,11 @@
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerbilling.db import Base
+from partnerbilling.jsonio import JSON
 
 
 class Event(Base):
@@ -20,5 +20,5 @@ class Event(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"))
     type: Mapped[str] = mapped_column(String(64))
-    data: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    data: Mapped[JSON] = mapped_column(JSONB)
     created_at: Mapped[datetime]

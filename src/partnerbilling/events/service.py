@@ -11,8 +11,9 @@ from partnerbilling.errors import NotFound
 from partnerbilling.events import repository
 from partnerbilling.events.domain import Event, NewEvent
 from partnerbilling.events.schemas import EventType
+from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import PageParams, page_of
-from partnerbilling.visibility import JSON, event_view
+from partnerbilling.visibility import event_view
 
 View = Callable[[str], JSON | None]
 

@@ -9,13 +9,13 @@ a second key and never shows the secret again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from partnerbilling.jsonio import dumps, loads
 
 _MARKER = "__replayed_without__"
 
-Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+Endpoint = TypeVar("Endpoint", bound=Callable[..., object])
 
 
 def replayed_without(*fields: str) -> Callable[[Endpoint], Endpoint]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from partnerbilling.billing.domain import JSON
+from partnerbilling.jsonio import JSON
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,12 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerbilling.db import Base
+from partnerbilling.jsonio import JSON
 
 
 class Invoice(Base):
@@ -34,7 +34,7 @@ class Invoice(Base):
     order_id: Mapped[str] = mapped_column(String(40))
     currency: Mapped[str] = mapped_column(String(3))
     # [{description, sku, quantity, unit_price, amount, discount, net_amount}], amounts as strings.
-    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    lines: Mapped[list[JSON]] = mapped_column(JSONB)
     subtotal: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     tax_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
     tax: Mapped[Decimal] = mapped_column(Numeric(14, 2))

@@ -10,12 +10,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import String
 
-from partnerbilling.billing.domain import JSON, InvoiceDocument, column_values
+from partnerbilling.billing.domain import InvoiceDocument, column_values
 from partnerbilling.db import new_id
 from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
+from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.sql import Statement, fetch_one
 from partnerbilling.states import InvoiceStatus

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from partnerbilling.billing import domain as planned
 from partnerbilling.billing.pricing import Tier
+from partnerbilling.jsonio import JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +29,14 @@ class OrganizationWithTier(Organization):
     """An organisation with its reseller tier's rates (both None without a tier)."""
 
     tier_default_rate: Decimal | None
-    tier_rates: dict[str, Any] | None
+    tier_rates: JSON | None
 
 
 def organization_of(org: Organization) -> planned.Organization:
     """The organisation as a charge is planned from; with its tier if read with it
     (:func:`partnerbilling.organizations.repository.get_with_tier`) and it has one."""
     # By its columns, not its class: the renewals' batch read of partners has them too.
-    tier_rates: dict[str, Any] | None = getattr(org, "tier_rates", None)
+    tier_rates: JSON | None = getattr(org, "tier_rates", None)
     tier = None
     if tier_rates is not None:
         assert org.reseller_tier is not None  # the tier was joined on it

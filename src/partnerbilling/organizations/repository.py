@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
+from partnerbilling.jsonio import JSON
 from partnerbilling.organizations.domain import Organization, OrganizationWithTier
 from partnerbilling.organizations.models import ApiKey
 from partnerbilling.organizations.models import Organization as Organizations
@@ -28,7 +28,7 @@ async def get_many(conn: AsyncConnection, org_ids: Sequence[str]) -> dict[str, O
     return {org.id: org for org in found}
 
 
-async def add(conn: AsyncConnection, values: dict[str, Any]) -> Organization:
+async def add(conn: AsyncConnection, values: JSON) -> Organization:
     added = await fetch_one(
         conn, insert(Organizations).values(**values).returning(Organizations), Organization
     )
@@ -36,7 +36,7 @@ async def add(conn: AsyncConnection, values: dict[str, Any]) -> Organization:
     return added
 
 
-async def change(conn: AsyncConnection, org_id: str, values: dict[str, Any]) -> Organization | None:
+async def change(conn: AsyncConnection, org_id: str, values: JSON) -> Organization | None:
     stmt = (
         update(Organizations)
         .where(Organizations.id == org_id)
@@ -46,7 +46,7 @@ async def change(conn: AsyncConnection, org_id: str, values: dict[str, Any]) -> 
     return await fetch_one(conn, stmt, Organization)
 
 
-async def add_api_key(conn: AsyncConnection, values: dict[str, Any]) -> None:
+async def add_api_key(conn: AsyncConnection, values: JSON) -> None:
     await execute(conn, insert(ApiKey).values(**values))
 
 

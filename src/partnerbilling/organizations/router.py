@@ -62,7 +62,7 @@ async def create_organization(conn: Conn, body: OrganizationCreate) -> Response:
     operation_id="getOrganization",
 )
 async def get_organization(conn: Conn, org_id: OrgPathId) -> Response:
-    """Any organisation, by id."""
+    """An organisation, by id."""
     return JsonResponse(organization_view(await service.get_organization(conn, org_id)))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.auth import generate_api_key
@@ -11,6 +9,7 @@ from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import NotFound, Unprocessable
 from partnerbilling.fields import sent_fields
+from partnerbilling.jsonio import JSON
 from partnerbilling.organizations import repository
 from partnerbilling.organizations.domain import Organization
 from partnerbilling.organizations.schemas import (
@@ -63,7 +62,7 @@ async def update_organization(conn: AsyncConnection, org_id: str, data: Organiza
     return org
 
 
-async def create_api_key(conn: AsyncConnection, org_id: str) -> dict[str, Any]:
+async def create_api_key(conn: AsyncConnection, org_id: str) -> JSON:
     """A new API key for an organisation; the key itself is returned only here."""
     await get_organization(conn, org_id)
     key, prefix, digest = generate_api_key()

@@ -11,7 +11,8 @@ group of domains; import them from ``partnerbilling.visibility``.
 
 from __future__ import annotations
 
-from partnerbilling.visibility.base import JSON, rfc3339
+from partnerbilling.jsonio import JSON
+from partnerbilling.visibility.base import rfc3339
 from partnerbilling.visibility.billing import (
     api_key_view,
     cashback_balances_view,

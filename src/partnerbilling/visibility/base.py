@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-JSON = dict[str, Any]
 
 
 def rfc3339(value: datetime | None) -> str | None:

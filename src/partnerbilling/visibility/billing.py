@@ -10,9 +10,10 @@ from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order,
 from partnerbilling.billing.money import format_money, format_rate
 from partnerbilling.cashback.domain import CashbackBalance
 from partnerbilling.invoices.domain import Invoice
+from partnerbilling.jsonio import JSON
 from partnerbilling.organizations.domain import Organization
 from partnerbilling.partnerships.domain import Partnership, PartnershipChange
-from partnerbilling.visibility.base import JSON, rfc3339
+from partnerbilling.visibility.base import rfc3339
 
 
 def _money(value: Decimal | None) -> str | None:

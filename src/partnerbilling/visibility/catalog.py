@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from partnerbilling.billing.money import format_money, format_rate
 from partnerbilling.catalog.domain import Product, ResellerTier
+from partnerbilling.jsonio import JSON
 
 
-def tier_view(row: ResellerTier) -> dict[str, Any]:
+def tier_view(row: ResellerTier) -> JSON:
     return {
         "code": row.code,
         "name": row.name,
@@ -18,7 +18,7 @@ def tier_view(row: ResellerTier) -> dict[str, Any]:
     }
 
 
-def product_view(row: Product) -> dict[str, Any]:
+def product_view(row: Product) -> JSON:
     return {
         "sku": row.sku,
         "name": row.name,

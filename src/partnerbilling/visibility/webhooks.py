@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from partnerbilling.events.domain import Event
+from partnerbilling.jsonio import JSON
 from partnerbilling.states import DeliveryStatus
-from partnerbilling.visibility.base import JSON, rfc3339
+from partnerbilling.visibility.base import rfc3339
 from partnerbilling.webhooks.domain import Delivery, DeliveryAttempt, Endpoint
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from partnerbilling.events.domain import Event
+from partnerbilling.jsonio import JSON
 from partnerbilling.states import DeliveryStatus
 
 
@@ -72,7 +72,7 @@ class ClaimedDelivery:
     previous_secret_expires_at: datetime | None
     event_id: str
     event_type: str
-    event_data: dict[str, Any]
+    event_data: JSON
     event_created_at: datetime
 
     @property

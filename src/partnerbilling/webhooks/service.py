@@ -11,12 +11,13 @@ from partnerbilling.errors import Conflict, NotFound, Unprocessable
 from partnerbilling.events import service as events
 from partnerbilling.events.schemas import EventType
 from partnerbilling.fields import sent_fields
+from partnerbilling.jsonio import JSON
 from partnerbilling.mail import repository as mail
 from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.settings import Settings
-from partnerbilling.visibility import JSON, delivery_view, endpoint_view
+from partnerbilling.visibility import delivery_view, endpoint_view
 from partnerbilling.webhooks import repository
 from partnerbilling.webhooks.domain import Endpoint
 from partnerbilling.webhooks.schemas import EndpointCreate, EndpointUpdate
