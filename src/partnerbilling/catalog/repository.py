@@ -6,9 +6,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.domain import column_values
 from partnerbilling.catalog import models
 from partnerbilling.catalog.domain import Product, ResellerTier
-from partnerbilling.jsonio import JSON
 from partnerbilling.sql import Statement, fetch_all, fetch_one
 
 
@@ -18,7 +18,8 @@ async def get_tier(conn: AsyncConnection, code: str) -> ResellerTier | None:
     )
 
 
-async def put_tier(conn: AsyncConnection, values: JSON) -> ResellerTier:
+async def put_tier(conn: AsyncConnection, tier: ResellerTier) -> ResellerTier:
+    values = column_values(tier)
     stmt = insert(models.ResellerTier).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[models.ResellerTier.code],
@@ -36,7 +37,8 @@ async def get_product(conn: AsyncConnection, sku: str) -> Product | None:
     return await _GET_PRODUCT.row(conn, {"sku": sku}, Product)
 
 
-async def put_product(conn: AsyncConnection, values: JSON) -> Product:
+async def put_product(conn: AsyncConnection, product: Product) -> Product:
+    values = column_values(product)
     stmt = insert(models.Product).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[models.Product.sku],

@@ -21,31 +21,15 @@ async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> ResellerT
     """Create or replace a reseller tier."""
     if not data.rates:
         await _refuse_dropping_category_rates(conn, code, data.default_rate)
-    return await repository.put_tier(
-        conn,
-        {
-            "code": code,
-            "name": data.name,
-            "default_rate": data.default_rate,
-            "rates": {category: str(rate) for category, rate in data.rates.items()},
-            "updated_at": utcnow(),
-        },
-    )
+    rates = {category: str(rate) for category, rate in data.rates.items()}
+    return await repository.put_tier(conn, ResellerTier(code, data.name, data.default_rate, rates, utcnow()))
 
 
 async def put_product(conn: AsyncConnection, sku: str, data: ProductPut) -> Product:
     """Create or replace a product and its prices."""
-    return await repository.put_product(
-        conn,
-        {
-            "sku": sku,
-            "name": data.name,
-            "category": data.category,
-            "period_months": data.period_months,
-            "prices": {currency: str(price) for currency, price in data.prices.items()},
-            "updated_at": utcnow(),
-        },
-    )
+    prices: dict[str, str] = {currency: str(price) for currency, price in data.prices.items()}
+    product = Product(sku, data.name, data.category, data.period_months, prices, utcnow())
+    return await repository.put_product(conn, product)
 
 
 async def _refuse_dropping_category_rates(conn: AsyncConnection, code: str, default_rate: Decimal) -> None:

@@ -25,6 +25,18 @@ class Organization:
 
 
 @dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An API key as stored: never the key itself, only its SHA-256 and a visible prefix."""
+
+    id: str
+    org_id: str
+    prefix: str
+    key_hash: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OrganizationWithTier(Organization):
     """An organisation with its reseller tier's rates (both None without a tier)."""
 

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.billing.domain import column_values
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
 from partnerbilling.jsonio import JSON
-from partnerbilling.organizations.domain import Organization, OrganizationWithTier
-from partnerbilling.organizations.models import ApiKey
+from partnerbilling.organizations import models
+from partnerbilling.organizations.domain import ApiKey, Organization, OrganizationWithTier
 from partnerbilling.organizations.models import Organization as Organizations
 from partnerbilling.sql import Statement, execute, fetch_all, fetch_one
 
@@ -28,9 +29,9 @@ async def get_many(conn: AsyncConnection, org_ids: Sequence[str]) -> dict[str, O
     return {org.id: org for org in found}
 
 
-async def add(conn: AsyncConnection, values: JSON) -> Organization:
+async def add(conn: AsyncConnection, org: Organization) -> Organization:
     added = await fetch_one(
-        conn, insert(Organizations).values(**values).returning(Organizations), Organization
+        conn, insert(Organizations).values(**column_values(org)).returning(Organizations), Organization
     )
     assert added is not None  # an INSERT … RETURNING returns its row
     return added
@@ -46,13 +47,18 @@ async def change(conn: AsyncConnection, org_id: str, values: JSON) -> Organizati
     return await fetch_one(conn, stmt, Organization)
 
 
-async def add_api_key(conn: AsyncConnection, values: JSON) -> None:
-    await execute(conn, insert(ApiKey).values(**values))
+async def add_api_key(conn: AsyncConnection, key: ApiKey) -> None:
+    await execute(conn, insert(models.ApiKey).values(**column_values(key)))
 
 
 async def revoke_api_key(conn: AsyncConnection, key_id: str) -> bool:
     """Revoke a key; true if the key exists (revoking twice is harmless)."""
-    return await execute(conn, update(ApiKey).where(ApiKey.id == key_id).values(revoked_at=utcnow())) > 0
+    return (
+        await execute(
+            conn, update(models.ApiKey).where(models.ApiKey.id == key_id).values(revoked_at=utcnow())
+        )
+        > 0
+    )
 
 
 # Every partnered charge runs it: precompiled (partnerbilling.sql).

@@ -11,7 +11,7 @@ from partnerbilling.errors import NotFound, Unprocessable
 from partnerbilling.fields import sent_fields
 from partnerbilling.jsonio import JSON
 from partnerbilling.organizations import repository
-from partnerbilling.organizations.domain import Organization
+from partnerbilling.organizations.domain import ApiKey, Organization
 from partnerbilling.organizations.schemas import (
     OrganizationCreate,
     OrganizationUpdate,
@@ -35,10 +35,8 @@ async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -
     """Create an organisation."""
     await _check_tier(conn, data.reseller_tier)
     now = utcnow()
-    return await repository.add(
-        conn,
-        {**data.model_dump(), "id": new_id("org"), "created_at": now, "updated_at": now},
-    )
+    org = Organization(id=new_id("org"), **data.model_dump(), created_at=now, updated_at=now)
+    return await repository.add(conn, org)
 
 
 async def get_organization(conn: AsyncConnection, org_id: str) -> Organization:
@@ -68,10 +66,7 @@ async def create_api_key(conn: AsyncConnection, org_id: str) -> JSON:
     key, prefix, digest = generate_api_key()
     now = utcnow()
     key_id = new_id("key")
-    await repository.add_api_key(
-        conn,
-        {"id": key_id, "org_id": org_id, "prefix": prefix, "key_hash": digest, "created_at": now},
-    )
+    await repository.add_api_key(conn, ApiKey(key_id, org_id, prefix, digest, now))
     return api_key_view(key_id, key, prefix, now)
 
 
