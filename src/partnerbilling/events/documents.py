@@ -1,6 +1,6 @@
 """The event documents, one model per event type (made from ``events.registry``): what
 ``GET /v1/events`` lists and what a webhook endpoint receives. Each type's ``data`` is the object
-as the recipient's own ``GET`` shows it (``visibility.py``), so these models only document; the
+as the recipient's own ``GET`` shows it (``partnerbilling.visibility``), so these models only document; the
 service renders the documents itself."""
 
 from __future__ import annotations
