@@ -121,5 +121,5 @@ async def load_visible(conn: AsyncConnection, viewer: str, order_id: str) -> Ord
     return order
 
 
-# The renewals read the same parties (their service imports these from here).
-__all__ = ["load_partner", "organization_of", "place_order", "product_of", "refusals", "save_charge"]
+# The renewals load the partner and save their charges with these.
+__all__ = ["load_partner", "place_order", "refusals", "save_charge"]

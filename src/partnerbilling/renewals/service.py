@@ -13,15 +13,15 @@ from partnerbilling.billing.domain import Order, PlannedEvent, Subscription
 from partnerbilling.billing.renewal import automatic_channel, next_period
 from partnerbilling.billing.routing import ActivePartnership, Channel
 from partnerbilling.catalog import repository as catalog
-from partnerbilling.catalog.domain import Product
+from partnerbilling.catalog.domain import Product, product_of
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Conflict, Unprocessable
 from partnerbilling.events.schemas import EventType
-from partnerbilling.orders.service import load_partner, organization_of, product_of, refusals, save_charge
+from partnerbilling.orders.service import load_partner, refusals, save_charge
 from partnerbilling.organizations import repository as organizations
-from partnerbilling.organizations.domain import Organization
+from partnerbilling.organizations.domain import Organization, organization_of
 from partnerbilling.renewals import repository
-from partnerbilling.renewals.domain import PartnerOf, Renewable, subscription_of
+from partnerbilling.renewals.domain import PartnerOf, subscription_of
 from partnerbilling.states import OrderKind, SubscriptionStatus
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.subscriptions.service import load_for_action
@@ -114,7 +114,7 @@ async def _renew_automatically(
     return await _charge_period(conn, renewed, channel, None, partnership, parties)
 
 
-async def _read_parties(conn: AsyncConnection, sub: Renewable) -> Parties:
+async def _read_parties(conn: AsyncConnection, sub: Subscription) -> Parties:
     customer = await organizations.get(conn, sub.customer_id)
     product = await catalog.get_product(conn, sub.sku)
     if customer is None or product is None:
@@ -123,7 +123,7 @@ async def _read_parties(conn: AsyncConnection, sub: Renewable) -> Parties:
 
 
 async def _advance(
-    conn: AsyncConnection, sub: Renewable, parties: Parties, as_of: datetime | None
+    conn: AsyncConnection, sub: Subscription, parties: Parties, as_of: datetime | None
 ) -> Subscription:
     """Move the locked subscription on to its next period; returns it as it is now."""
     start, end = next_period(sub.created_at, sub.current_period_end, parties.product.period_months)
