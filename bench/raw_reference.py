@@ -39,7 +39,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import InvoiceDocument, Organization, Product, column_values, event_rows
+from partnerbilling.billing.domain import InvoiceDocument, Organization, Product, event_rows
 from partnerbilling.billing.routing import (
     Access,
     ActivePartnership,
@@ -57,6 +57,7 @@ from partnerbilling.invoices.domain import Invoice
 from partnerbilling.organizations.domain import Organization as StoredOrganization
 from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
 from partnerbilling.pagination import decode_cursor, encode_cursor
+from partnerbilling.sql import column_values
 from partnerbilling.visibility import invoice_view, order_view
 
 AUTH = "SELECT org_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"

@@ -16,7 +16,8 @@ connection, with the SQLAlchemy connection in autocommit mode on top.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, cast
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import asyncpg
 import orjson
@@ -26,6 +27,9 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from partnerbilling.errors import DuplicateKey
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 # The engine's JSON settings (make_engine): JSONB parameters are serialised as it would.
 _DIALECT = PGDialect_asyncpg(json_serializer=lambda value: orjson.dumps(value).decode())  # type: ignore[no-untyped-call]
@@ -116,6 +120,11 @@ class Statement:
             raise translated(exc) from exc
         count = status.rsplit(" ", 1)[-1]
         return int(count) if count.isdigit() else 0
+
+
+def column_values(obj: DataclassInstance) -> dict[str, object]:
+    """A domain object's fields by name, a statement's parameters: the inverse of ``into``."""
+    return {field.name: getattr(obj, field.name) for field in fields(obj)}
 
 
 async def fetch_all(conn: AsyncConnection, stmt: ClauseElement, into: Into[T]) -> list[T]:

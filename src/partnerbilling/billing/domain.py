@@ -3,33 +3,26 @@
 What the planner reads (:class:`Organization`, :class:`Product`, with
 :class:`~partnerbilling.billing.routing.ActivePartnership`) and what it returns to be written
 (:class:`Subscription`, :class:`Order`, :class:`CashbackEntry`, :class:`InvoiceDocument`,
-:class:`PlannedEvent`). Field names are the column names, so that :func:`column_values` gives a
-statement its parameters and the views in :mod:`partnerbilling.visibility` read them as rows.
+:class:`PlannedEvent`). Field names are the column names, so that
+:func:`partnerbilling.sql.column_values` gives a statement its parameters and the views in
+:mod:`partnerbilling.visibility` read them as rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from partnerbilling.billing.pricing import Tier
 from partnerbilling.events.schemas import EventType
 from partnerbilling.jsonio import JSON
 from partnerbilling.states import OrderKind
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
 # A recipient's redacted payload of an event's object, or None if it may not see it.
 View = Callable[[str], JSON | None]
-
-
-def column_values(obj: DataclassInstance) -> JSON:
-    """A slotted domain object's fields by name: a statement's parameters."""
-    return {field.name: getattr(obj, field.name) for field in fields(obj)}
 
 
 @dataclass(frozen=True, slots=True)

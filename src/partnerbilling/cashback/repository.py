@@ -8,11 +8,10 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.domain import column_values
 from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry
 from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement, fetch_one
+from partnerbilling.sql import Statement, column_values, fetch_one
 from partnerbilling.states import CASHBACK, CashbackStatus, sources_of
 
 # Every charge runs it: precompiled (partnerbilling.sql).

@@ -6,10 +6,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.domain import column_values
 from partnerbilling.catalog import models
 from partnerbilling.catalog.domain import Product, ResellerTier
-from partnerbilling.sql import Statement, fetch_all, fetch_one
+from partnerbilling.sql import Statement, column_values, fetch_all, fetch_one
 
 
 async def get_tier(conn: AsyncConnection, code: str) -> ResellerTier | None:

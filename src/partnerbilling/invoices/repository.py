@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import String
 
-from partnerbilling.billing.domain import InvoiceDocument, column_values
+from partnerbilling.billing.domain import InvoiceDocument
 from partnerbilling.db import new_id
 from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.events.schemas import EventType
@@ -18,7 +18,7 @@ from partnerbilling.invoices.domain import Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement, fetch_one
+from partnerbilling.sql import Statement, column_values, fetch_one
 from partnerbilling.states import InvoiceStatus
 
 # Takes the next number of the year's series, inserts the document and records its

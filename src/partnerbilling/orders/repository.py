@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import Integer, Select, bindparam, insert, literal_column, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.domain import Order, column_values
+from partnerbilling.billing.domain import Order
 from partnerbilling.cashback.models import CashbackEntry
 from partnerbilling.orders.models import Order as Orders
 from partnerbilling.pagination import PageParams
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Statement, column_values
 from partnerbilling.states import OrderKind
 
 

@@ -7,14 +7,13 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.domain import column_values
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
 from partnerbilling.jsonio import JSON
 from partnerbilling.organizations import models
 from partnerbilling.organizations.domain import ApiKey, Organization, OrganizationWithTier
 from partnerbilling.organizations.models import Organization as Organizations
-from partnerbilling.sql import Statement, execute, fetch_all, fetch_one
+from partnerbilling.sql import Statement, column_values, execute, fetch_all, fetch_one
 
 # Every charge runs it: precompiled (partnerbilling.sql).
 _GET = Statement(select(Organizations).where(Organizations.id == bindparam("org_id")))

@@ -7,12 +7,11 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.domain import column_values
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.partnerships import domain
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
-from partnerbilling.sql import Statement, execute, fetch_one
+from partnerbilling.sql import Statement, column_values, execute, fetch_one
 
 _BY_ID = select(Partnership).where(Partnership.id == bindparam("partnership_id"))
 _GET = Statement(_BY_ID)

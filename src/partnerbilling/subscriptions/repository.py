@@ -8,10 +8,9 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.domain import Subscription as NewSubscription
-from partnerbilling.billing.domain import column_values
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.partnerships.models import Partnership
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Statement, column_values
 from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.subscriptions.models import Subscription
 

@@ -9,11 +9,10 @@ from sqlalchemy import Select, bindparam, delete, func, insert, select, text, up
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime
 
-from partnerbilling.billing.domain import column_values
 from partnerbilling.events.models import Event as Events
 from partnerbilling.events.repository import insert_deliveries
 from partnerbilling.pagination import PageParams, keyset
-from partnerbilling.sql import Statement, execute, fetch_all, fetch_one, fetch_value
+from partnerbilling.sql import Statement, column_values, execute, fetch_all, fetch_one, fetch_value
 from partnerbilling.states import DeliveryStatus
 from partnerbilling.webhooks.domain import Delivery, DeliveryAttempt, Endpoint
 from partnerbilling.webhooks.models import DeliveryAttempt as DeliveryAttempts
