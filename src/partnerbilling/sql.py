@@ -15,7 +15,8 @@ connection, with the SQLAlchemy connection in autocommit mode on top.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -91,33 +92,25 @@ class Statement:
 
     async def rows(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> list[T]:
         """All rows, each made into ``into`` by column name."""
-        try:
+        with _translated_errors():
             records = await _checked(conn).fetch(self.sql, *self._args(values))
-        except asyncpg.PostgresError as exc:
-            raise translated(exc) from exc
         return [into(**record) for record in records]
 
     async def row(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> T | None:
         """The first row made into ``into``, or None."""
-        try:
+        with _translated_errors():
             record = await _checked(conn).fetchrow(self.sql, *self._args(values))
-        except asyncpg.PostgresError as exc:
-            raise translated(exc) from exc
         return None if record is None else into(**record)
 
     async def value(self, conn: AsyncConnection, values: Mapping[str, object]) -> Any:
         """The first column of the first row, or None."""
-        try:
+        with _translated_errors():
             return await _checked(conn).fetchval(self.sql, *self._args(values))
-        except asyncpg.PostgresError as exc:
-            raise translated(exc) from exc
 
     async def execute(self, conn: AsyncConnection, values: Mapping[str, object]) -> int:
         """Run it; the number of rows it touched (0 for a statement that reports none)."""
-        try:
+        with _translated_errors():
             status = await _checked(conn).execute(self.sql, *self._args(values))
-        except asyncpg.PostgresError as exc:
-            raise translated(exc) from exc
         count = status.rsplit(" ", 1)[-1]
         return int(count) if count.isdigit() else 0
 
@@ -147,13 +140,14 @@ async def execute(conn: AsyncConnection, stmt: ClauseElement) -> int:
     return await Statement(stmt).execute(conn, {})
 
 
-def translated(exc: asyncpg.PostgresError) -> BaseException:
-    """The service's own error for a database refusal a service may act on; any other error as
-    it is (:mod:`partnerbilling.failures` answers those)."""
-    if isinstance(exc, asyncpg.UniqueViolationError):
-        return DuplicateKey(str(exc.constraint_name or ""))
-    error: BaseException = exc
-    return error
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """A database refusal a service may act on becomes the service's own error; any other error
+    passes as it is (:mod:`partnerbilling.failures` answers those)."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as exc:
+        raise DuplicateKey(str(exc.constraint_name or "")) from exc
 
 
 def _checked(conn: AsyncConnection) -> asyncpg.Connection:
