@@ -6,8 +6,10 @@ request first, before FastAPI reads the body or the parameters, so that a reques
 key is a 401 whatever else is wrong with it (and so that idempotency keys are scoped to the caller
 before the handler runs). The dependencies below then hand the caller to the operation, refuse the
 wrong kind of caller (403), and declare the bearer scheme, from which FastAPI derives each
-operation's ``security`` in the OpenAPI document. Every router declares one of them: ``Authenticated``
-(any caller) or ``Platform`` (the admin API); operations acting as an organisation take ``OrgId``.
+operation's ``security`` in the OpenAPI document. Every operation declares one of them: ``OrgId``
+(acting as an organisation), ``CurrentCaller`` (any caller), or, on the admin routers, ``Platform``.
+Each is one dependency per request: a router-wide ``Authenticated`` on top would be solved again
+for every request and add nothing to the document.
 """
 
 from __future__ import annotations

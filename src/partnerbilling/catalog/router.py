@@ -13,13 +13,11 @@ from partnerbilling.catalog.service import CategoryRatesRequired
 from partnerbilling.openapi import problems
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import product_view, tier_view
-from partnerbilling.web_auth import Authenticated, CurrentCaller, Platform
+from partnerbilling.web_auth import CurrentCaller, Platform
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Limit
 
-router = APIRouter(
-    prefix="/v1", tags=["products"], route_class=TransactionalRoute, dependencies=[Authenticated]
-)
+router = APIRouter(prefix="/v1", tags=["products"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"

@@ -11,13 +11,11 @@ from partnerbilling.events.documents import Event, EventList
 from partnerbilling.events.schemas import EventType
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import event_view
-from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_auth import OrgId
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
-router = APIRouter(
-    prefix="/v1", tags=["events"], route_class=TransactionalRoute, dependencies=[Authenticated]
-)
+router = APIRouter(prefix="/v1", tags=["events"], route_class=TransactionalRoute)
 
 EventId = Annotated[str, Path(max_length=40, description="An event id.")]
 

@@ -13,13 +13,11 @@ from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view
-from partnerbilling.web_auth import Authenticated, OrgId, Platform
+from partnerbilling.web_auth import OrgId, Platform
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
-router = APIRouter(
-    prefix="/v1", tags=["invoices"], route_class=TransactionalRoute, dependencies=[Authenticated]
-)
+router = APIRouter(prefix="/v1", tags=["invoices"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 InvoiceId = Annotated[str, Path(max_length=40, description="An invoice or credit note id.")]

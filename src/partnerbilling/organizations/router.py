@@ -18,12 +18,10 @@ from partnerbilling.organizations.schemas import (
 from partnerbilling.organizations.service import UnknownResellerTier
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import organization_view
-from partnerbilling.web_auth import Authenticated, OrgId, Platform
+from partnerbilling.web_auth import OrgId, Platform
 from partnerbilling.web_json import JsonResponse
 
-router = APIRouter(
-    prefix="/v1", tags=["organizations"], route_class=TransactionalRoute, dependencies=[Authenticated]
-)
+router = APIRouter(prefix="/v1", tags=["organizations"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 OrgPathId = Annotated[str, Path(max_length=40, description="An organisation id.")]

@@ -28,13 +28,11 @@ from partnerbilling.partnerships.schemas import (
 )
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import partnership_change_view, partnership_view
-from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_auth import OrgId
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
-router = APIRouter(
-    prefix="/v1", tags=["partnerships"], route_class=TransactionalRoute, dependencies=[Authenticated]
-)
+router = APIRouter(prefix="/v1", tags=["partnerships"], route_class=TransactionalRoute)
 
 PartnershipId = Annotated[str, Path(max_length=40, description="A partnership id.")]
 

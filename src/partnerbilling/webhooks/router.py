@@ -11,7 +11,7 @@ from partnerbilling.openapi import problems
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import endpoint_view
-from partnerbilling.web_auth import Authenticated, OrgId
+from partnerbilling.web_auth import OrgId
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 from partnerbilling.webhooks import service
@@ -29,9 +29,7 @@ from partnerbilling.webhooks.schemas import (
 from partnerbilling.webhooks.service import EndpointDisabled, TooManyEndpoints
 from partnerbilling.webhooks.url_safety import WebhookUrlNotHttps, WebhookUrlPrivate
 
-router = APIRouter(
-    prefix="/v1", tags=["webhooks"], route_class=TransactionalRoute, dependencies=[Authenticated]
-)
+router = APIRouter(prefix="/v1", tags=["webhooks"], route_class=TransactionalRoute)
 
 EndpointId = Annotated[str, Path(max_length=40, description="A webhook endpoint id.")]
 DeliveryId = Annotated[str, Path(max_length=40, description="A delivery id.")]
