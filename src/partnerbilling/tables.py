@@ -6,6 +6,7 @@ from partnerbilling.db import Base
 from partnerbilling.events.models import Event
 from partnerbilling.idempotency.models import IdempotencyRecord
 from partnerbilling.invoices.models import Invoice, InvoiceCounter
+from partnerbilling.issuer.models import Issuer
 from partnerbilling.mail.models import OutboxMail
 from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
@@ -23,6 +24,7 @@ __all__ = [
     "IdempotencyRecord",
     "Invoice",
     "InvoiceCounter",
+    "Issuer",
     "Order",
     "Organization",
     "OutboxMail",

@@ -17,6 +17,7 @@ from partnerbilling.billing.domain import (
     PlannedEvent,
     Product,
     Subscription,
+    buyer_snapshot,
 )
 from partnerbilling.billing.money import format_money
 from partnerbilling.billing.periods import add_months
@@ -136,7 +137,7 @@ def plan_charge(c: ChargeRequest, new_id: NewId) -> ChargePlan:
     if unit_price is None:
         raise NoPriceInCurrency(c.product.sku, payer.currency)
     rate = _partner_rate(partner, c.product.category) if route.benefit is not Benefit.NONE else None
-    price = price_charge(unit_price, c.quantity, route.benefit, rate, payer.vat_rate)
+    price = price_charge(unit_price, c.quantity, route.benefit, rate, payer.charged_vat_rate)
     order_id, invoice_id = new_id("ord"), new_id("inv")
     entry = None
     if price.cashback is not None and price.partner_rate is not None and route.partner_id is not None:
@@ -212,6 +213,10 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
         "amount": format_money(price.public_amount),
         "discount": format_money(price.discount),
         "net_amount": format_money(price.net_amount),
+        "customer_id": c.customer.id,
+        "customer_name": c.customer.name,
+        "period_start": f"{c.period_start:%Y-%m-%d}",
+        "period_end": f"{c.period_end:%Y-%m-%d}",
     }
     return InvoiceDocument(
         id=order.invoice_id,
@@ -229,4 +234,5 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
         status=InvoiceStatus.ISSUED,
         reason=None,
         issued_at=c.at,
+        buyer=payer.buyer or buyer_snapshot(payer.name, None, None, None, "en", payer.reverse_charge),
     )

@@ -14,8 +14,8 @@ _LINE_AMOUNTS = ("amount", "discount", "net_amount")
 
 
 def plan_credit_note(invoice: InvoiceDocument, note_id: str, reason: str, at: datetime) -> InvoiceDocument:
-    """The credit note of ``invoice``: same payer, customer, order, currency and tax rate; every
-    amount negated; issued at ``at`` with its own number (filled in as it is issued)."""
+    """The credit note of ``invoice``: same payer (and buyer), customer, order, currency and tax
+    rate; every amount negated; issued at ``at`` with its own number (filled in as it is issued)."""
     return replace(
         invoice,
         id=note_id,
@@ -30,6 +30,9 @@ def plan_credit_note(invoice: InvoiceDocument, note_id: str, reason: str, at: da
         issued_at=at,
         number=None,
         paid_at=None,
+        seller=None,
+        due_at=None,
+        payment_reference=None,
     )
 
 

@@ -35,6 +35,15 @@ class Organization:
     currency: str
     vat_rate: Decimal
     tier: Tier | None = None
+    # Its billing profile as an issued document copies it (:func:`buyer_snapshot`); None: only
+    # its name is known.
+    buyer: JSON | None = None
+    # A business abroad that accounts for the VAT itself: charged at VAT rate 0.
+    reverse_charge: bool = False
+
+    @property
+    def charged_vat_rate(self) -> Decimal:
+        return Decimal(0) if self.reverse_charge else self.vat_rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +140,32 @@ class InvoiceDocument:
     status: str
     reason: str | None
     issued_at: datetime
+    buyer: JSON | None = None  # the payer's profile (:func:`buyer_snapshot`)
     number: str | None = None
     paid_at: datetime | None = None
+    # Filled in as it is issued: the issuer (None if none is configured), the due date, and the
+    # reference a payment quotes (None on a credit note).
+    seller: JSON | None = None
+    due_at: datetime | None = None
+    payment_reference: str | None = None
+
+
+def buyer_snapshot(
+    name: str,
+    legal_name: str | None,
+    address: JSON | None,
+    vat_id: str | None,
+    language: str,
+    reverse_charge: bool,
+) -> JSON:
+    """The payer's billing profile as a document copies it (its ``buyer``)."""
+    return {
+        "legal_name": legal_name or name,
+        "address": address,
+        "vat_id": vat_id,
+        "language": language,
+        "reverse_charge": reverse_charge,
+    }
 
 
 class PlannedEvent(NamedTuple):

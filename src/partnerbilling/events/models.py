@@ -18,7 +18,8 @@ class Event(Base):
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    org_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"))
+    # None: an event of the platform's own log (organization.updated, issuer.updated).
+    org_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("organizations.id"))
     type: Mapped[str] = mapped_column(String(64))
     data: Mapped[JSON] = mapped_column(JSONB)
     created_at: Mapped[datetime]

@@ -34,3 +34,8 @@ class Invoice:
     issued_at: datetime
     paid_at: datetime | None
     created_at: datetime
+    # Copied when issued (SPEC §7): the issuer (None: none was configured), the payer's profile.
+    seller: JSON | None
+    buyer: JSON | None
+    due_at: datetime
+    payment_reference: str | None

@@ -18,6 +18,12 @@ class Invoice(Base):
         Index("ix_invoices_payer_created", "payer_id", "created_at", "id"),
         Index("ix_invoices_order_id", "order_id"),
         Index(
+            "ix_invoices_payment_reference",
+            "payment_reference",
+            unique=True,
+            postgresql_where="payment_reference IS NOT NULL",
+        ),
+        Index(
             "uq_invoices_credits_invoice_id",
             "credits_invoice_id",
             unique=True,
@@ -42,6 +48,12 @@ class Invoice(Base):
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(500))
     issued_at: Mapped[datetime]
+    # Copied when issued (SPEC §7), never changed after: the issuer (None: none was configured),
+    # the payer's billing profile, the due date, and the reference a payment quotes.
+    seller: Mapped[JSON | None] = mapped_column(JSONB)
+    buyer: Mapped[JSON | None] = mapped_column(JSONB)
+    due_at: Mapped[datetime]
+    payment_reference: Mapped[str | None] = mapped_column(String(32))
     paid_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 

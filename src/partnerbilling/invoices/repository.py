@@ -21,88 +21,93 @@ from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.sql import Statement, column_values, fetch_one
 from partnerbilling.states import InvoiceStatus
 
-# Takes the next number of the year's series, inserts the document and records its
-# ``invoice.issued`` event for the payer (with the deliveries), in one statement. The counter row
-# stays locked until commit, which serialises numbering without gaps; callers run this as the
-# last statement of their transaction to hold that lock briefly. The document is dated when it
-# has its number (after the lock), so that numbers increase with the dates; the event's payload
-# (``:event_data``, the payer's view of the document) gets the number and that date here.
-_ISSUE = Statement(
+# The next number of the year's series, the moment the document is dated, and the issuer it
+# copies as its seller (null if none is configured). The counter row stays locked until commit,
+# which serialises numbering without gaps; callers take the number at the end of their
+# transaction, right before :data:`_INSERT`, to hold that lock briefly. The document is dated
+# once it has its number (after the lock), so that numbers increase with the dates.
+_TAKE_NUMBER = Statement(
     text(
-        r"""
+        """
         WITH n AS (
             INSERT INTO invoice_counters (year, last_number) VALUES (:year, 1)
             ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
             RETURNING last_number
-        ), t AS (
-            SELECT n.last_number, clock_timestamp() AS at FROM n
-        ), doc AS (
+        )
+        SELECT n.last_number, clock_timestamp() AS at,
+               (SELECT to_jsonb(i) - 'id' - 'updated_at' FROM issuer i) AS seller
+        FROM n
+        """
+    )
+)
+
+# The document and its ``invoice.issued`` event for the payer (with the deliveries), in one
+# statement.
+_INSERT = Statement(
+    text(
+        """
+        WITH doc AS (
             INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id,
                                   order_id, currency, lines, subtotal, tax_rate, tax, total,
-                                  status, reason, issued_at, paid_at, created_at)
-            SELECT :id,
-                   :year || '-' || CASE WHEN t.last_number < 1000000
-                                        THEN lpad(t.last_number::text, 6, '0')
-                                        ELSE t.last_number::text END,
-                   :kind, :credits_invoice_id, :payer_id, :customer_id, :order_id, :currency,
-                   :lines, :subtotal, :tax_rate, :tax, :total, :status, :reason, t.at, NULL, t.at
-            FROM t
-            RETURNING payer_id, number, issued_at
+                                  status, reason, issued_at, paid_at, created_at, seller, buyer,
+                                  due_at, payment_reference)
+            VALUES (:id, :number, :kind, :credits_invoice_id, :payer_id, :customer_id, :order_id,
+                    :currency, :lines, :subtotal, :tax_rate, :tax, :total, :status, :reason,
+                    :issued_at, NULL, :issued_at, :seller, :buyer, :due_at, :payment_reference)
+            RETURNING payer_id
         ), ev AS (
             INSERT INTO events (id, org_id, type, data, created_at)
-            SELECT :event_id, doc.payer_id, :event_type,
-                   :event_data || jsonb_build_object(
-                       'number', doc.number,
-                       'issued_at', to_char(doc.issued_at AT TIME ZONE 'UTC',
-                                            'YYYY-MM-DD"T"HH24\:MI\:SS.US"Z"')),
-                   :created_at
-            FROM doc
+            SELECT :event_id, doc.payer_id, :event_type, :event_data, :issued_at FROM doc
             RETURNING id, org_id, type
         ), deliveries AS (
         """
-        + FAN_OUT
+        + FAN_OUT.replace(":created_at", ":issued_at")
         + """
         )
-        SELECT number, issued_at FROM doc
+        SELECT count(*) FROM doc
         """
     ).bindparams(
         bindparam("lines", type_=JSONB),
+        bindparam("seller", type_=JSONB),
+        bindparam("buyer", type_=JSONB),
         bindparam("event_type", type_=String),
         bindparam("event_data", type_=JSONB),
     )
 )
 
-# Public for the benchmark's raw reference, which sends the same statement.
-ISSUE = _ISSUE
+# Public for the benchmark's raw reference, which sends the same statements.
+TAKE_NUMBER, INSERT = _TAKE_NUMBER, _INSERT
 
 
 @dataclass(frozen=True, slots=True)
 class Numbered:
-    """The number and time an issued document took."""
+    """The number a document takes (the year's ``last_number``), when, and from whom (the
+    issuer's snapshot, None if none is configured)."""
 
-    number: str
-    issued_at: datetime
+    last_number: int
+    at: datetime
+    seller: JSON | None
 
 
-async def issue(conn: AsyncConnection, invoice: InvoiceDocument, event_data: JSON) -> tuple[str, datetime]:
-    """Insert an invoice or credit note with the next number of its year (that of its
-    ``issued_at``, also the event's time) and its ``invoice.issued`` event (``event_data``
-    without the number and date, which the statement fills in). Returns the number and the time
-    it was issued."""
-    row = await _ISSUE.row(
+async def take_number(conn: AsyncConnection, year: int) -> Numbered:
+    """The next number of ``year``'s series, locked until commit (see :data:`_TAKE_NUMBER`)."""
+    row = await _TAKE_NUMBER.row(conn, {"year": year}, Numbered)
+    assert row is not None
+    return row
+
+
+async def insert(conn: AsyncConnection, document: InvoiceDocument, event_data: JSON) -> None:
+    """Insert a numbered invoice or credit note and its ``invoice.issued`` event (``event_data``,
+    the payer's view of it)."""
+    await _INSERT.execute(
         conn,
         {
-            **column_values(invoice),
-            "year": invoice.issued_at.year,
+            **column_values(document),
             "event_id": new_id("evt"),
             "event_type": EventType.INVOICE_ISSUED,
             "event_data": event_data,
-            "created_at": invoice.issued_at,
         },
-        Numbered,
     )
-    assert row is not None
-    return row.number, row.issued_at
 
 
 _GET = Statement(select(Invoices).where(Invoices.id == bindparam("invoice_id")))

@@ -14,6 +14,49 @@ class InvoiceLine(BaseModel):
     amount: str = Field(examples=["120.00"])
     discount: str = Field(examples=["0.00"])
     net_amount: str = Field(examples=["120.00"])
+    customer_id: str = Field(
+        description="The customer the line is for (printed when the payer is not the customer)."
+    )
+    customer_name: str
+    period_start: str = Field(examples=["2026-01-15"], description="The supply period's first day.")
+    period_end: str = Field(
+        examples=["2027-01-15"], description="The supply period's end (the next period's first day)."
+    )
+
+
+class Address(BaseModel):
+    street: str = Field(examples=["Bahnhofstrasse"])
+    building_number: str | None = Field(default=None, examples=["1"])
+    postal_code: str = Field(examples=["8001"])
+    city: str = Field(examples=["Zürich"])
+    country: str = Field(examples=["CH"], description="ISO 3166-1 alpha-2.")
+    extra_line: str | None = None
+
+
+class BankAccount(BaseModel):
+    iban: str = Field(examples=["CH4431999123000889012"])
+    bic: str | None = Field(default=None, description="EUR accounts (SEPA).")
+
+
+class Seller(BaseModel):
+    """The issuer as it was when the document was issued."""
+
+    legal_name: str
+    address: Address
+    vat_id: str | None
+    email: str
+    payment_terms_days: int
+    bank_accounts: dict[str, BankAccount] = Field(description="Per currency (`CHF`, `EUR`).")
+
+
+class Buyer(BaseModel):
+    """The payer's billing profile as it was when the document was issued."""
+
+    legal_name: str
+    address: Address | None = Field(description="`null` on documents issued before the profile had one.")
+    vat_id: str | None
+    language: str = Field(examples=["de"])
+    reverse_charge: bool
 
 
 class InvoiceRead(BaseModel):
@@ -33,7 +76,17 @@ class InvoiceRead(BaseModel):
     status: InvoiceStatus
     reason: str | None
     issued_at: str
+    due_at: str = Field(
+        description="The issuer's payment terms after `issued_at` (a credit note: when issued)."
+    )
     paid_at: str | None
+    payment_reference: str | None = Field(
+        examples=["RF712026000001"],
+        description="The reference a payment quotes: a QR reference (27 digits) for a CHF QR-IBAN, "
+        "else an ISO 11649 creditor reference. `null` on a credit note.",
+    )
+    seller: Seller | None = Field(description="The issuer, copied when issued; `null`: none was configured.")
+    buyer: Buyer | None
 
 
 class InvoiceList(BaseModel):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.credit import plan_credit_note
 from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent
+from partnerbilling.billing.issue import numbered
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
@@ -33,13 +33,15 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 
 async def issue_invoice(conn: AsyncConnection, invoice: InvoiceDocument) -> InvoiceDocument:
-    """Number an invoice or credit note and announce it to its payer (``invoice.issued``, the
-    payer's view, whose number and date the issuing statement fills in); returns the stored
-    document. Last in its transaction: the number locks the year's counter until commit."""
-    announcement = invoice_view(None, invoice)
+    """Number an invoice or credit note, copy its seller, due date and payment reference onto
+    it, store it and announce it to its payer (``invoice.issued``, the payer's view); returns the
+    stored document. Last in its transaction: the number locks the year's counter until commit."""
+    taken = await repository.take_number(conn, invoice.issued_at.year)
+    issued = numbered(invoice, invoice.issued_at.year, taken.last_number, taken.at, taken.seller)
+    announcement = invoice_view(None, issued)
     assert announcement is not None
-    number, issued_at = await repository.issue(conn, invoice, announcement)
-    return replace(invoice, number=number, issued_at=issued_at)
+    await repository.insert(conn, issued, announcement)
+    return issued
 
 
 def document_of(row: Invoice) -> InvoiceDocument:
@@ -47,7 +49,8 @@ def document_of(row: Invoice) -> InvoiceDocument:
     return InvoiceDocument(
         row.id, row.kind, row.credits_invoice_id, row.payer_id, row.customer_id, row.order_id,
         row.currency, row.lines, row.subtotal, row.tax_rate, row.tax, row.total, row.status,
-        row.reason, row.issued_at, row.number, row.paid_at,
+        row.reason, row.issued_at, row.buyer, row.number, row.paid_at, row.seller, row.due_at,
+        row.payment_reference,
     )  # fmt: skip
 
 

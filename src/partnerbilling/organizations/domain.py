@@ -22,6 +22,14 @@ class Organization:
     reseller_tier: str | None
     created_at: datetime
     updated_at: datetime
+    # The billing profile (SPEC §7).
+    legal_name: str | None  # None: ``name``
+    address: JSON | None  # {street, building_number, postal_code, city, country, extra_line}
+    vat_id: str | None
+    language: str
+    payout_iban: str | None
+    auto_pay_from_balance: bool
+    reverse_charge: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,4 +62,9 @@ def organization_of(org: Organization) -> planned.Organization:
         assert org.reseller_tier is not None  # the tier was joined on it
         rates = {category: Decimal(rate) for category, rate in tier_rates.items()}
         tier = Tier(org.reseller_tier, getattr(org, "tier_default_rate"), rates)  # noqa: B009
-    return planned.Organization(org.id, org.name, org.currency, org.vat_rate, tier)
+    return planned.Organization(
+        org.id, org.name, org.currency, org.vat_rate, tier,
+        buyer=planned.buyer_snapshot(org.name, org.legal_name, org.address, org.vat_id, org.language,
+                                     org.reverse_charge),
+        reverse_charge=org.reverse_charge,
+    )  # fmt: skip

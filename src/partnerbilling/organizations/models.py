@@ -1,10 +1,12 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Numeric, String, false
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerbilling.db import Base
+from partnerbilling.jsonio import JSON
 
 
 class Organization(Base):
@@ -12,6 +14,7 @@ class Organization(Base):
     __table_args__ = (
         CheckConstraint("currency IN ('CHF', 'EUR')", name="currency"),
         CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate"),
+        CheckConstraint("language IN ('de', 'fr', 'it', 'en')", name="language"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -22,6 +25,15 @@ class Organization(Base):
     reseller_tier: Mapped[str | None] = mapped_column(
         String(64), ForeignKey("reseller_tiers.code"), nullable=True
     )
+    # The billing profile (SPEC §7): what an issued document copies as its buyer.
+    legal_name: Mapped[str | None] = mapped_column(String(200))  # None: the name
+    # {street, building_number, postal_code, city, country, extra_line}
+    address: Mapped[JSON | None] = mapped_column(JSONB)
+    vat_id: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(2), server_default="en")
+    payout_iban: Mapped[str | None] = mapped_column(String(34))
+    auto_pay_from_balance: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    reverse_charge: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -112,8 +112,8 @@ def order_view(viewer: str | None, o: Order) -> JSON | None:
 
 
 def invoice_view(viewer: str | None, inv: Invoice | InvoiceDocument) -> JSON | None:
-    """Invoices and credit notes are seen by their payer only (a document being issued has no
-    number or date yet: its ``invoice.issued`` payload gets them from the issuing statement)."""
+    """Invoices and credit notes are seen by their payer only. ``seller``, ``buyer``, ``due_at``
+    and ``payment_reference`` are what the document copied when it was issued."""
     if viewer is not None and viewer != inv.payer_id:
         return None
     return {
@@ -133,7 +133,11 @@ def invoice_view(viewer: str | None, inv: Invoice | InvoiceDocument) -> JSON | N
         "status": inv.status,
         "reason": inv.reason,
         "issued_at": rfc3339(inv.issued_at),
+        "due_at": rfc3339(inv.due_at),
         "paid_at": rfc3339(inv.paid_at),
+        "payment_reference": inv.payment_reference,
+        "seller": inv.seller,
+        "buyer": inv.buyer,
     }
 
 

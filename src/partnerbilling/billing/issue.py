@@ -1,0 +1,46 @@
+"""Issuing a planned document: what it becomes once it has its number (pure; the number, the
+moment and the issuer's snapshot come from :func:`partnerbilling.invoices.repository.take_number`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from partnerbilling.billing.domain import InvoiceDocument
+from partnerbilling.billing.references import is_qr_iban, payment_reference
+from partnerbilling.jsonio import JSON
+from partnerbilling.states import InvoiceKind
+
+# The payment terms of a document issued while no issuer is configured.
+DEFAULT_PAYMENT_TERMS_DAYS = 30
+
+
+def invoice_number(year: int, last_number: int) -> str:
+    """``2026-000042``: the year and the series' number, six digits at least."""
+    return f"{year}-{last_number:06d}"
+
+
+def numbered(
+    document: InvoiceDocument, year: int, last_number: int, at: datetime, seller: JSON | None
+) -> InvoiceDocument:
+    """The document as issued: its number, dated ``at``, its seller (the issuer as it is now,
+    None if none is configured), its due date (the issuer's payment terms after ``at``; a credit
+    note's is ``at``, nothing is due) and the reference a payment quotes (None on a credit
+    note)."""
+    number = invoice_number(year, last_number)
+    if document.kind == InvoiceKind.CREDIT_NOTE:
+        return replace(document, number=number, issued_at=at, seller=seller, due_at=at)
+    terms = seller["payment_terms_days"] if seller else DEFAULT_PAYMENT_TERMS_DAYS
+    return replace(
+        document,
+        number=number,
+        issued_at=at,
+        seller=seller,
+        due_at=at + timedelta(days=terms),
+        payment_reference=payment_reference(number, qr_iban=_pays_to_qr_iban(document.currency, seller)),
+    )
+
+
+def _pays_to_qr_iban(currency: str, seller: JSON | None) -> bool:
+    account = (seller or {}).get("bank_accounts", {}).get(currency)
+    return account is not None and is_qr_iban(account["iban"])

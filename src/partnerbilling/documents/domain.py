@@ -1,0 +1,138 @@
+"""A document as it is rendered: everything an invoice or credit note prints, typed, read from
+the issued document's own snapshot (``seller``, ``buyer``, lines, totals), never from today's
+profiles. Built by :func:`document_of`; rendered by :mod:`partnerbilling.documents.facturx`
+(the XML) and :mod:`partnerbilling.documents.pdf` (the PDF with the XML embedded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from partnerbilling.jsonio import JSON
+
+
+class Language(StrEnum):
+    DE = "de"
+    FR = "fr"
+    IT = "it"
+    EN = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A structured postal address (as the Swiss QR-bill requires): ``country`` ISO 3166-1
+    alpha-2."""
+
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    building_number: str | None = None
+    extra_line: str | None = None
+
+    @classmethod
+    def of(cls, data: JSON) -> Address:
+        return cls(
+            street=data["street"],
+            postal_code=data["postal_code"],
+            city=data["city"],
+            country=data["country"],
+            building_number=data.get("building_number"),
+            extra_line=data.get("extra_line"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccount:
+    """The issuer's account for the document's currency. ``bic`` for EUR (SEPA)."""
+
+    iban: str
+    bic: str | None
+    qr_iban: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """The issuer as it was when the document was issued."""
+
+    legal_name: str
+    address: Address
+    vat_id: str | None
+    email: str
+    bank_account: BankAccount | None  # None: no account in the document's currency
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """The payer's billing profile as it was when the document was issued (``address`` None on
+    documents issued before profiles existed)."""
+
+    legal_name: str
+    address: Address | None
+    vat_id: str | None
+    language: Language
+    reverse_charge: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line: what, for which customer (printed when the payer is not the customer), for which
+    supply period (``period_end`` exclusive, as the order's period), and its amounts (negative on
+    a credit note)."""
+
+    description: str
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal  # quantity × unit price
+    discount: Decimal
+    net_amount: Decimal
+    customer_id: str
+    customer_name: str
+    period_start: date
+    period_end: date
+
+
+@dataclass(frozen=True, slots=True)
+class CreditedInvoice:
+    """The invoice a credit note credits (BT-25, BT-26)."""
+
+    number: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An issued invoice (type 380) or credit note (381), ready to render."""
+
+    id: str
+    number: str
+    is_credit_note: bool
+    currency: str  # CHF | EUR
+    issued_at: datetime
+    due_at: datetime
+    seller: Seller
+    buyer: Buyer
+    payer_id: str
+    customer_id: str
+    lines: tuple[Line, ...]
+    subtotal: Decimal  # the net total
+    tax_rate: Decimal  # 0.081 for 8.1 %; 0 under reverse charge
+    tax: Decimal
+    total: Decimal
+    amount_due: Decimal  # what a payment part asks for: 0 when paid, credited or a credit note
+    payment_reference: str | None  # None on a credit note
+    credited: CreditedInvoice | None  # a credit note's invoice
+    reason: str | None  # a credit note's reason
+
+    @property
+    def language(self) -> Language:
+        return self.buyer.language
+
+    @property
+    def names_customers(self) -> bool:
+        """Whether the lines name their customer: the payer is not the customer (a partner pays
+        and re-bills its clients)."""
+        return self.payer_id != self.customer_id

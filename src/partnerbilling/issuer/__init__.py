@@ -1,0 +1,1 @@
+"""The issuer: the provider that sends every invoice (SPEC §7)."""
