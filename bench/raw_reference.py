@@ -5,7 +5,7 @@ allow, issuing the same SQL statements as the service, in the same order, in one
 * ``POST /v1/orders``: BEGIN; the API-key lookup; the customer; its active partnership FOR SHARE;
   the product; the partner with its tier (when there is a partnership); INSERT subscription;
   INSERT order; INSERT cashback entry (when the SPEC gives one); the events + webhook-deliveries
-  statement; the invoice-number + invoice + its event statement; COMMIT.
+  statement; the invoice number (with the issuer); the invoice + its event statement; COMMIT.
 * ``GET /v1/invoices``: BEGIN; the API-key lookup; the keyset page; COMMIT.
 
 The statement texts are those the service sends (as SQLAlchemy compiles them; see
@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
 from partnerbilling.billing.domain import InvoiceDocument, Organization, Product, event_rows
+from partnerbilling.billing.issue import numbered
 from partnerbilling.billing.routing import (
     Access,
     ActivePartnership,
@@ -62,7 +63,7 @@ from partnerbilling.visibility import invoice_view, order_view
 
 AUTH = "SELECT org_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
 
-ORG = """SELECT organizations.id, organizations.name, organizations.billing_email, organizations.currency, organizations.vat_rate, organizations.reseller_tier, organizations.created_at, organizations.updated_at 
+ORG = """SELECT organizations.id, organizations.name, organizations.billing_email, organizations.currency, organizations.vat_rate, organizations.reseller_tier, organizations.legal_name, organizations.address, organizations.vat_id, organizations.language, organizations.payout_iban, organizations.auto_pay_from_balance, organizations.reverse_charge, organizations.created_at, organizations.updated_at 
 FROM organizations 
 WHERE organizations.id = $1::VARCHAR"""
 
@@ -76,7 +77,7 @@ WHERE products.sku = $1::VARCHAR"""
 
 INSERT_SUBSCRIPTION = "INSERT INTO subscriptions (id, customer_id, sku, quantity, origin_channel, origin_partnership_id, status, auto_renew, current_period_start, current_period_end, created_at, cancelled_at) VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::INTEGER, $5::VARCHAR, $6::VARCHAR, $7::VARCHAR, $8::BOOLEAN, $9::TIMESTAMP WITH TIME ZONE, $10::TIMESTAMP WITH TIME ZONE, $11::TIMESTAMP WITH TIME ZONE, $12::TIMESTAMP WITH TIME ZONE)"
 
-ORG_WITH_TIER = """SELECT organizations.id, organizations.name, organizations.billing_email, organizations.currency, organizations.vat_rate, organizations.reseller_tier, organizations.created_at, organizations.updated_at, reseller_tiers.default_rate AS tier_default_rate, reseller_tiers.rates AS tier_rates 
+ORG_WITH_TIER = """SELECT organizations.id, organizations.name, organizations.billing_email, organizations.currency, organizations.vat_rate, organizations.reseller_tier, organizations.legal_name, organizations.address, organizations.vat_id, organizations.language, organizations.payout_iban, organizations.auto_pay_from_balance, organizations.reverse_charge, organizations.created_at, organizations.updated_at, reseller_tiers.default_rate AS tier_default_rate, reseller_tiers.rates AS tier_rates 
 FROM organizations LEFT OUTER JOIN reseller_tiers ON reseller_tiers.code = organizations.reseller_tier 
 WHERE organizations.id = $1::VARCHAR"""
 
@@ -88,15 +89,16 @@ INSERT_CASHBACK = "INSERT INTO cashback_entries (id, partner_id, order_id, custo
 # The service's own hand-written statements, taken from its modules so that the reference
 # follows them when they change: the invoice number + invoice + its event and deliveries, and
 # the events + deliveries.
-ISSUE_INVOICE, ISSUE_PARAMS = invoice_repository.ISSUE.sql, invoice_repository.ISSUE.names
+TAKE_NUMBER, TAKE_NUMBER_PARAMS = invoice_repository.TAKE_NUMBER.sql, invoice_repository.TAKE_NUMBER.names
+INSERT_INVOICE, INSERT_INVOICE_PARAMS = invoice_repository.INSERT.sql, invoice_repository.INSERT.names
 RECORD_EVENTS, RECORD_PARAMS = event_repository.RECORD.sql, event_repository.RECORD.names
 
-INVOICE_PAGE = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.paid_at, invoices.created_at 
+INVOICE_PAGE = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.seller, invoices.buyer, invoices.due_at, invoices.payment_reference, invoices.paid_at, invoices.created_at 
 FROM invoices 
 WHERE invoices.payer_id = $1::VARCHAR ORDER BY invoices.created_at DESC, invoices.id DESC 
  LIMIT $2::INTEGER"""
 
-INVOICE_PAGE_AFTER = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.paid_at, invoices.created_at 
+INVOICE_PAGE_AFTER = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.seller, invoices.buyer, invoices.due_at, invoices.payment_reference, invoices.paid_at, invoices.created_at 
 FROM invoices 
 WHERE invoices.payer_id = $1::VARCHAR AND (invoices.created_at, invoices.id) < ($2::TIMESTAMP WITH TIME ZONE, $3::VARCHAR) ORDER BY invoices.created_at DESC, invoices.id DESC 
  LIMIT $4::INTEGER"""
@@ -193,16 +195,18 @@ async def _record_events(conn: asyncpg.Connection, now: datetime, plan: ChargePl
 
 
 async def _issue_invoice(conn: asyncpg.Connection, invoice: InvoiceDocument) -> None:
+    """As the service: take the number (and the issuer), then insert the numbered document with
+    its event; numbering itself is the service's pure :func:`partnerbilling.billing.issue.numbered`."""
+    year = invoice.issued_at.year
+    taken = await conn.fetchrow(TAKE_NUMBER, *({"year": year}[name] for name in TAKE_NUMBER_PARAMS))
+    issued = numbered(invoice, year, taken["last_number"], taken["at"], taken["seller"])
     values = {
-        **column_values(invoice),
-        "year": invoice.issued_at.year,
+        **column_values(issued),
         "event_id": new_id("evt"),
         "event_type": EventType.INVOICE_ISSUED,
-        "created_at": invoice.issued_at,
-        # The payer's view of the invoice; the statement fills in its number and date.
-        "event_data": invoice_view(None, invoice),
+        "event_data": invoice_view(None, issued),
     }
-    await conn.execute(ISSUE_INVOICE, *(values[name] for name in ISSUE_PARAMS))
+    await conn.execute(INSERT_INVOICE, *(values[name] for name in INSERT_INVOICE_PARAMS))
 
 
 async def _place_order(pool: asyncpg.Pool, request: Request, body: OrderIn) -> Response:

@@ -124,7 +124,7 @@ def downgrade() -> None:
     for column in ("payment_reference", "due_at", "buyer", "seller"):
         op.drop_column("invoices", column)
     op.drop_table("issuer")
-    op.drop_constraint("ck_organizations_language", "organizations", type_="check")
+    op.drop_constraint(op.f("ck_organizations_language"), "organizations", type_="check")
     for column in (
         "reverse_charge",
         "auto_pay_from_balance",

@@ -66,6 +66,10 @@ class InvalidState(Conflict):
     code, title = "invalid_state", "The object is not in a state that allows this action"
 
 
+class IssuerNotConfigured(Conflict):
+    code, title = "issuer_not_configured", "No issuer is configured: documents cannot be rendered"
+
+
 class IdempotencyKeyInUse(Conflict):
     code, title = "idempotency_key_in_use", "A request with this Idempotency-Key is still running"
 

@@ -247,6 +247,10 @@ def test_a_new_order_plans_its_subscription_and_the_first_periods_invoice() -> N
         "amount": "120.00",
         "discount": "0.00",
         "net_amount": "120.00",
+        "customer_id": CUSTOMER_ID,
+        "customer_name": "Acme",
+        "period_start": "2026-03-31",
+        "period_end": "2027-03-31",
     }
 
 

@@ -53,9 +53,12 @@ def number_of(reference: str) -> str | None:
         if len(compact) != 27 or not esr.is_valid(compact):
             return None
         digits = compact[:26].lstrip("0")
-    if not digits.isdigit() or len(digits) < 10:
+    year, rest = digits[:4], digits[4:]
+    if not digits.isdigit() or not "2000" <= year <= "2999":
         return None
-    return f"{digits[:4]}-{digits[4:]}"
+    if len(rest) != 6 and (len(rest) < 6 or rest.startswith("0")):
+        return None  # as invoice_number writes them: six digits, or more without leading zeros
+    return f"{year}-{rest}"
 
 
 def is_qr_iban(iban: str) -> bool:

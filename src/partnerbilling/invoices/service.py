@@ -11,10 +11,12 @@ from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent
 from partnerbilling.billing.issue import numbered
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
+from partnerbilling.documents.domain import Document
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit, emit_many
 from partnerbilling.invoices import repository
+from partnerbilling.invoices.documents import renderable
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.orders import repository as orders
 from partnerbilling.states import (
@@ -60,6 +62,16 @@ async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> I
     if invoice is None or invoice_view(viewer, invoice) is None:
         raise NotFound("No such invoice.")
     return invoice
+
+
+async def load_document(conn: AsyncConnection, viewer: str, invoice_id: str) -> Document:
+    """The document of an invoice or credit note the viewer (its payer) may see, or 404; 409 if
+    it was issued without an issuer."""
+    invoice = await load_visible(conn, viewer, invoice_id)
+    credited = None
+    if invoice.credits_invoice_id is not None:
+        credited = await repository.get(conn, invoice.credits_invoice_id)
+    return renderable(invoice, credited)
 
 
 async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Invoice:

@@ -23,18 +23,6 @@ class UnknownResellerTier(Unprocessable):
     code, title = "unknown_reseller_tier", "No reseller tier has this code"
 
 
-# A new organisation's billing profile: its name, no address or VAT number, English.
-NO_PROFILE: dict[str, object] = {
-    "legal_name": None,
-    "address": None,
-    "vat_id": None,
-    "language": "en",
-    "payout_iban": None,
-    "auto_pay_from_balance": False,
-    "reverse_charge": False,
-}
-
-
 async def _check_tier(conn: AsyncConnection, code: str | None) -> None:
     if code is not None and await catalog.get_tier(conn, code) is None:
         raise UnknownResellerTier(
@@ -47,7 +35,12 @@ async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -
     """Create an organisation."""
     await _check_tier(conn, data.reseller_tier)
     now = utcnow()
-    org = Organization(id=new_id("org"), **data.model_dump(), created_at=now, updated_at=now, **NO_PROFILE)
+    # Without a profile: its name, no address or VAT number, English.
+    org = Organization(
+        id=new_id("org"), **data.model_dump(), created_at=now, updated_at=now,
+        legal_name=None, address=None, vat_id=None, language="en", payout_iban=None,
+        auto_pay_from_balance=False, reverse_charge=False,
+    )  # fmt: skip
     return await repository.add(conn, org)
 
 

@@ -1,0 +1,107 @@
+"""An issued invoice or credit note as the document it renders to (SPEC §8): read from what it
+copied when it was issued, never from today's profiles, so that it renders the same after any
+profile change."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from partnerbilling.billing.references import is_qr_iban
+from partnerbilling.documents.domain import (
+    Address,
+    BankAccount,
+    Buyer,
+    CreditedInvoice,
+    Document,
+    Language,
+    Line,
+    Seller,
+)
+from partnerbilling.errors import IssuerNotConfigured
+from partnerbilling.invoices.domain import Invoice
+from partnerbilling.jsonio import JSON
+from partnerbilling.states import InvoiceKind, InvoiceStatus
+
+NO_ISSUER = (
+    "This document was issued while no issuer was configured (its seller is null), so it cannot "
+    "be rendered; configure one with PUT /v1/admin/issuer for the documents issued from now on."
+)
+
+
+def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
+    """The document of an issued invoice or credit note (``credited``: the invoice a credit note
+    credits). Raises :class:`IssuerNotConfigured` for a document issued without an issuer."""
+    if invoice.seller is None:
+        raise IssuerNotConfigured(NO_ISSUER)
+    assert invoice.buyer is not None  # every document has one (the migration gave the old ones theirs)
+    is_note = invoice.kind == InvoiceKind.CREDIT_NOTE
+    return Document(
+        id=invoice.id,
+        number=invoice.number,
+        is_credit_note=is_note,
+        currency=invoice.currency,
+        issued_at=invoice.issued_at,
+        due_at=invoice.due_at,
+        seller=_seller(invoice.seller, invoice.currency),
+        buyer=_buyer(invoice.buyer),
+        payer_id=invoice.payer_id,
+        customer_id=invoice.customer_id,
+        lines=tuple(_line(line) for line in invoice.lines),
+        subtotal=invoice.subtotal,
+        tax_rate=invoice.tax_rate,
+        tax=invoice.tax,
+        total=invoice.total,
+        amount_due=amount_due(invoice),
+        payment_reference=invoice.payment_reference,
+        credited=CreditedInvoice(credited.number, credited.issued_at) if credited else None,
+        reason=invoice.reason,
+    )
+
+
+def amount_due(invoice: Invoice) -> Decimal:
+    """What is still to pay: an issued invoice's total; nothing once it is paid or credited, and
+    nothing on a credit note."""
+    if invoice.kind == InvoiceKind.INVOICE and invoice.status == InvoiceStatus.ISSUED:
+        return invoice.total
+    return Decimal("0.00")
+
+
+def _seller(seller: JSON, currency: str) -> Seller:
+    account = seller["bank_accounts"].get(currency)
+    return Seller(
+        legal_name=seller["legal_name"],
+        address=Address.of(seller["address"]),
+        vat_id=seller["vat_id"],
+        email=seller["email"],
+        bank_account=(
+            BankAccount(account["iban"], account.get("bic"), is_qr_iban(account["iban"])) if account else None
+        ),
+    )
+
+
+def _buyer(buyer: JSON) -> Buyer:
+    address = buyer.get("address")
+    return Buyer(
+        legal_name=buyer["legal_name"],
+        address=Address.of(address) if address else None,
+        vat_id=buyer.get("vat_id"),
+        language=Language(buyer.get("language", "en")),
+        reverse_charge=bool(buyer.get("reverse_charge", False)),
+    )
+
+
+def _line(line: JSON) -> Line:
+    return Line(
+        description=line["description"],
+        sku=line["sku"],
+        quantity=line["quantity"],
+        unit_price=Decimal(line["unit_price"]),
+        amount=Decimal(line["amount"]),
+        discount=Decimal(line["discount"]),
+        net_amount=Decimal(line["net_amount"]),
+        customer_id=line["customer_id"],
+        customer_name=line["customer_name"],
+        period_start=date.fromisoformat(line["period_start"]),
+        period_end=date.fromisoformat(line["period_end"]),
+    )
