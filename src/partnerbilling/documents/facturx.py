@@ -20,6 +20,9 @@ Choices the standard leaves to us, or that our data makes for us:
   address of its country alone (all the XSD requires of ``PostalTradeAddress``). With neither an
   address nor a VAT number the address is left out, and that document fails BR-10: the XML does
   not invent a country.
+- **Delivery date** (BT-72) is the first day supplied (the earliest line period's start), which
+  also keeps ``ApplicableHeaderTradeDelivery``, required by the XSD, from being empty
+  (PEPPOL-EN16931-R008).
 - **Dates** are the calendar dates of the stored timestamps (issue BT-2, due BT-9, credited
   invoice BT-26), so the XML and the JSON invoice agree.
 - **Payment means** (BG-16): SEPA credit transfer (58) for EUR, credit transfer (30) for CHF, with
@@ -73,7 +76,7 @@ def facturx_xml(doc: Document) -> bytes:
     agreement = ram(transaction, "ApplicableHeaderTradeAgreement")
     _add_seller(ram(agreement, "SellerTradeParty"), doc.seller)
     _add_buyer(ram(agreement, "BuyerTradeParty"), doc.buyer, doc.payer_id)
-    ram(transaction, "ApplicableHeaderTradeDelivery")
+    _add_delivery(ram(transaction, "ApplicableHeaderTradeDelivery"), doc)
     _add_settlement(ram(transaction, "ApplicableHeaderTradeSettlement"), doc)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -85,6 +88,14 @@ def _add_header(header: etree._Element, doc: Document) -> None:
     ram_date(header, "IssueDateTime", _day(doc.issued_at))
     if doc.reason:
         ram(ram(header, "IncludedNote"), "Content", doc.reason)
+
+
+def _add_delivery(delivery: etree._Element, doc: Document) -> None:
+    """BT-72: the supply starts on the first day of the earliest line's period (a subscription is
+    supplied from then on); the lines carry each period in full (BG-26)."""
+    if doc.lines:
+        event = ram(delivery, "ActualDeliverySupplyChainEvent")
+        ram_date(event, "OccurrenceDateTime", min(line.period_start for line in doc.lines))
 
 
 def _add_address(party: etree._Element, address: Address) -> None:
