@@ -46,7 +46,11 @@ def positive(doc: Document, value: Decimal) -> Decimal:
 
 def ram(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
     """Append ``ram:tag`` (with ``text`` and ``attributes``) to ``parent``."""
-    element = etree.SubElement(parent, f"{{{RAM}}}{tag}", attributes)
+    # An empty attribute mapping costs lxml as much again as the element itself: pass none.
+    qualified = f"{{{RAM}}}{tag}"
+    element = (
+        etree.SubElement(parent, qualified, attributes) if attributes else etree.SubElement(parent, qualified)
+    )
     if text is not None:
         element.text = text
     return element
