@@ -215,3 +215,10 @@ def test_amounts_keep_two_decimals_and_rates_are_percent() -> None:
     xml = facturx_xml(replace(doc, lines=(replace(doc.lines[0], unit_price=Decimal("120")),)))
     assert _text(xml, "//ram:NetPriceProductTradePrice/ram:ChargeAmount") == ["120.00"]
     assert set(_text(xml, "//ram:RateApplicablePercent")) == {"8.10"}
+
+
+def test_control_characters_in_a_name_are_left_out_rather_than_failing() -> None:
+    doc = samples.chf_qr_iban()
+    xml = facturx_xml(replace(doc, buyer=replace(doc.buyer, legal_name="Acme\x00 Treuhand\x0b AG\x1f")))
+    assert _text(xml, "//ram:BuyerTradeParty/ram:Name") == ["Acme Treuhand AG"]
+    assert schematron().failures(xml) == []

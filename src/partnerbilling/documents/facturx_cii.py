@@ -3,6 +3,7 @@ element, and the CII spellings of amounts, rates, dates and the VAT category."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -18,6 +19,8 @@ QDT = "urn:un:unece:uncefact:data:standard:QualifiedDataType:100"
 NSMAP = {"rsm": RSM, "qdt": QDT, "ram": RAM, "udt": UDT}
 
 _CENTS = Decimal("0.01")
+# What XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class VatCategory(StrEnum):
@@ -52,7 +55,10 @@ def ram(parent: etree._Element, tag: str, text: str | None = None, **attributes:
         etree.SubElement(parent, qualified, attributes) if attributes else etree.SubElement(parent, qualified)
     )
     if text is not None:
-        element.text = text
+        try:
+            element.text = text
+        except ValueError:  # a control character in a name or description: XML 1.0 has no way to say it
+            element.text = _NOT_XML.sub("", text)
     return element
 
 
