@@ -187,13 +187,15 @@ def _add_tax_breakdown(settlement: etree._Element, doc: Document) -> None:
 
 
 def _add_payment_terms(settlement: etree._Element, doc: Document) -> None:
-    """BT-20 and BT-9: an invoice is payable by its due date; a credit note is set off."""
-    terms = ram(settlement, "SpecifiedTradePaymentTerms")
+    """BT-20 and BT-9: an invoice is payable by its due date; a credit note is set off against
+    the invoice it credits (nothing is due on it, so BR-CO-25 asks for no terms)."""
     if doc.is_credit_note:
-        number = doc.credited.number if doc.credited else ""
-        ram(terms, "Description", text.settled_against(doc.language, number))
+        if doc.credited is not None:
+            terms = ram(settlement, "SpecifiedTradePaymentTerms")
+            ram(terms, "Description", text.settled_against(doc.language, doc.credited.number))
         return
     due = _day(doc.due_at)
+    terms = ram(settlement, "SpecifiedTradePaymentTerms")
     ram(terms, "Description", text.payable_by(doc.language, due))
     ram_date(terms, "DueDateDateTime", due)
 
