@@ -6,9 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Response
 
-from partnerbilling.errors import InvalidState
+from partnerbilling.documents.facturx import facturx_xml
+from partnerbilling.errors import InvalidState, IssuerNotConfigured
 from partnerbilling.invoices import repository, service
+from partnerbilling.invoices.documents import NO_ISSUER
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
+from partnerbilling.jsonio import JSON
 from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
@@ -38,6 +41,36 @@ async def list_invoices(conn: Conn, org_id: OrgId, page: Page) -> Response:
 async def get_invoice(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
     """An invoice or credit note; only its payer sees it (everyone else gets 404)."""
     return JsonResponse(invoice_view(org_id, await service.load_visible(conn, org_id, invoice_id)))
+
+
+def _binary(media_type: str, description: str) -> JSON:
+    return {
+        "description": description,
+        "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+    }
+
+
+@router.get(
+    "/invoices/{invoice_id}/xml",
+    response_class=Response,
+    summary="Get an invoice as EN 16931 XML",
+    operation_id="getInvoiceXml",
+    responses={
+        200: _binary("application/xml", "UN/CEFACT CII, the Factur-X / ZUGFeRD EN 16931 profile."),
+        **problems(IssuerNotConfigured(NO_ISSUER)),
+    },
+)
+async def get_invoice_xml(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
+    """The same document as structured data (EN 16931, UN/CEFACT CII), as embedded in its PDF.
+    Only its payer sees it (everyone else gets 404)."""
+    document = await service.load_document(conn, org_id, invoice_id)
+    return _attachment(facturx_xml(document), "application/xml", f"{document.number}.xml")
+
+
+def _attachment(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{filename}"'}
+    )
 
 
 @admin.post(
