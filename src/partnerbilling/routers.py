@@ -1,4 +1,6 @@
-"""Every API router, in the order the OpenAPI document lists them."""
+"""Every API router. A request is matched against the routers in this order, route by route, so
+the operations every client calls most (placing orders, polling invoices) come first; the
+OpenAPI document orders its tags by ``openapi.TAGS``, not by this list."""
 
 from fastapi import APIRouter
 
@@ -14,12 +16,12 @@ from partnerbilling.subscriptions import router as subscriptions
 from partnerbilling.webhooks import router as webhooks
 
 ALL_ROUTERS: list[APIRouter] = [
+    orders.router,
+    invoices.router,
     organizations.router,
     catalog.router,
     partnerships.router,
-    orders.router,
     subscriptions.router,
-    invoices.router,
     cashback.router,
     events.router,
     webhooks.router,

@@ -16,18 +16,39 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
 
-bearer = HTTPBearer(
-    scheme_name="bearer",
-    description="An organisation API key, or the platform token for /v1/admin.",
-    auto_error=False,
-)
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+_SCHEME = "bearer"
+_DESCRIPTION = "An organisation API key, or the platform token for /v1/admin."
+
+
+class _BearerCaller(HTTPBearer):
+    """The bearer scheme as a dependency: FastAPI documents the operation's ``security`` from it
+    and calls it with the request, and it hands over the caller the route class authenticated
+    (one dependency per request, with no sub-dependency to solve)."""
+
+    def __init__(self) -> None:
+        super().__init__(scheme_name=_SCHEME, description=_DESCRIPTION, auto_error=False)
+
+    async def __call__(self, request: Request) -> Caller:  # type: ignore[override]
+        caller: Caller = request.state.caller
+        return caller
+
+
+class _BearerOrganization(_BearerCaller):
+    async def __call__(self, request: Request) -> str:  # type: ignore[override]
+        return require_org(request.state.caller)
+
+
+class _BearerPlatform(_BearerCaller):
+    async def __call__(self, request: Request) -> Caller:  # type: ignore[override]
+        caller: Caller = request.state.caller
+        require_platform(caller)
+        return caller
 
 
 async def authenticate_request(request: Request, conn: AsyncConnection) -> Caller:
@@ -38,29 +59,11 @@ async def authenticate_request(request: Request, conn: AsyncConnection) -> Calle
     return caller
 
 
-# The dependencies are coroutines: FastAPI runs a plain function in a thread, which costs a
-# thread switch per dependency and request. ``_credentials`` is there for the document: the
-# caller was authenticated by the route class already.
-async def _caller(request: Request, _credentials: Credentials) -> Caller:
-    caller: Caller = request.state.caller
-    return caller
-
-
-async def _org_id(request: Request, _credentials: Credentials) -> str:
-    return require_org(request.state.caller)
-
-
-async def _platform(request: Request, _credentials: Credentials) -> Caller:
-    caller: Caller = request.state.caller
-    require_platform(caller)
-    return caller
-
-
-CurrentCaller = Annotated[Caller, Depends(_caller)]
+CurrentCaller = Annotated[Caller, Depends(_BearerCaller())]
 """An authenticated caller, an organisation or the platform."""
-OrgId = Annotated[str, Depends(_org_id)]
+OrgId = Annotated[str, Depends(_BearerOrganization())]
 """The calling organisation's id; the platform token gets 403."""
-Authenticated = Depends(_caller)
+Authenticated = Depends(_BearerCaller())
 """For a router's ``dependencies``: every operation needs a valid key."""
-Platform = Depends(_platform)
+Platform = Depends(_BearerPlatform())
 """For a router's ``dependencies``: only the platform token (an organisation key gets 403)."""
