@@ -7,12 +7,17 @@ from __future__ import annotations
 import segno
 
 from partnerbilling.documents.drawing import Canvas
+from partnerbilling.documents.qr_mask import best_mask
 
 
-def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
+def qr_matrix(payload: str | bytes) -> tuple[tuple[bool, ...], ...]:
     """The modules of ``payload``'s QR code, error correction M (as both the Swiss QR-bill and
-    EPC069-12 ask), byte mode in UTF-8 without an ECI header, no quiet zone."""
-    code = segno.make_qr(payload, error="m", boost_error=False, encoding="utf-8")
+    EPC069-12 ask), byte mode in UTF-8 without an ECI header, no quiet zone, the mask chosen by
+    the standard's penalty rule."""
+    first = segno.make_qr(payload, error="m", boost_error=False, encoding="utf-8", mask=0)
+    code = segno.make_qr(
+        payload, error="m", boost_error=False, encoding="utf-8", mask=best_mask(first.matrix)
+    )
     return tuple(tuple(bool(module) for module in row) for row in code.matrix)
 
 
