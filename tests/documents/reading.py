@@ -1,15 +1,18 @@
-"""Reading a document the way its receivers do: the PDF rendered to a picture and its QR codes
-decoded, its text extracted, its embedded XML taken out and checked against the Factur-X schema."""
+"""Reading a document the way its receivers do: the PDF's pages rendered to pictures (pypdfium2)
+and the QR codes on them decoded (zxing-cpp), its text and catalog (pypdf), its embedded XML taken
+out and checked against the Factur-X schema."""
 
 from __future__ import annotations
 
-import io
+from io import BytesIO
+from typing import Any
 
 import facturx
 import pypdfium2
 import zxingcpp
 from lxml import etree
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, PdfObject
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -18,26 +21,45 @@ NS = {
 }
 
 
-def qr_payloads(pdf: bytes, *, scale: float = 300 / 72) -> list[list[str]]:
-    """The text of every QR code on every page (rendered at 300 dpi), each as its lines."""
+def qr_codes_per_page(pdf: bytes, dpi: int = 200) -> list[list[str]]:
+    """The text of every QR code on each page, page by page."""
     document = pypdfium2.PdfDocument(pdf)
-    found: list[list[str]] = []
-    for page in document:
-        image = page.render(scale=scale).to_pil()
-        for barcode in zxingcpp.read_barcodes(image):
-            if barcode.format == zxingcpp.BarcodeFormat.QRCode:
-                found.append(barcode.text.replace("\r\n", "\n").split("\n"))
+    found = []
+    for index in range(len(document)):
+        image = document[index].render(scale=dpi / 72).to_pil()
+        codes = zxingcpp.read_barcodes(image)
+        found.append([code.text for code in codes if code.format == zxingcpp.BarcodeFormat.QRCode])
     return found
 
 
-def page_count(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+def qr_payloads(pdf: bytes) -> list[list[str]]:
+    """Every QR code of the document, each as its lines."""
+    return [code.replace("\r\n", "\n").split("\n") for page in qr_codes_per_page(pdf) for code in page]
+
+
+def text(pdf: bytes) -> str:
+    """The text of all pages, lines joined by newlines."""
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
 
 
 def text_of(pdf: bytes) -> str:
-    """All the text of the PDF, pages joined, whitespace collapsed."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    """The text of all pages, whitespace collapsed to single spaces."""
+    return " ".join(text(pdf).split())
+
+
+def reader(pdf: bytes) -> PdfReader:
+    return PdfReader(BytesIO(pdf))
+
+
+def dictionary(value: object) -> dict[str, Any]:
+    """A PDF dictionary's entries (pypdf's objects), the reference to it resolved."""
+    resolved = value.get_object() if isinstance(value, PdfObject) else value
+    assert isinstance(resolved, DictionaryObject), resolved
+    return dict(resolved)
+
+
+def catalog(pdf: bytes) -> dict[str, Any]:
+    return dictionary(reader(pdf).trailer["/Root"])
 
 
 def embedded_xml(pdf: bytes) -> bytes:
