@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import os
 import sys
 from collections.abc import AsyncIterator
@@ -34,6 +35,9 @@ async def generated(tmp_path_factory: pytest.TempPathFactory, settings: Settings
         document = (await http.get("/openapi.json")).content
     folder = tmp_path_factory.mktemp("generated")
     (folder / "openapi.json").write_bytes(document)
+    # The generator reads JSON, text and octet streams; the documents (PDF, XML) are bytes to it.
+    overrides = {"application/pdf": "application/octet-stream", "application/xml": "application/octet-stream"}
+    (folder / "config.json").write_text(json.dumps({"content_type_overrides": overrides}))
     tools = Path(sys.executable).parent  # the generator, and the ruff it formats its output with
     process = await asyncio.create_subprocess_exec(
         str(tools / "openapi-python-client"),
@@ -44,6 +48,8 @@ async def generated(tmp_path_factory: pytest.TempPathFactory, settings: Settings
         str(folder / PACKAGE),
         "--meta",
         "none",
+        "--config",
+        str(folder / "config.json"),
         "--fail-on-warning",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path, Response
 
 from partnerbilling.documents.facturx import facturx_xml
+from partnerbilling.documents.pdf import render_pdf
 from partnerbilling.errors import InvalidState, IssuerNotConfigured
 from partnerbilling.invoices import repository, service
 from partnerbilling.invoices.documents import NO_ISSUER
@@ -48,6 +49,27 @@ def _binary(media_type: str, description: str) -> JSON:
         "description": description,
         "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
     }
+
+
+@router.get(
+    "/invoices/{invoice_id}/pdf",
+    response_class=Response,
+    summary="Get an invoice as PDF",
+    operation_id="getInvoicePdf",
+    responses={
+        200: _binary(
+            "application/pdf", "A PDF/A-3 document with its Factur-X XML embedded as `factur-x.xml`."
+        ),
+        **problems(IssuerNotConfigured(NO_ISSUER)),
+    },
+)
+async def get_invoice_pdf(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
+    """The invoice or credit note as its payer receives it: PDF/A-3 in the payer's language, with
+    a Swiss QR-bill (CHF) or an EPC QR code (EUR) while an amount is due, and the EN 16931 XML
+    embedded. Only its payer sees it (everyone else gets 404)."""
+    document = await service.load_document(conn, org_id, invoice_id)
+    pdf = render_pdf(document, facturx_xml(document))
+    return _attachment(pdf, "application/pdf", f"{document.number}.pdf")
 
 
 @router.get(
