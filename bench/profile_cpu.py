@@ -103,7 +103,9 @@ async def measure(app: Asgi, kind: str, n: int, profile: bool) -> tuple[float, f
     text = ""
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_LINES", "25")))
+        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(
+            int(os.environ.get("PROFILE_LINES", "25"))
+        )
         text = out.getvalue()
     return cpu * 1e6 / n, wall * 1e6 / n, text
 
