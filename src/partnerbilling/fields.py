@@ -197,7 +197,8 @@ Timestamp = Annotated[
 def sent_fields(update: BaseModel, *nullable: str) -> JSON:
     """The fields an update request sent; null is refused (422) for every field not named in
     ``nullable``, since leaving a field out, not nulling it, is how to keep it."""
-    sent = update.model_dump(exclude_unset=True)
+    # The fields sent, each whole: a nested model (an address) keeps its defaults.
+    sent = update.model_dump(include=update.model_fields_set)
     if nulls := [name for name, value in sent.items() if value is None and name not in nullable]:
         raise ValidationFailed(
             f"{', '.join(nulls)} may not be null.",

@@ -88,9 +88,10 @@ def _vat_id(value: object) -> str:
         return str(eu_vat.validate(text))
     except NumberError as exc:
         raise PydanticCustomError(
-            InvalidVatId.code, "not a valid VAT number ({reason}): expected {what}", {"reason": _reason(exc),
-                                                                                       "what": _VAT_ID}
-        ) from None  # fmt: skip
+            InvalidVatId.code,
+            "not a valid VAT number ({reason}): expected {what}",
+            {"reason": _reason(exc), "what": _VAT_ID},
+        ) from None
 
 
 VatId = Annotated[

@@ -17,8 +17,13 @@ from partnerbilling.jsonio import JSON
 
 _EXAMPLE: JSON = {
     "legal_name": "Hosting Provider AG",
-    "address": {"street": "Bahnhofstrasse", "building_number": "1", "postal_code": "8001",
-                "city": "Zürich", "country": "CH"},
+    "address": {
+        "street": "Bahnhofstrasse",
+        "building_number": "1",
+        "postal_code": "8001",
+        "city": "Zürich",
+        "country": "CH",
+    },
     "vat_id": "CHE-116.281.710 MWST",
     "email": "billing@provider.example",
     "payment_terms_days": 30,
@@ -26,7 +31,7 @@ _EXAMPLE: JSON = {
         "CHF": {"iban": "CH4431999123000889012"},
         "EUR": {"iban": "CH9300762011623852957", "bic": "UBSWCHZH80A"},
     },
-}  # fmt: skip
+}
 
 
 class ChfAccount(RequestModel):

@@ -31,8 +31,9 @@ async def put_issuer(conn: AsyncConnection, data: IssuerPut) -> Issuer:
     """Replace the issuer; a change is recorded as ``issuer.updated`` in the platform's log."""
     now = utcnow()
     fields = data.model_dump(exclude={"bank_accounts"})
-    issuer = Issuer(id=ISSUER_ID, **fields, bank_accounts=data.bank_accounts.model_dump(exclude_none=True),
-                    updated_at=now)  # fmt: skip
+    issuer = Issuer(
+        id=ISSUER_ID, **fields, bank_accounts=data.bank_accounts.model_dump(exclude_none=True), updated_at=now
+    )
     before = await repository.get(conn, for_update=True)
     if before is not None and _same(before, issuer):
         return before

@@ -18,8 +18,13 @@ _ACME: JSON = {
     "vat_rate": "0.081",
     "reseller_tier": None,
 }
-_ADDRESS: JSON = {"street": "Bahnhofstrasse", "building_number": "1", "postal_code": "8001", "city": "Zürich",
-            "country": "CH"}  # fmt: skip
+_ADDRESS: JSON = {
+    "street": "Bahnhofstrasse",
+    "building_number": "1",
+    "postal_code": "8001",
+    "city": "Zürich",
+    "country": "CH",
+}
 _PROFILE: JSON = {
     "legal_name": "Acme AG",
     "address": _ADDRESS,
