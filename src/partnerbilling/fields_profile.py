@@ -172,7 +172,7 @@ Line35 = Annotated[str, _line(35), SINGLE_LINE, _DOCUMENTED]
 Line16 = Annotated[str, _line(16), SINGLE_LINE, _DOCUMENTED]
 
 
-class Address(RequestModel):
+class PostalAddress(RequestModel):
     """A structured postal address, as the Swiss QR-bill requires."""
 
     street: Line70

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from partnerbilling.fields_profile import Address, Bic, Country, Iban, VatId
+from partnerbilling.fields_profile import Bic, Country, Iban, PostalAddress, VatId
 from tests.profiles.helpers import CH_IBAN, QR_IBAN, ZURICH
 
 
@@ -85,17 +85,17 @@ def test_countries_are_iso_codes_in_upper_case() -> None:
 
 
 def test_an_address_keeps_to_the_qr_bill_limits() -> None:
-    address = Address.model_validate({**ZURICH, "extra_line": "c/o Finance"})
+    address = PostalAddress.model_validate({**ZURICH, "extra_line": "c/o Finance"})
     assert address.model_dump() == {**ZURICH, "extra_line": "c/o Finance"}
-    assert Address.model_validate({**ZURICH, "street": "S" * 70, "city": "C" * 35}).city == "C" * 35
+    assert PostalAddress.model_validate({**ZURICH, "street": "S" * 70, "city": "C" * 35}).city == "C" * 35
     too_long = {"street": 71, "building_number": 17, "postal_code": 17, "city": 36, "extra_line": 71}
     for field, length in too_long.items():
         with pytest.raises(ValidationError) as caught:
-            Address.model_validate({**ZURICH, field: "x" * length})
+            PostalAddress.model_validate({**ZURICH, field: "x" * length})
         assert [e["loc"] for e in caught.value.errors()] == [(field,)]
     for field in ("street", "city", "extra_line"):
         with pytest.raises(ValidationError):
-            Address.model_validate({**ZURICH, field: "Bahnhof\u2028strasse"})
+            PostalAddress.model_validate({**ZURICH, field: "Bahnhof\u2028strasse"})
     for field in ("street", "postal_code", "city", "country"):
         with pytest.raises(ValidationError):
-            Address.model_validate({k: v for k, v in ZURICH.items() if k != field})
+            PostalAddress.model_validate({k: v for k, v in ZURICH.items() if k != field})

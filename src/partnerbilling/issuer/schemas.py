@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from partnerbilling.billing.references import is_qr_iban
 from partnerbilling.errors import InvalidIban
 from partnerbilling.fields import Email, Name, RequestModel
-from partnerbilling.fields_profile import Address, Bic, Iban, VatId
+from partnerbilling.fields_profile import Bic, Iban, PostalAddress, VatId
 from partnerbilling.invoices.schemas import Address as AddressRead
 from partnerbilling.invoices.schemas import BankAccount
 from partnerbilling.jsonio import JSON
@@ -80,7 +80,7 @@ class IssuerPut(RequestModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
 
     legal_name: Name
-    address: Address
+    address: PostalAddress
     vat_id: VatId = Field(description="Required: every invoice shows the seller's VAT number.")
     email: Email
     payment_terms_days: int = Field(

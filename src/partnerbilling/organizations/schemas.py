@@ -7,7 +7,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from partnerbilling.fields import Code, Currency, Email, Name, Rate, RequestModel, omitted_not_null
-from partnerbilling.fields_profile import Address, Iban, Language, VatId
+from partnerbilling.fields_profile import Iban, Language, PostalAddress, VatId
 from partnerbilling.invoices.schemas import Address as AddressRead
 from partnerbilling.jsonio import JSON
 
@@ -56,7 +56,7 @@ class OrganizationCreate(RequestModel):
     vat_rate: Rate
     reseller_tier: Code | None = None
     legal_name: Name | None = _LEGAL_NAME
-    address: Address | None = _ADDRESS_FIELD
+    address: PostalAddress | None = _ADDRESS_FIELD
     vat_id: VatId | None = _VAT_ID
     language: Language = Field(default="en", description="Of documents and e-mails.")
     payout_iban: Iban | None = _PAYOUT_IBAN
@@ -82,7 +82,7 @@ class OrganizationUpdate(RequestModel):
     vat_rate: Rate | None = None
     reseller_tier: Code | None = Field(default=None, description="`null` removes the tier.")
     legal_name: Name | None = _LEGAL_NAME
-    address: Address | None = _ADDRESS_FIELD
+    address: PostalAddress | None = _ADDRESS_FIELD
     vat_id: VatId | None = _VAT_ID
     language: Language | None = None
     payout_iban: Iban | None = _PAYOUT_IBAN
@@ -112,7 +112,7 @@ class MyOrganizationUpdate(RequestModel):
 
     billing_email: Email | None = None
     legal_name: Name | None = _LEGAL_NAME
-    address: Address | None = _ADDRESS_FIELD
+    address: PostalAddress | None = _ADDRESS_FIELD
     vat_id: VatId | None = _VAT_ID
     language: Language | None = None
     payout_iban: Iban | None = _PAYOUT_IBAN
