@@ -4,11 +4,14 @@ a refused request changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.db import transaction
 from tests.asserts import assert_problem, assert_refused_field
 from tests.profiles.helpers import BERLIN, CH_IBAN, SWISS_UID, ZURICH, snapshot, stored
 from tests.support import Api
@@ -210,3 +213,15 @@ async def test_the_profile_is_documented_for_both_callers(api: Api) -> None:
     me = doc["paths"]["/v1/organizations/me"]["patch"]["responses"]["422"]
     codes = {e["value"]["code"] for e in me["content"]["application/problem+json"]["examples"].values()}
     assert {"invalid_vat_id", "invalid_iban", "validation_error"} <= codes
+
+
+async def test_a_profile_change_does_not_wait_for_charges_referencing_the_organisation(
+    api: Api, db: AsyncEngine
+) -> None:
+    acme = await api.org("Acme")
+    async with transaction(db) as conn:
+        # What a charge's foreign-key checks hold on the organisation until it commits.
+        await conn.execute(text("SELECT 1 FROM organizations WHERE id = :id FOR KEY SHARE"), {"id": acme.id})
+        async with asyncio.timeout(3):
+            changed = await api.ok(acme, "PATCH", "/v1/organizations/me", json={"language": "fr"})
+    assert changed["language"] == "fr"
