@@ -20,7 +20,14 @@ from starlette.routing import Match
 
 from partnerbilling import openapi
 from partnerbilling.db import make_engine, resolve_database_url, transaction
-from partnerbilling.errors import PROBLEM_JSON, DomainError, problem, unreadable_body
+from partnerbilling.errors import (
+    FIELD_ERRORS,
+    PROBLEM_JSON,
+    DomainError,
+    ValidationFailed,
+    problem,
+    unreadable_body,
+)
 from partnerbilling.failures import BodyTooLarge, classify_exception
 from partnerbilling.jsonio import JSON, dumps
 from partnerbilling.ops import OperationsMiddleware, request_id_var
@@ -71,9 +78,11 @@ async def _validation_error(_: Request, exc: Exception) -> Response:
         for err in exc.errors()
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors)[:1000]
-    return problem_response(
-        problem(422, "validation_error", detail, title="The request is not valid", errors=errors)
-    )
+    # A field refusal with a code of its own (an invalid VAT number, IBAN, BIC) keeps it when it
+    # is all that is wrong; with other faults the request is a plain validation error.
+    kinds = {str(err.get("type")) for err in exc.errors()}
+    refusal = FIELD_ERRORS.get(kinds.pop()) if len(kinds) == 1 else ValidationFailed
+    return problem_response((refusal or ValidationFailed)(detail, errors=errors).to_problem())
 
 
 def _allowed_methods(request: Request) -> str:

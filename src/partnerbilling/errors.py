@@ -82,6 +82,26 @@ class ValidationFailed(Unprocessable):
     code, title = "validation_error", "The request is not valid"
 
 
+class InvalidVatId(ValidationFailed):
+    code, title = "invalid_vat_id", "The VAT number is not valid"
+
+
+class InvalidIban(ValidationFailed):
+    code, title = "invalid_iban", "The IBAN is not valid for this use"
+
+
+class InvalidBic(ValidationFailed):
+    code, title = "invalid_bic", "The BIC is not valid"
+
+
+FIELD_ERRORS: dict[str, type[ValidationFailed]] = {
+    error.code: error for error in (InvalidVatId, InvalidIban, InvalidBic)
+}
+"""Refusals of one field with a ``code`` of their own: a schema validator raises the code as its
+error type (``PydanticCustomError``), and the problem document carries it when every invalid
+field of the request has it."""
+
+
 def unreadable_body(reason: str) -> ValidationFailed:
     """The one answer for a body that cannot be read, wherever that is found out."""
     return ValidationFailed(f"The request body is {reason}.", errors=[{"loc": ["body"], "msg": reason}])

@@ -45,7 +45,7 @@ _FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069"
 # UTF-8 form (it arrives only as a JSON escape).
 _FORBIDDEN_CHARACTER = re.compile(f"[{_FORBIDDEN}\\ud800-\\udfff]")
 _ANY_TEXT = f"^[^{_FORBIDDEN}]*$"
-_SOME_TEXT = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"  # something besides spaces
+SOME_TEXT = f"^[^{_FORBIDDEN}]*[^\\s{_FORBIDDEN}][^{_FORBIDDEN}]*$"  # something besides spaces
 
 
 def _single_line(value: str) -> str:
@@ -57,20 +57,20 @@ def _single_line(value: str) -> str:
     return value
 
 
-_SINGLE_LINE = AfterValidator(_single_line)
+SINGLE_LINE = AfterValidator(_single_line)
 
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    _SINGLE_LINE,
-    Field(json_schema_extra={"pattern": _SOME_TEXT}),
+    SINGLE_LINE,
+    Field(json_schema_extra={"pattern": SOME_TEXT}),
 ]
 """A name: one line of printable text, something besides spaces, at most 200 characters."""
 
 Description = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=500),
-    _SINGLE_LINE,
+    SINGLE_LINE,
     Field(json_schema_extra={"pattern": _ANY_TEXT}),
 ]
 """A description: one line of printable text, possibly empty, at most 500 characters."""
@@ -78,8 +78,8 @@ Description = Annotated[
 Reason = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
-    _SINGLE_LINE,
-    Field(json_schema_extra={"pattern": _SOME_TEXT}),
+    SINGLE_LINE,
+    Field(json_schema_extra={"pattern": SOME_TEXT}),
 ]
 """Why something was done: one line of printable text, at most 500 characters."""
 
@@ -197,7 +197,8 @@ Timestamp = Annotated[
 def sent_fields(update: BaseModel, *nullable: str) -> JSON:
     """The fields an update request sent; null is refused (422) for every field not named in
     ``nullable``, since leaving a field out, not nulling it, is how to keep it."""
-    sent = update.model_dump(exclude_unset=True)
+    # The fields sent, each whole: a nested model (an address) keeps its defaults.
+    sent = update.model_dump(include=update.model_fields_set)
     if nulls := [name for name, value in sent.items() if value is None and name not in nullable]:
         raise ValidationFailed(
             f"{', '.join(nulls)} may not be null.",

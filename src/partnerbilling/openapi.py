@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute
 
 from partnerbilling import openapi_problems as problem_docs
 from partnerbilling.errors import PROBLEM_JSON, DomainError
-from partnerbilling.events.documents import EVENT_DOCUMENTS
+from partnerbilling.events.documents import ORGANIZATION_EVENT_DOCUMENTS
 from partnerbilling.idempotency.service import REPLAYED_HEADER
 from partnerbilling.jsonio import JSON
 from partnerbilling.web_auth import OrgId, Platform
@@ -217,8 +217,9 @@ def _document_times(schemas: JSON) -> None:
 
 
 def _webhooks() -> JSON:
-    """The OpenAPI 3.1 ``webhooks``: what an endpoint receives, one POST per event type."""
-    return {name: {"post": _webhook(name, model)} for name, model in EVENT_DOCUMENTS.items()}
+    """The OpenAPI 3.1 ``webhooks``: what an endpoint receives, one POST per event type (the
+    platform's own events are never sent)."""
+    return {name: {"post": _webhook(name, model)} for name, model in ORGANIZATION_EVENT_DOCUMENTS.items()}
 
 
 def _webhook(event_type: str, model: type[BaseModel]) -> JSON:

@@ -8,6 +8,7 @@ from partnerbilling.cashback import router as cashback
 from partnerbilling.catalog import router as catalog
 from partnerbilling.events import router as events
 from partnerbilling.invoices import router as invoices
+from partnerbilling.issuer import router as issuer
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
@@ -26,6 +27,8 @@ ALL_ROUTERS: list[APIRouter] = [
     events.router,
     webhooks.router,
     organizations.admin,
+    issuer.admin,
+    events.admin,
     catalog.admin,
     invoices.admin,
     renewals.admin,

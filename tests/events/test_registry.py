@@ -7,13 +7,19 @@ from pathlib import Path
 from typing import get_args
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import partnerbilling
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.events.documents import EVENT_DOCUMENTS, model_name
 from partnerbilling.events.registry import EVENTS, Recipients
-from partnerbilling.events.schemas import EVENT_TYPES, EventType
+from partnerbilling.events.schemas import (
+    EVENT_TYPES,
+    ORGANIZATION_EVENT_TYPES,
+    PLATFORM_EVENT_TYPES,
+    EventType,
+)
 from partnerbilling.events.service import emit
 from partnerbilling.webhooks.schemas import EndpointCreate
 from tests.support import Api
@@ -45,9 +51,17 @@ def test_model_names_follow_the_type() -> None:
     assert model_name(EventType.WEBHOOK_ENDPOINT_DISABLED) == "WebhookEndpointDisabledEvent"
 
 
+def test_the_platforms_own_events_go_to_the_platform_only() -> None:
+    platform = [t for t, spec in EVENTS.items() if spec.recipients is Recipients.PLATFORM]
+    assert set(platform) == PLATFORM_EVENT_TYPES == {EventType.ORGANIZATION_UPDATED, EventType.ISSUER_UPDATED}
+    assert tuple(t for t in EVENT_TYPES if t not in PLATFORM_EVENT_TYPES) == ORGANIZATION_EVENT_TYPES
+
+
 def test_webhook_endpoints_take_the_registered_types() -> None:
     schema = EndpointCreate.model_json_schema()["properties"]["event_types"]
-    assert schema["items"]["enum"] == ["*", *EventType]
+    assert schema["items"]["enum"] == ["*", *ORGANIZATION_EVENT_TYPES]
+    with pytest.raises(ValidationError, match=r"organization\.updated"):
+        EndpointCreate(url="https://example.com/h", event_types=["organization.updated"])
     assert EndpointCreate(url="https://example.com/h", event_types=["invoice.paid"]).event_types == [
         EventType.INVOICE_PAID
     ]

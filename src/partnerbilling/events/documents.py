@@ -5,12 +5,13 @@ service renders the documents itself."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, create_model
 
 from partnerbilling.events.registry import EVENTS
-from partnerbilling.events.schemas import EventType
+from partnerbilling.events.schemas import ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, EventType
 
 
 class _Event(BaseModel):
@@ -47,13 +48,28 @@ def _document(event_type: EventType) -> type[_Event]:
 EVENT_DOCUMENTS: dict[str, type[_Event]] = {t.value: _document(t) for t in EventType}
 """The document model of each event type, in the order of ``EventType``."""
 
+ORGANIZATION_EVENT_DOCUMENTS = {t: EVENT_DOCUMENTS[t] for t in ORGANIZATION_EVENT_TYPES}
+"""The documents an organisation receives (its event log, its webhook endpoints)."""
+
+
+def _union(event_types: Iterable[str]) -> Any:
+    return Annotated[Union[tuple(EVENT_DOCUMENTS[t] for t in event_types)], Field(discriminator="type")]  # noqa: UP007
+
+
 if TYPE_CHECKING:
     Event = _Event
+    PlatformEvent = _Event
 else:
-    Event = Annotated[Union[tuple(EVENT_DOCUMENTS.values())], Field(discriminator="type")]  # noqa: UP007
-"""An event addressed to your organisation, by its ``type``."""
+    Event = _union(ORGANIZATION_EVENT_TYPES)
+    PlatformEvent = _union(t for t in EventType if t in PLATFORM_EVENT_TYPES)
+"""An event addressed to your organisation, by its ``type``; an event of the platform's log."""
 
 
 class EventList(BaseModel):
     data: list[Event]
+    next_cursor: str | None
+
+
+class PlatformEventList(BaseModel):
+    data: list[PlatformEvent]
     next_cursor: str | None

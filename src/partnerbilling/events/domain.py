@@ -12,10 +12,11 @@ from partnerbilling.jsonio import JSON
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One recipient's copy: ``data`` is the object as that organisation may see it."""
+    """One recipient's copy: ``data`` is the object as that organisation may see it (``org_id``
+    None: an event of the platform's own log)."""
 
     id: str
-    org_id: str
+    org_id: str | None
     type: str
     data: JSON
     created_at: datetime
@@ -23,8 +24,9 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
-    """An event to record: its recipient, its type and that recipient's payload."""
+    """An event to record: its recipient (None: the platform's own log), its type and that
+    recipient's payload."""
 
-    org_id: str
+    org_id: str | None
     type: EventType
     data: JSON

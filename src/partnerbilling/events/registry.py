@@ -14,7 +14,9 @@ from pydantic import BaseModel
 from partnerbilling.cashback.schemas import CashbackEntryRead
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.schemas import InvoiceRead
+from partnerbilling.issuer.schemas import IssuerRead
 from partnerbilling.orders.schemas import OrderRead
+from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
 from partnerbilling.subscriptions.schemas import SubscriptionRead
 from partnerbilling.webhooks.schemas import EndpointRead
@@ -28,6 +30,7 @@ class Recipients(StrEnum):
     PAYER = "the payer of the invoice"
     PARTNER = "the partner that earns the cashback"
     OWNER = "the organisation that owns the webhook endpoint"
+    PLATFORM = "the platform only: its own log (GET /v1/admin/events), never an organisation or a webhook"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,18 @@ EVENTS: dict[EventType, EventSpec] = {
         EndpointRead,
         Recipients.OWNER,
         "One of your webhook endpoints was disabled (it answered 410 Gone, or failed for days).",
+    ),
+    EventType.ORGANIZATION_UPDATED: EventSpec(
+        OrganizationRead,
+        Recipients.PLATFORM,
+        "An organisation or its billing profile changed (by the platform or by the organisation "
+        "itself); in the platform's log only.",
+    ),
+    EventType.ISSUER_UPDATED: EventSpec(
+        IssuerRead,
+        Recipients.PLATFORM,
+        "The issuer changed: documents issued from now on name it as their seller; in the "
+        "platform's log only.",
     ),
 }
 """Each event type's payload model, recipients and description, in the order of ``EventType``."""

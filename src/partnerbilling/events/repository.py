@@ -82,6 +82,21 @@ async def record(
     )
 
 
+async def record_platform(conn: AsyncConnection, event: NewEvent, created_at: datetime) -> None:
+    """Write an event of the platform's own log (its ``org_id`` None: no organisation lists it,
+    no endpoint subscribes to it), in the caller's transaction."""
+    assert event.org_id is None, "an organisation's event is recorded by record()"
+    await record(conn, [event], created_at)
+
+
+async def list_platform(conn: AsyncConnection, event_type: str | None, page: PageParams) -> list[Event]:
+    """The platform's own log, newest first, optionally of one type."""
+    stmt = select(Events).where(Events.org_id.is_(None))
+    if event_type is not None:
+        stmt = stmt.where(Events.type == event_type)
+    return await fetch_all(conn, keyset(stmt, Events.created_at, Events.id, page), Event)
+
+
 async def get_for_org(conn: AsyncConnection, org_id: str, event_id: str) -> Event | None:
     """One of the organisation's events."""
     return await fetch_one(conn, select(Events).where(Events.id == event_id, Events.org_id == org_id), Event)

@@ -22,7 +22,19 @@ class EventType(LiteralEnum):
     CASHBACK_AVAILABLE = "cashback.available"
     CASHBACK_REVERSED = "cashback.reversed"
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    # The platform's own log (org_id NULL): never sent to an organisation or a webhook.
+    ORGANIZATION_UPDATED = "organization.updated"
+    ISSUER_UPDATED = "issuer.updated"
 
 
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
 """Every event type's name, in the order of the documents."""
+
+PLATFORM_EVENT_TYPES: frozenset[EventType] = frozenset(
+    {EventType.ORGANIZATION_UPDATED, EventType.ISSUER_UPDATED}
+)
+"""The types of the platform's own log (``GET /v1/admin/events``): recorded without a recipient
+organisation, so no organisation lists them and no webhook endpoint receives them."""
+
+ORGANIZATION_EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType if t not in PLATFORM_EVENT_TYPES)
+"""The types an organisation receives (its ``GET /v1/events``, its webhook endpoints)."""

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.errors import NotFound
+from partnerbilling.errors import NotFound, ValidationFailed
 from partnerbilling.events import repository
 from partnerbilling.events.domain import Event, NewEvent
-from partnerbilling.events.schemas import EventType
+from partnerbilling.events.schemas import PLATFORM_EVENT_TYPES, EventType
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.visibility import event_view
@@ -59,4 +59,16 @@ async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Event:
 async def list_events(conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams) -> JSON:
     """The caller's events, newest first, optionally of one type."""
     rows = await repository.list_for_org(conn, org_id, event_type, page)
+    return page_of(rows, page, event_view)
+
+
+async def list_platform_events(conn: AsyncConnection, event_type: EventType | None, page: PageParams) -> JSON:
+    """The platform's own log (``organization.updated``, ``issuer.updated``), newest first."""
+    if event_type is not None and event_type not in PLATFORM_EVENT_TYPES:
+        raise ValidationFailed(
+            f"'{event_type}' is an organisation's event; the platform's log holds "
+            f"{', '.join(sorted(PLATFORM_EVENT_TYPES))}.",
+            errors=[{"loc": ["query", "type"], "msg": "not an event type of the platform's log"}],
+        )
+    rows = await repository.list_platform(conn, event_type, page)
     return page_of(rows, page, event_view)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from partnerbilling.billing import domain as planned
 from partnerbilling.billing.pricing import Tier
@@ -30,6 +31,27 @@ class Organization:
     payout_iban: str | None
     auto_pay_from_balance: bool
     reverse_charge: bool
+
+
+class ReverseChargeFault(StrEnum):
+    """Why an organisation's profile does not allow reverse charge."""
+
+    NO_VAT_ID = "vat_id"
+    NO_FOREIGN_ADDRESS = "address"
+
+
+def reverse_charge_fault(org: Organization, issuer_country: str | None) -> ReverseChargeFault | None:
+    """Reverse charge (SPEC §7) needs the buyer's VAT number and an address in another country
+    than the issuer's (any country while no issuer is configured); None when the profile
+    allows it, or does not ask for it."""
+    if not org.reverse_charge:
+        return None
+    if org.vat_id is None:
+        return ReverseChargeFault.NO_VAT_ID
+    country = (org.address or {}).get("country")
+    if country is None or country == issuer_country:
+        return ReverseChargeFault.NO_FOREIGN_ADDRESS
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,14 @@ async def get(conn: AsyncConnection, org_id: str) -> Organization | None:
     return await _GET.row(conn, {"org_id": org_id}, Organization)
 
 
+async def get_for_update(conn: AsyncConnection, org_id: str) -> Organization | None:
+    """An organisation, locked until the transaction ends (a profile change reads it first).
+    ``FOR NO KEY UPDATE``, the lock its UPDATE takes anyway: the foreign-key checks of charges
+    that reference the organisation (``FOR KEY SHARE``) do not wait for it."""
+    stmt = select(Organizations).where(Organizations.id == org_id).with_for_update(key_share=True)
+    return await fetch_one(conn, stmt, Organization)
+
+
 async def get_many(conn: AsyncConnection, org_ids: Sequence[str]) -> dict[str, Organization]:
     found = await fetch_all(conn, select(Organizations).where(Organizations.id.in_(org_ids)), Organization)
     return {org.id: org for org in found}

@@ -6,16 +6,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
+from partnerbilling.errors import InvalidIban, InvalidVatId
 from partnerbilling.idempotency.redaction import replayed_without
 from partnerbilling.openapi import problems
 from partnerbilling.organizations import service
 from partnerbilling.organizations.schemas import (
     ApiKeyCreated,
+    MyOrganizationUpdate,
     OrganizationCreate,
     OrganizationRead,
     OrganizationUpdate,
 )
-from partnerbilling.organizations.service import UnknownResellerTier
+from partnerbilling.organizations.service import (
+    ReverseChargeNeedsForeignAddress,
+    ReverseChargeNeedsVatId,
+    UnknownResellerTier,
+)
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import organization_view
 from partnerbilling.web_auth import OrgId, Platform
@@ -25,6 +31,21 @@ router = APIRouter(prefix="/v1", tags=["organizations"], route_class=Transaction
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 OrgPathId = Annotated[str, Path(max_length=40, description="An organisation id.")]
+
+_INVALID_NUMBERS = (
+    InvalidVatId(errors=[{"loc": ["body", "vat_id"], "msg": "not a valid VAT number"}]),
+    InvalidIban(errors=[{"loc": ["body", "payout_iban"], "msg": "not a valid IBAN"}]),
+)
+_REVERSE_CHARGE = (
+    ReverseChargeNeedsVatId(
+        errors=[{"loc": ["body", "reverse_charge"], "msg": "reverse charge needs a vat_id"}]
+    ),
+    ReverseChargeNeedsForeignAddress(
+        errors=[
+            {"loc": ["body", "reverse_charge"], "msg": "reverse charge needs an address in another country"}
+        ]
+    ),
+)
 
 
 @router.get(
@@ -39,13 +60,27 @@ async def get_me(conn: Conn, org_id: OrgId) -> Response:
     return JsonResponse(organization_view(org))
 
 
+@router.patch(
+    "/organizations/me",
+    response_model=OrganizationRead,
+    summary="Update your billing profile",
+    operation_id="updateMyOrganization",
+    responses=problems(*_INVALID_NUMBERS, *_REVERSE_CHARGE),
+)
+async def update_me(conn: Conn, org_id: OrgId, body: MyOrganizationUpdate) -> Response:
+    """Change your billing profile; `null` clears `legal_name`, `address`, `vat_id` or
+    `payout_iban`. `name`, `currency`, `vat_rate`, `reseller_tier` and `reverse_charge` are
+    the platform's to change (422 naming the field)."""
+    return JsonResponse(organization_view(await service.update_own_profile(conn, org_id, body)))
+
+
 @admin.post(
     "/organizations",
     status_code=201,
     response_model=OrganizationRead,
     summary="Create an organisation",
     operation_id="createOrganization",
-    responses=problems(UnknownResellerTier),
+    responses=problems(UnknownResellerTier, *_INVALID_NUMBERS, *_REVERSE_CHARGE),
 )
 async def create_organization(conn: Conn, body: OrganizationCreate) -> Response:
     """Create an organisation; with `reseller_tier` it can act as a partner."""
@@ -69,10 +104,11 @@ async def get_organization(conn: Conn, org_id: OrgPathId) -> Response:
     response_model=OrganizationRead,
     summary="Update an organisation",
     operation_id="updateOrganization",
-    responses=problems(UnknownResellerTier),
+    responses=problems(UnknownResellerTier, *_INVALID_NUMBERS, *_REVERSE_CHARGE),
 )
 async def update_organization(conn: Conn, org_id: OrgPathId, body: OrganizationUpdate) -> Response:
-    """Change any of the fields; `reseller_tier: null` removes the tier."""
+    """Change any of the fields; `reseller_tier: null` removes the tier, `null` clears
+    `legal_name`, `address`, `vat_id` or `payout_iban`."""
     org = await service.update_organization(conn, org_id, body)
     return JsonResponse(organization_view(org))
 

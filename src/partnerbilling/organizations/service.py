@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.auth import generate_api_key
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import NotFound, Unprocessable
+from partnerbilling.events import repository as events
+from partnerbilling.events.domain import NewEvent
+from partnerbilling.events.schemas import EventType
 from partnerbilling.fields import sent_fields
+from partnerbilling.issuer import repository as issuer_repository
 from partnerbilling.jsonio import JSON
 from partnerbilling.organizations import repository
-from partnerbilling.organizations.domain import ApiKey, Organization
+from partnerbilling.organizations.domain import ApiKey, Organization, ReverseChargeFault, reverse_charge_fault
 from partnerbilling.organizations.schemas import (
+    CLEARABLE,
+    MyOrganizationUpdate,
     OrganizationCreate,
     OrganizationUpdate,
 )
-from partnerbilling.visibility import api_key_view
+from partnerbilling.visibility import api_key_view, organization_view
 
 
 class UnknownResellerTier(Unprocessable):
     code, title = "unknown_reseller_tier", "No reseller tier has this code"
+
+
+class ReverseChargeNeedsVatId(Unprocessable):
+    code, title = "reverse_charge_requires_vat_id", "Reverse charge needs the organisation's VAT number"
+
+
+class ReverseChargeNeedsForeignAddress(Unprocessable):
+    code, title = (
+        "reverse_charge_requires_foreign_address",
+        "Reverse charge needs an address in another country than the issuer's",
+    )
 
 
 async def _check_tier(conn: AsyncConnection, code: str | None) -> None:
@@ -31,16 +51,35 @@ async def _check_tier(conn: AsyncConnection, code: str | None) -> None:
         )
 
 
+async def _check_reverse_charge(conn: AsyncConnection, org: Organization, sent: Collection[str]) -> None:
+    """Refuse a profile that asks for reverse charge without allowing it, naming the field the
+    request sent that breaks the rule (``reverse_charge`` itself when it sent that)."""
+    if not org.reverse_charge:
+        return
+    issuer = await issuer_repository.get(conn)
+    fault = reverse_charge_fault(org, issuer.country if issuer else None)
+    if fault is None:
+        return
+    field = "reverse_charge" if "reverse_charge" in sent or fault.value not in sent else fault.value
+    loc = ["body", field, "country"] if field == "address" and org.address else ["body", field]
+    if fault is ReverseChargeFault.NO_VAT_ID:
+        raise ReverseChargeNeedsVatId(
+            "Reverse charge needs the organisation's VAT number (vat_id).",
+            errors=[{"loc": loc, "msg": "reverse charge needs a vat_id"}],
+        )
+    where = f"another country than the issuer's ({issuer.country})" if issuer else "a country"
+    raise ReverseChargeNeedsForeignAddress(
+        f"Reverse charge needs an address in {where}.",
+        errors=[{"loc": loc, "msg": f"reverse charge needs an address in {where}"}],
+    )
+
+
 async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -> Organization:
-    """Create an organisation."""
+    """Create an organisation, with its billing profile if given."""
     await _check_tier(conn, data.reseller_tier)
     now = utcnow()
-    # Without a profile: its name, no address or VAT number, English.
-    org = Organization(
-        id=new_id("org"), **data.model_dump(), created_at=now, updated_at=now,
-        legal_name=None, address=None, vat_id=None, language="en", payout_iban=None,
-        auto_pay_from_balance=False, reverse_charge=False,
-    )  # fmt: skip
+    org = Organization(id=new_id("org"), **data.model_dump(), created_at=now, updated_at=now)
+    await _check_reverse_charge(conn, org, data.model_fields_set)
     return await repository.add(conn, org)
 
 
@@ -53,16 +92,34 @@ async def get_organization(conn: AsyncConnection, org_id: str) -> Organization:
 
 
 async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Organization:
-    """Change an organisation's fields; ``reseller_tier: null`` removes its tier."""
-    changes = sent_fields(data, "reseller_tier")
+    """Change any of an organisation's fields (the platform); ``null`` removes its tier or
+    clears a profile field."""
+    changes = sent_fields(data, "reseller_tier", *CLEARABLE)
     if changes.get("reseller_tier") is not None:
         await _check_tier(conn, changes["reseller_tier"])
-    if not changes:
-        return await get_organization(conn, org_id)
-    org = await repository.change(conn, org_id, changes)
+    return await _change(conn, org_id, changes)
+
+
+async def update_own_profile(conn: AsyncConnection, org_id: str, data: MyOrganizationUpdate) -> Organization:
+    """Change the billing profile fields an organisation may change itself."""
+    return await _change(conn, org_id, sent_fields(data, *CLEARABLE))
+
+
+async def _change(conn: AsyncConnection, org_id: str, changes: JSON) -> Organization:
+    """Apply the changes that change something, check the result, and record
+    ``organization.updated`` in the platform's log; a change to nothing writes nothing."""
+    org = await repository.get_for_update(conn, org_id)
     if org is None:
         raise NotFound("No such organization.")
-    return org
+    changed = {name: value for name, value in changes.items() if getattr(org, name) != value}
+    if not changed:
+        return org
+    await _check_reverse_charge(conn, replace(org, **changed), changed)
+    updated = await repository.change(conn, org_id, changed)
+    assert updated is not None  # the row is locked
+    event = NewEvent(None, EventType.ORGANIZATION_UPDATED, organization_view(updated))
+    await events.record_platform(conn, event, updated.updated_at)
+    return updated
 
 
 async def create_api_key(conn: AsyncConnection, org_id: str) -> JSON:

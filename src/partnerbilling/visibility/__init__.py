@@ -25,6 +25,7 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
+from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
 
@@ -37,6 +38,7 @@ __all__ = [
     "endpoint_view",
     "event_view",
     "invoice_view",
+    "issuer_view",
     "order_view",
     "organization_view",
     "partnership_change_view",

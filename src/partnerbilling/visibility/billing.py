@@ -30,6 +30,7 @@ def api_key_view(key_id: str, key: str, prefix: str, created_at: datetime) -> JS
 
 
 def organization_view(org: Organization) -> JSON:
+    """An organisation with its billing profile, as it and the platform see it."""
     return {
         "id": org.id,
         "name": org.name,
@@ -37,6 +38,13 @@ def organization_view(org: Organization) -> JSON:
         "currency": org.currency,
         "vat_rate": format_rate(org.vat_rate),
         "reseller_tier": org.reseller_tier,
+        "legal_name": org.legal_name or org.name,
+        "address": org.address,
+        "vat_id": org.vat_id,
+        "language": org.language,
+        "payout_iban": org.payout_iban,
+        "auto_pay_from_balance": org.auto_pay_from_balance,
+        "reverse_charge": org.reverse_charge,
         "created_at": rfc3339(org.created_at),
         "updated_at": rfc3339(org.updated_at),
     }

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from partnerbilling.events.schemas import EVENT_TYPES
+from partnerbilling.events.schemas import ORGANIZATION_EVENT_TYPES
 from partnerbilling.fields import Description, RequestModel, omitted_not_null
 from partnerbilling.states import DeliveryStatus as DeliveryStatus  # the router takes it from here
 
@@ -19,10 +19,11 @@ WebhookUrl = Annotated[
 
 
 def _event_types(value: list[str]) -> list[str]:
-    unknown = [t for t in value if t != "*" and t not in EVENT_TYPES]
+    unknown = [t for t in value if t != "*" and t not in ORGANIZATION_EVENT_TYPES]
     if unknown:
         raise ValueError(
-            f"unknown event type {', '.join(unknown)}; use '*' or one of {', '.join(EVENT_TYPES)}"
+            f"unknown event type {', '.join(unknown)}; use '*' or one of "
+            f"{', '.join(ORGANIZATION_EVENT_TYPES)}"
         )
     unique = list(dict.fromkeys(value))
     return ["*"] if "*" in unique else unique
@@ -32,10 +33,10 @@ EventTypes = Annotated[
     list[str],
     Field(
         min_length=1,
-        max_length=len(EVENT_TYPES) + 1,
+        max_length=len(ORGANIZATION_EVENT_TYPES) + 1,
         description="Event types to receive; `*` for all.",
         examples=[["*"], ["invoice.issued", "invoice.paid"]],
-        json_schema_extra={"items": {"type": "string", "enum": ["*", *EVENT_TYPES]}},
+        json_schema_extra={"items": {"type": "string", "enum": ["*", *ORGANIZATION_EVENT_TYPES]}},
     ),
 ]
 

@@ -1,0 +1,30 @@
+"""The issuer as the repository returns it: frozen, typed, one field per column (the names are
+the columns', so a row is made into one by name)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from partnerbilling.jsonio import JSON
+
+ISSUER_ID = 1  # the one row
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    """The provider that sends every invoice. Its columns but ``id`` and ``updated_at`` are what
+    an issued document copies as its ``seller``, key for key."""
+
+    id: int
+    legal_name: str
+    address: JSON  # {street, building_number, postal_code, city, country, extra_line}
+    vat_id: str | None
+    email: str
+    payment_terms_days: int
+    bank_accounts: JSON  # {"CHF": {"iban"}, "EUR": {"iban", "bic"}}, either may be absent
+    updated_at: datetime
+
+    @property
+    def country(self) -> str:
+        return str(self.address["country"])
