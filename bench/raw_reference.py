@@ -1,4 +1,4 @@
-# ruff: noqa: E501, W291
+# ruff: noqa: E501
 """The raw reference: the benchmark's two operations written as directly as FastAPI and asyncpg
 allow, issuing the same SQL statements as the service, in the same order, in one transaction.
 
@@ -28,6 +28,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import datetime
 from functools import cache
 from typing import Annotated, Any
@@ -37,9 +38,18 @@ import orjson
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import bindparam, insert, select
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import InvoiceDocument, Organization, Product, event_rows
+from partnerbilling.billing.domain import (
+    CashbackEntry,
+    InvoiceDocument,
+    Order,
+    Organization,
+    Product,
+    Subscription,
+    event_rows,
+)
 from partnerbilling.billing.issue import numbered
 from partnerbilling.billing.routing import (
     Access,
@@ -48,60 +58,77 @@ from partnerbilling.billing.routing import (
     ChargeRefused,
     initiating_channel,
 )
+from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
 from partnerbilling.catalog.domain import Product as StoredProduct
 from partnerbilling.catalog.domain import product_of
+from partnerbilling.catalog.models import Product as Products
+from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.events import repository as event_repository
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices import repository as invoice_repository
 from partnerbilling.invoices.domain import Invoice
+from partnerbilling.invoices.models import Invoice as Invoices
+from partnerbilling.orders.models import Order as Orders
 from partnerbilling.organizations.domain import Organization as StoredOrganization
 from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
-from partnerbilling.pagination import decode_cursor, encode_cursor
-from partnerbilling.sql import column_values
+from partnerbilling.organizations.models import Organization as Organizations
+from partnerbilling.pagination import KeysetQuery, decode_cursor, encode_cursor
+from partnerbilling.partnerships.models import Partnership as Partnerships
+from partnerbilling.sql import Statement, column_values
+from partnerbilling.subscriptions.models import Subscription as Subscriptions
 from partnerbilling.visibility import invoice_view, order_view
 
 AUTH = "SELECT org_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
 
-ORG = """SELECT organizations.id, organizations.name, organizations.billing_email, organizations.currency, organizations.vat_rate, organizations.reseller_tier, organizations.legal_name, organizations.address, organizations.vat_id, organizations.language, organizations.payout_iban, organizations.auto_pay_from_balance, organizations.reverse_charge, organizations.created_at, organizations.updated_at 
-FROM organizations 
-WHERE organizations.id = $1::VARCHAR"""
+# The statements, built from the service's tables as its repositories build them (so that a new
+# column reaches the reference by itself) and compiled once, at import, by the service's own
+# compiler; ``bench/trace_sql.py`` checks on every run that the two send the same sequence.
+ORG = Statement(select(Organizations).where(Organizations.id == bindparam("org_id"))).sql
 
-PARTNERSHIP_FOR_SHARE = """SELECT partnerships.id, partnerships.customer_id, partnerships.partner_id, partnerships.access, partnerships.billing_mode, partnerships.status, partnerships.created_at, partnerships.updated_at, partnerships.accepted_at, partnerships.ended_at, partnerships.ended_by_id 
-FROM partnerships 
-WHERE partnerships.customer_id = $1::VARCHAR AND partnerships.status = $2::VARCHAR FOR SHARE"""
+PARTNERSHIP_FOR_SHARE = Statement(
+    select(Partnerships)
+    .where(Partnerships.customer_id == bindparam("customer_id"), Partnerships.status == "active")
+    .with_for_update(read=True)
+).sql
 
-PRODUCT = """SELECT products.sku, products.name, products.category, products.period_months, products.prices, products.updated_at 
-FROM products 
-WHERE products.sku = $1::VARCHAR"""
+PRODUCT = Statement(select(Products).where(Products.sku == bindparam("sku"))).sql
 
-INSERT_SUBSCRIPTION = "INSERT INTO subscriptions (id, customer_id, sku, quantity, origin_channel, origin_partnership_id, status, auto_renew, current_period_start, current_period_end, created_at, cancelled_at) VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::INTEGER, $5::VARCHAR, $6::VARCHAR, $7::VARCHAR, $8::BOOLEAN, $9::TIMESTAMP WITH TIME ZONE, $10::TIMESTAMP WITH TIME ZONE, $11::TIMESTAMP WITH TIME ZONE, $12::TIMESTAMP WITH TIME ZONE)"
+ORG_WITH_TIER = Statement(
+    select(
+        Organizations,
+        ResellerTier.default_rate.label("tier_default_rate"),
+        ResellerTier.rates.label("tier_rates"),
+    )
+    .outerjoin(ResellerTier, ResellerTier.code == Organizations.reseller_tier)
+    .where(Organizations.id == bindparam("org_id"))
+).sql
 
-ORG_WITH_TIER = """SELECT organizations.id, organizations.name, organizations.billing_email, organizations.currency, organizations.vat_rate, organizations.reseller_tier, organizations.legal_name, organizations.address, organizations.vat_id, organizations.language, organizations.payout_iban, organizations.auto_pay_from_balance, organizations.reverse_charge, organizations.created_at, organizations.updated_at, reseller_tiers.default_rate AS tier_default_rate, reseller_tiers.rates AS tier_rates 
-FROM organizations LEFT OUTER JOIN reseller_tiers ON reseller_tiers.code = organizations.reseller_tier 
-WHERE organizations.id = $1::VARCHAR"""
 
-INSERT_ORDER = "INSERT INTO orders (id, kind, channel, customer_id, placed_by_id, partnership_id, partner_id, subscription_id, sku, quantity, currency, payer_id, unit_price, public_amount, discount, net_amount, partner_rate, invoice_id, period_start, period_end, created_at) VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::VARCHAR, $7::VARCHAR, $8::VARCHAR, $9::VARCHAR, $10::INTEGER, $11::VARCHAR, $12::VARCHAR, $13::NUMERIC(14, 2), $14::NUMERIC(14, 2), $15::NUMERIC(14, 2), $16::NUMERIC(14, 2), $17::NUMERIC(5, 4), $18::VARCHAR, $19::TIMESTAMP WITH TIME ZONE, $20::TIMESTAMP WITH TIME ZONE, $21::TIMESTAMP WITH TIME ZONE)"
+def _insert_sql(table: Any, planned: type) -> str:
+    """An INSERT of the table's columns that the planned object has (a new subscription has no
+    renewal lease; an order's cashback columns are its entry's)."""
+    names = {f.name for f in fields(planned)}
+    return Statement(
+        insert(table), column_keys=[c.key for c in table.__table__.columns if c.key in names]
+    ).sql
 
-INSERT_CASHBACK = "INSERT INTO cashback_entries (id, partner_id, order_id, customer_id, currency, rate, amount, status, created_at, updated_at) VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR, $6::NUMERIC(5, 4), $7::NUMERIC(14, 2), $8::VARCHAR, $9::TIMESTAMP WITH TIME ZONE, $10::TIMESTAMP WITH TIME ZONE)"
 
+INSERT_SUBSCRIPTION = _insert_sql(Subscriptions, Subscription)
+INSERT_ORDER = _insert_sql(Orders, Order)
+INSERT_CASHBACK = _insert_sql(CashbackEntries, CashbackEntry)
 
 # The service's own hand-written statements, taken from its modules so that the reference
-# follows them when they change: the invoice number + invoice + its event and deliveries, and
+# follows them when they change: the invoice number, the invoice + its event and deliveries, and
 # the events + deliveries.
 TAKE_NUMBER, TAKE_NUMBER_PARAMS = invoice_repository.TAKE_NUMBER.sql, invoice_repository.TAKE_NUMBER.names
 INSERT_INVOICE, INSERT_INVOICE_PARAMS = invoice_repository.INSERT.sql, invoice_repository.INSERT.names
 RECORD_EVENTS, RECORD_PARAMS = event_repository.RECORD.sql, event_repository.RECORD.names
 
-INVOICE_PAGE = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.seller, invoices.buyer, invoices.due_at, invoices.payment_reference, invoices.paid_at, invoices.created_at 
-FROM invoices 
-WHERE invoices.payer_id = $1::VARCHAR ORDER BY invoices.created_at DESC, invoices.id DESC 
- LIMIT $2::INTEGER"""
-
-INVOICE_PAGE_AFTER = """SELECT invoices.id, invoices.number, invoices.kind, invoices.credits_invoice_id, invoices.payer_id, invoices.customer_id, invoices.order_id, invoices.currency, invoices.lines, invoices.subtotal, invoices.tax_rate, invoices.tax, invoices.total, invoices.status, invoices.reason, invoices.issued_at, invoices.seller, invoices.buyer, invoices.due_at, invoices.payment_reference, invoices.paid_at, invoices.created_at 
-FROM invoices 
-WHERE invoices.payer_id = $1::VARCHAR AND (invoices.created_at, invoices.id) < ($2::TIMESTAMP WITH TIME ZONE, $3::VARCHAR) ORDER BY invoices.created_at DESC, invoices.id DESC 
- LIMIT $4::INTEGER"""
+_PAGE = KeysetQuery(
+    select(Invoices).where(Invoices.payer_id == bindparam("payer_id")), Invoices.created_at, Invoices.id
+)
+INVOICE_PAGE, INVOICE_PAGE_AFTER = _PAGE.first.sql, _PAGE.after.sql
 
 TIMEOUT_MS = int(os.environ.get("PARTNERBILLING_DB_STATEMENT_TIMEOUT_MS", "10000"))
 

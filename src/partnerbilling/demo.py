@@ -24,6 +24,9 @@ from partnerbilling.catalog import service as catalog
 from partnerbilling.catalog.schemas import ProductPut, TierPut
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.invoices import repository as invoices
+from partnerbilling.issuer import repository as issuer_repository
+from partnerbilling.issuer import service as issuer
+from partnerbilling.issuer.schemas import IssuerPut
 from partnerbilling.orders import repository as orders_repository
 from partnerbilling.orders import service as orders
 from partnerbilling.orders.models import Order
@@ -60,13 +63,56 @@ PRODUCTS = {
         "prices": {"CHF": "13.45"},
     },
 }
-CUSTOMER = {"name": "Acme", "billing_email": "billing@acme.example", "currency": "CHF", "vat_rate": "0.081"}
-PARTNER = {
+CUSTOMER: dict[str, object] = {
+    "name": "Acme",
+    "billing_email": "billing@acme.example",
+    "currency": "CHF",
+    "vat_rate": "0.081",
+    "legal_name": "Acme AG",
+    "address": {
+        "street": "Marktgasse",
+        "building_number": "5",
+        "postal_code": "3011",
+        "city": "Bern",
+        "country": "CH",
+    },
+    "vat_id": "CHE-109.322.551 MWST",
+    "language": "de",
+}
+PARTNER: dict[str, object] = {
     "name": "WebAgency",
     "billing_email": "billing@webagency.example",
     "currency": "CHF",
     "vat_rate": "0.081",
     "reseller_tier": TIER,
+    "legal_name": "WebAgency GmbH",
+    "address": {
+        "street": "Rue du Rhône",
+        "building_number": "12",
+        "postal_code": "1204",
+        "city": "Genève",
+        "country": "CH",
+    },
+    "vat_id": "CHE-116.281.710 MWST",
+    "language": "fr",
+}
+# The demo's issuer, configured when none is (an issuer configured by hand is left as it is).
+ISSUER: dict[str, object] = {
+    "legal_name": "Demo Hosting AG",
+    "address": {
+        "street": "Bahnhofstrasse",
+        "building_number": "10",
+        "postal_code": "8001",
+        "city": "Zürich",
+        "country": "CH",
+    },
+    "vat_id": "CHE-112.233.445 MWST",
+    "email": "billing@demo-hosting.example",
+    "payment_terms_days": 30,
+    "bank_accounts": {
+        "CHF": {"iban": "CH4431999123000889012"},
+        "EUR": {"iban": "DE89370400440532013000", "bic": "COBADEFFXXX"},
+    },
 }
 
 
@@ -98,6 +144,7 @@ class Outcome:
     case: Case
     order_id: str
     payer: str
+    invoice_id: str
     invoice_number: str
     public_amount: Decimal
     discount: Decimal
@@ -125,6 +172,8 @@ async def load_demo(engine: AsyncEngine) -> Demo:
     async with transaction(engine) as conn:
         await _DEMO_LOCK.execute(conn, {})
         await _ensure_catalogue(conn)
+        if await issuer_repository.get(conn) is None:
+            await issuer.put_issuer(conn, IssuerPut.model_validate(ISSUER))
         acme = await _ensure_organization(conn, CUSTOMER)
         agency = await _ensure_organization(conn, PARTNER)
         partnership_id = await _ensure_partnership(conn, acme.id, agency.id)
@@ -146,7 +195,7 @@ async def _ensure_catalogue(conn: AsyncConnection) -> None:
             await catalog.put_product(conn, sku, ProductPut.model_validate(terms))
 
 
-async def _ensure_organization(conn: AsyncConnection, fields: dict[str, str]) -> Organization:
+async def _ensure_organization(conn: AsyncConnection, fields: dict[str, object]) -> Organization:
     """The demo organisation of that name and billing address, created, or set back to the
     examples' terms if someone changed them."""
     named = (
@@ -211,7 +260,9 @@ async def _walk(
     invoice = await invoices.get(conn, o.invoice_id) if o is not None else None
     assert o is not None and invoice is not None
     amounts = (o.public_amount, o.discount, o.net_amount, invoice.tax, invoice.total)
-    return Outcome(case, o.id, payer.name, invoice.number, *amounts, o.cashback_amount, placed_now)
+    return Outcome(
+        case, o.id, payer.name, invoice.id, invoice.number, *amounts, o.cashback_amount, placed_now
+    )
 
 
 async def _fresh_key(conn: AsyncConnection, org_id: str) -> str:

@@ -34,7 +34,7 @@ def _table(demo: Demo) -> list[str]:
     for o in demo.outcomes:
         c = o.case
         amounts = (o.public_amount, o.discount, o.net_amount, o.tax, o.total)
-        by = PARTNER["name"] if c.by_partner else CUSTOMER["name"]
+        by = str(PARTNER["name"] if c.by_partner else CUSTOMER["name"])
         rows.append([c.name, c.billing_mode, by, f"{c.quantity} × {c.sku}", o.payer, o.invoice_number])
         rows[-1] += [format_money(a) for a in amounts] + [
             "—" if o.cashback is None else format_money(o.cashback)
@@ -93,6 +93,10 @@ Try it, in a second terminal while `make serve` keeps the first:
   curl -s {url}/v1/invoices {acme}
   # WebAgency's cashback balance, pending until the invoices are paid (the examples': {cashback})
   curl -s {url}/v1/cashback/balance {agency}
+  # Case B's invoice as WebAgency receives it: a PDF/A-3 (in French, its language) ending with a
+  # Swiss QR-bill, and the same document as EN 16931 XML (also embedded in the PDF)
+  curl -s {url}/v1/invoices/{case["B"].invoice_id}/pdf {agency} -o {case["B"].invoice_number}.pdf
+  curl -s {url}/v1/invoices/{case["B"].invoice_id}/xml {agency}
   # Case B's order as Acme sees it: Acme does not pay it, so discount, net_amount, invoice_id are null
   curl -s {url}/v1/orders/{case["B"].order_id} {acme}
   # Billing mode {other}, and the same order again: {again}

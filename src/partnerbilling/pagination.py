@@ -71,15 +71,15 @@ class KeysetQuery:
             bindparam("after_created_at", type_=created_at.type),
             bindparam("after_id", type_=row_id.type),
         )
-        self._first = Statement(ordered)
-        self._after = Statement(ordered.where(_older_than(created_at, row_id, *cursor)))
+        self.first = Statement(ordered)
+        self.after = Statement(ordered.where(_older_than(created_at, row_id, *cursor)))
 
     async def rows(self, conn: AsyncConnection, values: JSON, page: PageParams, into: Into[T]) -> list[T]:
         if page.after is None:
-            return await self._first.rows(conn, {**values, "limit": page.limit + 1}, into)
+            return await self.first.rows(conn, {**values, "limit": page.limit + 1}, into)
         at, row_id = page.after
         values = {**values, "limit": page.limit + 1, "after_created_at": at, "after_id": row_id}
-        return await self._after.rows(conn, values, into)
+        return await self.after.rows(conn, values, into)
 
 
 def page_of(rows: Sequence[Any], page: PageParams, render: Callable[[Any], JSON | None]) -> JSON:

@@ -8,8 +8,12 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import httpx
 import pytest
 
+from partnerbilling.app import create_app
+from partnerbilling.settings import Settings
+from tests.documents.reading import qr_payloads, text_of
 from tests.foundation.test_cli import _run, empty_database  # noqa: F401  (a fixture, used by name)
 from tests.support import connect_plain
 
@@ -170,3 +174,29 @@ def test_a_port_that_is_not_a_number_is_refused_before_anything_is_loaded() -> N
     )
     assert result.returncode == 2
     assert "--port" in result.stderr
+
+
+async def test_the_demos_invoices_render_with_a_payment_part(
+    empty_database: str,  # noqa: F811  (the fixture imported above)
+    settings: Settings,
+) -> None:
+    """The demo configures an issuer and the organisations' profiles, so the PDF its printed
+    command fetches is a document with a Swiss QR-bill from that issuer to that payer."""
+    result = _run("demo", env={"PARTNERBILLING_DATABASE_URL": empty_database})
+    assert result.returncode == 0, result.stderr
+    [command] = [line for line in result.stdout.splitlines() if "/pdf" in line]
+    path = re.search(r"https?://[^/\s]+(/v1/invoices/\S+/pdf)", command)
+    key = re.search(r"WEBAGENCY=(pb_\S+)", result.stdout)
+    assert path is not None and key is not None
+    app = create_app(settings.model_copy(update={"database_url": empty_database}))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as http,
+    ):
+        response = await http.get(path.group(1), headers={"Authorization": f"Bearer {key.group(1)}"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    [payload] = qr_payloads(response.content)
+    assert payload[:4] == ["SPC", "0200", "1", "CH4431999123000889012"]
+    assert payload[5] == "Demo Hosting AG" and payload[21] == "WebAgency GmbH"
+    assert "Facture" in text_of(response.content)  # WebAgency's language is French
