@@ -4,8 +4,6 @@ the payload its QR code holds, built by the ``qrbill`` package from structured a
 
 from __future__ import annotations
 
-from typing import Any
-
 from qrbill import QRBill
 
 from partnerbilling.billing.money import format_money
@@ -35,7 +33,7 @@ def _structured(name: str, address: Address) -> dict[str, str]:
     }
 
 
-def qr_bill(doc: Document) -> Any:
+def qr_bill(doc: Document) -> QRBill:
     """The ``QRBill`` of a document that carries one (see :func:`has_qr_bill`): creditor = the
     seller's CHF account and address, debtor = the buyer (left blank without an address),
     amount = what is still due, reference = the document's payment reference (QRR on a QR-IBAN,
