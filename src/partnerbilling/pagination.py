@@ -8,7 +8,7 @@ import base64
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Integer, bindparam, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -82,7 +82,20 @@ class KeysetQuery:
         return await self.after.rows(conn, values, into)
 
 
-def page_of(rows: Sequence[Any], page: PageParams, render: Callable[[Any], JSON | None]) -> JSON:
+class Keyed(Protocol):
+    """A row of a keyset page: ordered by its creation time, then its id."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> str: ...
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+def page_of(rows: Sequence[K], page: PageParams, render: Callable[[K], JSON | None]) -> JSON:
     """The ``{data, next_cursor}`` document for rows fetched with :func:`keyset`."""
     more = len(rows) > page.limit
     rows = rows[: page.limit]
