@@ -28,6 +28,8 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
     "POST /v1/subscriptions/{subscription_id}/renew": {"subscription_id": "subscription"},
     "POST /v1/subscriptions/{subscription_id}/cancel": {"subscription_id": "subscription"},
     "GET /v1/invoices/{invoice_id}": {"invoice_id": "invoice"},
+    "GET /v1/invoices/{invoice_id}/pdf": {"invoice_id": "invoice"},
+    "GET /v1/invoices/{invoice_id}/xml": {"invoice_id": "invoice"},
     "GET /v1/events/{event_id}": {"event_id": "event"},
     "POST /v1/events/{event_id}/redeliver": {"event_id": "event"},
     "GET /v1/webhook-endpoints/{endpoint_id}": {"endpoint_id": "endpoint"},

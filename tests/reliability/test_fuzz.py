@@ -110,28 +110,43 @@ SCHEMA.location = "/openapi.json"
 STRICTER_THAN_THE_SCHEMA = {
     ("query", "cursor"),
     ("body", "billing_email"),
+    ("body", "email"),
     ("body", "paid_at"),
     ("body", "as_of"),
     ("body", "url"),
+    # Checked by checksum (SPEC §7), which no schema can say: VAT numbers, IBANs, BICs.
+    ("body", "vat_id"),
+    ("body", "payout_iban"),
+    ("body", "bank_accounts"),
 }
 
 
 @SCHEMA.hook
 def filter_failure(context: Any, failure: Failure, case: FuzzCase, response: Any) -> bool:
     """Keep every failure but the refusals of schema-valid input that the contract allows."""
-    return not (
-        isinstance(failure, RejectedPositiveData)
-        and (_contractual_refusal(response) or _integer_written_as_a_fraction(case, response))
+    return not (isinstance(failure, RejectedPositiveData) and _contractual_refusal(case, response))
+
+
+def _contractual_refusal(case: FuzzCase, response: Any) -> bool:
+    """A 422 for schema-valid input is right when a business rule refuses it (SPEC §4: its own
+    `code`, such as `price_not_available`), or when each value it names is one the schema cannot
+    judge (:data:`STRICTER_THAN_THE_SCHEMA`) or an integer written as a fraction."""
+    if response.status_code != 422:
+        return False
+    body = response.json()
+    if body.get("code") != "validation_error":
+        return True
+    places = [error["loc"] for error in body.get("errors") or []]
+    return bool(places) and all(
+        tuple(loc[:2]) in STRICTER_THAN_THE_SCHEMA or _integer_written_as_a_fraction(case, loc)
+        for loc in places
     )
 
 
-def _integer_written_as_a_fraction(case: FuzzCase, response: Any) -> bool:
+def _integer_written_as_a_fraction(case: FuzzCase, loc: list[str]) -> bool:
     """JSON Schema counts `364.0` (and `1e2`) as an integer; the service takes an integer only
     written as one (README, "Strict validation"), so refusing such a number is right."""
-    if response.status_code != 422:
-        return False
-    places = [error["loc"] for error in response.json().get("errors") or []]
-    return bool(places) and all(loc[:1] == ["body"] and _whole_float(case.body, loc[1:]) for loc in places)
+    return loc[:1] == ["body"] and _whole_float(case.body, loc[1:])
 
 
 def _whole_float(body: Any, path: list[str]) -> bool:
@@ -144,18 +159,6 @@ def _whole_float(body: Any, path: list[str]) -> bool:
         else:
             return False
     return isinstance(body, float) and body.is_integer()
-
-
-def _contractual_refusal(response: Any) -> bool:
-    """A 422 for schema-valid input is right when a business rule refuses it (SPEC §4: its own
-    `code`, such as `price_not_available`) or when only a value the schema cannot judge is wrong."""
-    if response.status_code != 422:
-        return False
-    body = response.json()
-    if body.get("code") != "validation_error":
-        return True
-    places = {tuple(error["loc"][:2]) for error in body.get("errors") or []}
-    return bool(places) and places <= STRICTER_THAN_THE_SCHEMA
 
 
 load_all_checks()

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from partnerbilling.events import service
 from partnerbilling.events.documents import Event, EventList, PlatformEventList
-from partnerbilling.events.schemas import EventType
+from partnerbilling.events.schemas import OrganizationEventType, PlatformEventType
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import event_view
 from partnerbilling.web_auth import OrgId, Platform
@@ -18,6 +18,7 @@ from partnerbilling.web_params import Page
 router = APIRouter(prefix="/v1", tags=["events"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
+ONLY_THIS = "Only this type."
 EventId = Annotated[str, Path(max_length=40, description="An event id.")]
 
 
@@ -26,7 +27,9 @@ async def list_events(
     conn: Conn,
     org_id: OrgId,
     page: Page,
-    event_type: Annotated[EventType | None, Query(alias="type", description="Only this type.")] = None,
+    event_type: Annotated[
+        OrganizationEventType | None, Query(alias="type", description="Only this type.")
+    ] = None,
 ) -> Response:
     """Events addressed to your organisation, newest first: the catch-up companion of webhooks.
     Each event's `data` is the object as your organisation may see it."""
@@ -48,7 +51,9 @@ async def get_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
 async def list_platform_events(
     conn: Conn,
     page: Page,
-    event_type: Annotated[EventType | None, Query(alias="type", description="Only this type.")] = None,
+    event_type: Annotated[
+        PlatformEventType | None, Query(alias="type", description="Only this type.")
+    ] = None,
 ) -> Response:
     """The platform's own log, newest first: every change of an organisation
     (`organization.updated`, by the platform or the organisation itself) and of the issuer

@@ -3,6 +3,12 @@ document: ``events.documents``). A ``StrEnum``, so that JSON and SQL see plain s
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
 from partnerbilling.enums import LiteralEnum
 
 
@@ -38,3 +44,27 @@ organisation, so no organisation lists them and no webhook endpoint receives the
 
 ORGANIZATION_EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType if t not in PLATFORM_EVENT_TYPES)
 """The types an organisation receives (its ``GET /v1/events``, its webhook endpoints)."""
+
+
+def _one_of(types: Iterable[str], log: str) -> AfterValidator:
+    allowed = frozenset(types)
+
+    def check(value: EventType) -> EventType:
+        if value not in allowed:
+            raise PydanticCustomError("event_type", "not an event type of {log}", {"log": log})
+        return value
+
+    return AfterValidator(check)
+
+
+# The ``?type=`` filters of the two logs: each documented and accepted as its own types only.
+OrganizationEventType = Annotated[
+    EventType,
+    WithJsonSchema({"type": "string", "enum": list(ORGANIZATION_EVENT_TYPES)}),
+    _one_of(ORGANIZATION_EVENT_TYPES, "an organisation's log"),
+]
+PlatformEventType = Annotated[
+    EventType,
+    WithJsonSchema({"type": "string", "enum": sorted(PLATFORM_EVENT_TYPES)}),
+    _one_of(PLATFORM_EVENT_TYPES, "the platform's log"),
+]
