@@ -81,14 +81,28 @@ INSERT INTO products (sku, name, category, period_months, prices, updated_at) VA
   ('domain-ch', 'Domain .ch', 'domain', 12, '{{"CHF": "13.45"}}', now());
 
 INSERT INTO organizations (id, name, billing_email, currency, vat_rate, reseller_tier,
-                           created_at, updated_at)
+                           legal_name, address, language, created_at, updated_at)
 SELECT 'org_b' || lpad(i::text, 5, '0'),
        CASE WHEN i <= {N_RESELLERS} THEN 'Reseller ' ELSE 'Customer ' END || i,
        'billing+' || i || '@bench.example',
        {_SQL_CURRENCY}, {_SQL_VAT},
        CASE WHEN i <= {N_RESELLERS} THEN 'gold' END,
-       now() - interval '400 days', now() - interval '400 days'
+       CASE WHEN i <= {N_RESELLERS} THEN 'Reseller ' ELSE 'Customer ' END || i || ' AG',
+       jsonb_build_object('street', 'Bahnhofstrasse', 'building_number', (i % 200 + 1)::text,
+                          'postal_code', '8001', 'city', 'Zürich', 'country', 'CH',
+                          'extra_line', NULL),
+       'de', now() - interval '400 days', now() - interval '400 days'
 FROM generate_series(1, {N_ORGS}) AS i;
+
+-- The issuer every document names as its seller.
+INSERT INTO issuer (id, legal_name, address, vat_id, email, payment_terms_days, bank_accounts, updated_at)
+VALUES (1, 'Alpenhost AG',
+        '{{"street": "Bahnhofstrasse", "building_number": "12", "postal_code": "8001", "city": "Zürich",
+          "country": "CH", "extra_line": null}}',
+        'CHE-116.281.710 MWST', 'billing@alpenhost.example', 30,
+        '{{"CHF": {{"iban": "CH4431999123000889012"}},
+          "EUR": {{"iban": "DE89370400440532013000", "bic": "COBADEFFXXX"}}}}',
+        now());
 
 INSERT INTO api_keys (id, org_id, prefix, key_hash, created_at)
 SELECT 'key_b' || lpad(i::text, 5, '0'), 'org_b' || lpad(i::text, 5, '0'), left(k, 10),
@@ -208,10 +222,8 @@ FROM bench_plan WHERE kind = 'cashback' ORDER BY g;
 
 INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id, order_id,
                       currency, lines, subtotal, tax_rate, tax, total, status, reason,
-                      issued_at, paid_at, created_at)
-SELECT 'inv_b' || suffix,
-       {year} || '-' || CASE WHEN g < 1000000 THEN lpad(g::text, 6, '0') ELSE g::text END,
-       'invoice', NULL, payer_id, customer_id, 'ord_b' || suffix, currency,
+                      issued_at, paid_at, created_at, seller, buyer, due_at, payment_reference)
+SELECT 'inv_b' || suffix, number, 'invoice', NULL, payer_id, customer_id, 'ord_b' || suffix, currency,
        jsonb_build_array(jsonb_build_object(
            'description', pname || ', ' || to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
                           || ' – '
@@ -220,9 +232,27 @@ SELECT 'inv_b' || suffix,
                           || ' (order)',
            'sku', sku, 'quantity', quantity, 'unit_price', unit_price::numeric(14, 2)::text,
            'amount', public_amount::numeric(14, 2)::text,
-           'discount', discount::numeric(14, 2)::text, 'net_amount', net::numeric(14, 2)::text)),
-       net, vat, tax, net + tax, 'issued', NULL, created_at, NULL, created_at
-FROM bench_plan ORDER BY g;
+           'discount', discount::numeric(14, 2)::text, 'net_amount', net::numeric(14, 2)::text,
+           'customer_id', customer_id, 'customer_name', c.cname,
+           'period_start', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
+           'period_end', to_char((created_at + interval '12 months') AT TIME ZONE 'UTC', 'YYYY-MM-DD'))),
+       net, vat, tax, net + tax, 'issued', NULL, created_at, NULL, created_at,
+       (SELECT to_jsonb(i) - 'id' - 'updated_at' FROM issuer i),
+       jsonb_build_object('legal_name', p.p_legal_name, 'address', p.p_address, 'vat_id', p.p_vat_id,
+                          'language', p.p_language, 'reverse_charge', p.p_reverse_charge),
+       created_at + interval '30 days',
+       -- ISO 11649 (billing/references.creditor_reference): RF, check digits, the number's digits.
+       'RF' || lpad((98 - mod((digits || '271500')::numeric, 97))::text, 2, '0') || digits
+FROM (
+    SELECT b.*, {year} || '-' || CASE WHEN g < 1000000 THEN lpad(g::text, 6, '0') ELSE g::text END AS number,
+           {year} || CASE WHEN g < 1000000 THEN lpad(g::text, 6, '0') ELSE g::text END AS digits
+    FROM bench_plan b
+) plan
+JOIN (SELECT id AS cid, name AS cname FROM organizations) c ON c.cid = plan.customer_id
+JOIN (SELECT id AS pid, coalesce(legal_name, name) AS p_legal_name, address AS p_address,
+             vat_id AS p_vat_id, language AS p_language, reverse_charge AS p_reverse_charge
+      FROM organizations) p ON p.pid = plan.payer_id
+ORDER BY g;
 
 INSERT INTO invoice_counters (year, last_number) VALUES ({year}, {hi})
 ON CONFLICT (year) DO UPDATE SET last_number = EXCLUDED.last_number;
