@@ -1,0 +1,33 @@
+"""Account entries and balances as the repository returns them: frozen, typed, one field per
+column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEntry:
+    """An immutable movement of an account: ``amount`` signed (+ credit, − debit)."""
+
+    id: str
+    org_id: str
+    currency: str
+    amount: Decimal
+    kind: str  # states.EntryKind
+    invoice_id: str | None
+    cashback_entry_id: str | None
+    payment_id: str | None
+    payout_id: str | None
+    description: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccountBalance:
+    org_id: str
+    currency: str
+    balance: Decimal
+    updated_at: datetime
