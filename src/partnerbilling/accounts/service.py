@@ -12,7 +12,10 @@ from partnerbilling.accounts import repository
 from partnerbilling.accounts.domain import AccountEntry
 from partnerbilling.db import new_id
 from partnerbilling.errors import Conflict
+from partnerbilling.events.schemas import EventType
+from partnerbilling.events.service import emit
 from partnerbilling.states import EntryKind
+from partnerbilling.visibility import account_entry_view
 
 # The kinds that may take a balance below zero (SPEC §9): none but a cashback reversal.
 _NO_FLOOR = frozenset({EntryKind.CASHBACK_REVERSAL})
@@ -45,7 +48,8 @@ async def move(
     """Credit (``amount`` > 0) or debit (< 0) the organisation's account in ``currency`` with one
     entry. A debit never takes the balance below zero (:class:`InsufficientBalance`, nothing
     written), except a cashback reversal, the only way below zero.
-    A second entry of a kind that happens once for its object raises ``DuplicateKey``."""
+    A second entry of a kind that happens once for its object raises ``DuplicateKey``. The
+    organisation is told (``account.credited`` / ``account.debited``, the entry)."""
     assert amount != 0
     entry = AccountEntry(
         id=new_id("acc"),
@@ -63,4 +67,6 @@ async def move(
     floor = None if amount > 0 or kind in _NO_FLOOR else Decimal("0.00")
     if await repository.post(conn, entry, floor=floor) is None:
         raise InsufficientBalance(f"The {currency} balance does not cover {-amount}.")
+    told = EventType.ACCOUNT_CREDITED if amount > 0 else EventType.ACCOUNT_DEBITED
+    await emit(conn, told, [org_id], lambda viewer: account_entry_view(viewer, entry), at)
     return entry

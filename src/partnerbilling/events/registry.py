@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from partnerbilling.accounts.schemas import AccountEntryRead
 from partnerbilling.cashback.schemas import CashbackEntryRead
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.schemas import InvoiceRead
@@ -30,6 +31,7 @@ class Recipients(StrEnum):
     PAYER = "the payer of the invoice"
     PARTNER = "the partner that earns the cashback"
     OWNER = "the organisation that owns the webhook endpoint"
+    ACCOUNT_HOLDER = "the organisation whose account it is"
     PLATFORM = "the platform only: its own log (GET /v1/admin/events), never an organisation or a webhook"
 
 
@@ -109,6 +111,17 @@ EVENTS: dict[EventType, EventSpec] = {
         EndpointRead,
         Recipients.OWNER,
         "One of your webhook endpoints was disabled (it answered 410 Gone, or failed for days).",
+    ),
+    EventType.ACCOUNT_CREDITED: EventSpec(
+        AccountEntryRead,
+        Recipients.ACCOUNT_HOLDER,
+        "Money came onto your account (cashback, a refund, an overpayment, a returned payout); the entry.",
+    ),
+    EventType.ACCOUNT_DEBITED: EventSpec(
+        AccountEntryRead,
+        Recipients.ACCOUNT_HOLDER,
+        "Money left your account (an invoice paid from the balance, a payout, a reversed "
+        "cashback); the entry.",
     ),
     EventType.ORGANIZATION_UPDATED: EventSpec(
         OrganizationRead,

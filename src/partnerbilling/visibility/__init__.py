@@ -25,12 +25,14 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
+from partnerbilling.visibility.money import account_entry_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
 
 __all__ = [
     "JSON",
+    "account_entry_view",
     "api_key_view",
     "cashback_balances_view",
     "cashback_entry_view",

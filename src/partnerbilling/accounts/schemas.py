@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from partnerbilling.states import EntryKind
+
+
+class AccountEntryRead(BaseModel):
+    id: str
+    currency: str
+    amount: str = Field(examples=["24.00"], description="Signed: + a credit, − a debit.")
+    kind: EntryKind
+    invoice_id: str | None
+    cashback_entry_id: str | None
+    payment_id: str | None
+    payout_id: str | None
+    description: str
+    created_at: str
