@@ -99,6 +99,18 @@ CHECKS: dict[str, str] = {
                       AND o.partnership_id IS NOT NULL))))
            OR (e.type LIKE 'partnership.%' AND e.org_id NOT IN (e.data->>'customer_id',
                                                                 e.data->>'partner_id'))
+           OR (e.type LIKE 'payout.%' AND e.org_id IS DISTINCT FROM (
+                 SELECT p.org_id FROM payouts p WHERE p.id = e.data->>'id'))
+    """,
+    "every payout has its entry, and a failed one its return": """
+        SELECT p.id FROM payouts p
+        WHERE NOT EXISTS (SELECT 1 FROM account_entries e
+                          WHERE e.payout_id = p.id AND e.kind = 'payout' AND e.org_id = p.org_id
+                            AND e.currency = p.currency AND e.amount = -p.amount)
+           OR (p.status = 'failed') <> EXISTS (
+                 SELECT 1 FROM account_entries e
+                 WHERE e.payout_id = p.id AND e.kind = 'payout_returned' AND e.org_id = p.org_id
+                   AND e.currency = p.currency AND e.amount = p.amount)
     """,
 }
 

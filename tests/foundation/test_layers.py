@@ -32,6 +32,8 @@ KNOWN_SERVICE_TO_SERVICE = {
     ("partnerbilling.orders.service", "partnerbilling.events.service"),
     ("partnerbilling.orders.service", "partnerbilling.invoices.service"),
     ("partnerbilling.partnerships.service", "partnerbilling.events.service"),
+    # A payout moves money through the ledger's one write path (the floor, the account events).
+    ("partnerbilling.payouts.service", "partnerbilling.accounts.service"),
     ("partnerbilling.renewals.service", "partnerbilling.orders.service"),
     ("partnerbilling.renewals.service", "partnerbilling.subscriptions.service"),
     ("partnerbilling.subscriptions.service", "partnerbilling.events.service"),

@@ -31,3 +31,13 @@ class AccountBalance:
     currency: str
     balance: Decimal
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """One currency of an organisation's account as ``GET /v1/account`` shows it: the balance and
+    the cashback still waiting for its invoice to be paid."""
+
+    currency: str
+    balance: Decimal
+    pending_cashback: Decimal

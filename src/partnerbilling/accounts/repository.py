@@ -8,8 +8,10 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime, Numeric, String
 
-from partnerbilling.accounts.domain import AccountBalance, AccountEntry
+from partnerbilling.accounts.domain import AccountBalance, AccountEntry, AccountSummary
 from partnerbilling.accounts.models import AccountBalance as Balances
+from partnerbilling.accounts.models import AccountEntry as Entries
+from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.sql import Statement, column_values, fetch_all
 
 _TEXTS = (
@@ -93,3 +95,37 @@ async def balances(conn: AsyncConnection, org_id: str) -> list[AccountBalance]:
     """Every account of the organisation, by currency."""
     stmt = select(Balances).where(Balances.org_id == org_id).order_by(Balances.currency)
     return await fetch_all(conn, stmt, AccountBalance)
+
+
+# Per currency: the balance (0.00 while only cashback is pending) and the pending cashback.
+_SUMMARY = Statement(
+    text(
+        """
+        SELECT currency, coalesce(max(balance), 0) AS balance,
+               coalesce(sum(pending), 0) AS pending_cashback
+        FROM (
+            SELECT currency, balance, NULL::numeric AS pending
+            FROM account_balances WHERE org_id = :org_id
+            UNION ALL
+            SELECT currency, NULL, amount FROM cashback_entries
+            WHERE partner_id = :org_id AND status = 'pending'
+        ) parts
+        GROUP BY currency ORDER BY currency
+        """
+    ).bindparams(bindparam("org_id", type_=String))
+)
+
+
+async def summary(conn: AsyncConnection, org_id: str) -> list[AccountSummary]:
+    """Every currency the organisation has an account or pending cashback in."""
+    return await _SUMMARY.rows(conn, {"org_id": org_id}, AccountSummary)
+
+
+async def list_entries(
+    conn: AsyncConnection, org_id: str, currency: str | None, page: PageParams
+) -> list[AccountEntry]:
+    """The organisation's entries, newest first, optionally of one currency."""
+    stmt = select(Entries).where(Entries.org_id == org_id)
+    if currency is not None:
+        stmt = stmt.where(Entries.currency == currency)
+    return await fetch_all(conn, keyset(stmt, Entries.created_at, Entries.id, page), AccountEntry)

@@ -16,3 +16,21 @@ class AccountEntryRead(BaseModel):
     payout_id: str | None
     description: str
     created_at: str
+
+
+class AccountEntryList(BaseModel):
+    data: list[AccountEntryRead]
+    next_cursor: str | None
+
+
+class AccountBalanceRead(BaseModel):
+    currency: str
+    balance: str = Field(examples=["24.00"], description="The sum of the account's entries.")
+    pending_cashback: str = Field(
+        examples=["0.00"],
+        description="Cashback still waiting for its invoice to be paid; not on the balance.",
+    )
+
+
+class AccountRead(BaseModel):
+    balances: list[AccountBalanceRead]

@@ -19,6 +19,7 @@ from partnerbilling.issuer.schemas import IssuerRead
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
+from partnerbilling.payouts.schemas import PayoutRead
 from partnerbilling.subscriptions.schemas import SubscriptionRead
 from partnerbilling.webhooks.schemas import EndpointRead
 
@@ -122,6 +123,20 @@ EVENTS: dict[EventType, EventSpec] = {
         Recipients.ACCOUNT_HOLDER,
         "Money left your account (an invoice paid from the balance, a payout, a reversed "
         "cashback); the entry.",
+    ),
+    EventType.PAYOUT_REQUESTED: EventSpec(
+        PayoutRead,
+        Recipients.ACCOUNT_HOLDER,
+        "You asked for a payout: its amount left your balance (an `account.debited` comes with it).",
+    ),
+    EventType.PAYOUT_COMPLETED: EventSpec(
+        PayoutRead, Recipients.ACCOUNT_HOLDER, "The bank paid your payout out to its IBAN."
+    ),
+    EventType.PAYOUT_FAILED: EventSpec(
+        PayoutRead,
+        Recipients.ACCOUNT_HOLDER,
+        "Your payout could not be paid: its amount is back on your balance (an `account.credited` "
+        "comes with it).",
     ),
     EventType.ORGANIZATION_UPDATED: EventSpec(
         OrganizationRead,

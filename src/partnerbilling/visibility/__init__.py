@@ -25,7 +25,7 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
-from partnerbilling.visibility.money import account_entry_view
+from partnerbilling.visibility.money import account_entry_view, account_view, payout_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
@@ -33,6 +33,7 @@ from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, eve
 __all__ = [
     "JSON",
     "account_entry_view",
+    "account_view",
     "api_key_view",
     "cashback_balances_view",
     "cashback_entry_view",
@@ -45,6 +46,7 @@ __all__ = [
     "organization_view",
     "partnership_change_view",
     "partnership_view",
+    "payout_view",
     "product_view",
     "rfc3339",
     "run_result",

@@ -1,11 +1,14 @@
-"""Views of the money that moves after an invoice (SPEC §9): account entries. Each is its
-organisation's alone: everyone else may not see it at all."""
+"""Views of the money that moves after an invoice (SPEC §9): accounts, their entries and payouts.
+Each is its organisation's alone: everyone else may not see it at all."""
 
 from __future__ import annotations
 
-from partnerbilling.accounts.domain import AccountEntry
+from collections.abc import Sequence
+
+from partnerbilling.accounts.domain import AccountEntry, AccountSummary
 from partnerbilling.billing.money import format_money
 from partnerbilling.jsonio import JSON
+from partnerbilling.payouts.domain import Payout
 from partnerbilling.visibility.base import rfc3339
 
 
@@ -24,4 +27,33 @@ def account_entry_view(viewer: str | None, e: AccountEntry) -> JSON | None:
         "payout_id": e.payout_id,
         "description": e.description,
         "created_at": rfc3339(e.created_at),
+    }
+
+
+def account_view(balances: Sequence[AccountSummary]) -> JSON:
+    """The caller's own account, per currency (only ever read for the caller itself)."""
+    return {
+        "balances": [
+            {
+                "currency": b.currency,
+                "balance": format_money(b.balance),
+                "pending_cashback": format_money(b.pending_cashback),
+            }
+            for b in balances
+        ]
+    }
+
+
+def payout_view(viewer: str | None, p: Payout) -> JSON | None:
+    """A payout is seen by the organisation that asked for it (and the platform)."""
+    if viewer is not None and viewer != p.org_id:
+        return None
+    return {
+        "id": p.id,
+        "currency": p.currency,
+        "amount": format_money(p.amount),
+        "iban": p.iban,
+        "status": p.status,
+        "created_at": rfc3339(p.created_at),
+        "updated_at": rfc3339(p.updated_at),
     }
