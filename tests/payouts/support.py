@@ -28,4 +28,4 @@ async def with_payout_iban(api: Api, org: Org, iban: str = CH_IBAN, legal_name: 
 
 async def balance(api: Api, org: Org, currency: str = "CHF") -> str:
     account = await api.ok(org, "GET", "/v1/account")
-    return next(b["balance"] for b in account["balances"] if b["currency"] == currency)
+    return str(next(b["balance"] for b in account["balances"] if b["currency"] == currency))

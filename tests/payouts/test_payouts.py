@@ -36,7 +36,8 @@ async def test_a_payout_leaves_the_balance_and_a_failed_one_comes_back(api: Api,
     [stored] = await rows(db, "SELECT account_holder FROM payouts WHERE id = :p", p=payout["id"])
     assert stored.account_holder == "WebAgency GmbH"
     entries = (await api.ok(org, "GET", "/v1/account/entries"))["data"]
-    assert [(e["kind"], e["amount"], e["payout_id"]) for e in entries][0] == ("payout", "-50.00", payout["id"])
+    newest = entries[0]
+    assert (newest["kind"], newest["amount"], newest["payout_id"]) == ("payout", "-50.00", payout["id"])
 
     failed = await api.ok(None, "POST", f"/v1/admin/payouts/{payout['id']}/fail")
     assert failed["status"] == "failed"
