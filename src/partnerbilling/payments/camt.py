@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from partnerbilling.payments.camt_entries import read_entries
+from partnerbilling.payments.camt_entries import Tags, read_entries
 from partnerbilling.payments.camt_types import (
     CreditEntry,
     Notification,
@@ -87,12 +87,13 @@ def read_notification(data: bytes, *, max_bytes: int) -> Notification:
         )
     message = match.group(1)
     body_name, report_name = _BODY[message[:8]]
-    ns = {"c": qname.namespace or ""}
-    body = root.find(f"c:{body_name}", ns)
+    ns = Tags(qname.namespace or "")
+    body = ns.find(root, body_name)
     if body is None:
         raise UnreadableNotification(f"a {message} document without {body_name}")
-    message_id = body.findtext("c:GrpHdr/c:MsgId", None, ns)
+    header_id = ns.find(body, "GrpHdr/MsgId")
+    message_id = header_id.text if header_id is not None else None
     if not message_id or not message_id.strip():
         raise UnreadableNotification("the group header has no message id (GrpHdr/MsgId)")
-    entries, skipped = read_entries(body.iterfind(f"c:{report_name}/c:Ntry", ns), ns, message_id.strip())
+    entries, skipped = read_entries(ns.iterfind(body, f"{report_name}/Ntry"), ns, message_id.strip())
     return Notification(message, message_id.strip(), tuple(entries), tuple(skipped))
