@@ -62,6 +62,18 @@ def test_a_batch_entry_gives_one_credit_per_transaction_with_its_own_amount(vers
     ]
 
 
+def test_a_batch_transaction_without_its_own_amount_is_refused_not_given_the_total() -> None:
+    rows = [(QRR, "10.00", "CHF", "T-1"), (RF, "20.00", "CHF", "T-2")]
+    data = camt054(rows, "08", batch=True).replace(b'<Amt Ccy="CHF">20.00</Amt>', b"")
+    with pytest.raises(UnreadableNotification, match="entry 1, transaction 2: a transaction of a batch"):
+        read_notification(data, max_bytes=LIMIT)
+    single = camt054(rows[:1], "08").replace(
+        b'<Amt Ccy="CHF">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Rltd', b"<Rltd"
+    )
+    assert single.count(b"<Amt ") == 1  # the entry's own amount is the one transaction's
+    assert read_notification(single, max_bytes=LIMIT).entries[0].amount == Decimal("10.00")
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_debits_reversals_and_pending_entries_are_skipped_with_why(version: Version) -> None:
     lines = [

@@ -103,14 +103,18 @@ def _fallback_reference(message_id: str, entry_index: int) -> str:
 def _credit(
     transaction: etree._Element | None, ns: Tags, common: _Common, entry_reference: str, where: str
 ) -> CreditEntry:
+    """A credit of the entry's amount, or of the transaction's own: a transaction of a batch
+    without one cannot be told apart from its siblings (the entry's total is not its amount)."""
     amount, currency = common.amount, common.currency
     reference = debtor = None
     if transaction is not None:
-        for path in _TX_AMOUNTS:
-            element = ns.find(transaction, path)
-            if element is not None:
-                amount, currency = _amount(element, where)
-                break
+        # (not filter(None, …): an element without children is false)
+        found = (ns.find(transaction, path) for path in _TX_AMOUNTS)
+        element = next((candidate for candidate in found if candidate is not None), None)
+        if element is not None:
+            amount, currency = _amount(element, where)
+        elif common.batch:
+            raise UnreadableNotification(f"{where}: a transaction of a batch without its own amount")
         reference = _reference(transaction, ns)
         debtor = next(filter(None, (_text(transaction, p, ns) for p in _DEBTOR_NAMES)), None)
     return CreditEntry(entry_reference, reference, amount, currency, common.booked_at, debtor)
@@ -119,7 +123,7 @@ def _credit(
 class _Common:
     """What the transactions of one entry share."""
 
-    __slots__ = ("amount", "booked_at", "currency")
+    __slots__ = ("amount", "batch", "booked_at", "currency")
 
     def __init__(self, entry: etree._Element, ns: Tags, where: str) -> None:
         amount = ns.find(entry, "Amt")
@@ -127,6 +131,7 @@ class _Common:
             raise UnreadableNotification(f"{where}: no amount (Amt)")
         self.amount, self.currency = _amount(amount, where)
         self.booked_at = _booked_at(entry, ns, where)
+        self.batch = False
 
 
 def _skip_reason(entry: etree._Element, ns: Tags) -> str | None:
@@ -156,6 +161,7 @@ def read_entry(
     transactions = list(ns.iterfind(entry, "NtryDtls/TxDtls"))
     if not transactions:
         return _kept([_credit(None, ns, common, entry_ref, where)], index)
+    common.batch = len(transactions) > 1
     credits: list[CreditEntry | Skipped] = []
     for number, transaction in enumerate(transactions, start=1):
         own = _text(transaction, "Refs/AcctSvcrRef", ns)
