@@ -1,6 +1,7 @@
 """How long reading and importing a camt.054 of 10,000 credit entries takes, and the memory it
 peaks at (tracemalloc: Python's allocations, lxml's tree included as far as it allocates through
-Python; the process's peak RSS is printed beside it). The import runs against in-memory
+Python; the process's peak RSS is printed beside it: a fresh process that reads the 6.7 MB file
+grows by about 70 MB, mostly libxml2's tree). The import runs against in-memory
 invoices and payments (``tests/payments/test_importing.Books``): it measures the reading and the
 matching, not the database. Pure CPU.
 
@@ -55,6 +56,8 @@ def main() -> None:
     ]
     data = camt054(rows, "08")
     print(f"file: {count} entries, {len(data) / 1e6:.1f} MB")
+    del rows
+    generated = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     notification, seconds, peak = measured(lambda: read_notification(data, max_bytes=LIMIT))
     assert len(notification.entries) == count
     print(f"read:   {seconds * 1000:7.0f} ms  peak {peak / 1e6:6.1f} MB traced")
@@ -63,7 +66,9 @@ def main() -> None:
     assert len(result.matched) == count
     print(f"import: {seconds * 1000:7.0f} ms  peak {peak / 1e6:6.1f} MB traced (in-memory books)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"process peak RSS: {rss / 1024:.0f} MB")
+    print(
+        f"process peak RSS: {generated / 1024:.0f} MB once the file was made, {rss / 1024:.0f} MB at the end"
+    )
 
 
 if __name__ == "__main__":
