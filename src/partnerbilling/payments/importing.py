@@ -1,0 +1,200 @@
+"""Importing a bank notification (SPEC §9, ``POST /v1/admin/payments/import``): every credit
+entry of a camt.054/053 file whose structured reference names one of our invoices is recorded as
+a bank-transfer payment of it, with the bank's entry reference as its ``external_id``, so that
+importing the same file again (or its statement after its notification) records nothing new.
+
+The finding and the recording are passed in (:class:`FindInvoice`, :class:`RecordPayment`): the
+payments service plugs its own in, the tests plug in fakes. The file is read whole before the
+first payment is recorded, so a file that cannot be read records nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Protocol, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.billing.references import number_of
+from partnerbilling.errors import Conflict, DuplicateKey, Unprocessable
+from partnerbilling.jsonio import JSON
+from partnerbilling.payments.camt import CreditEntry, Skipped, read_notification
+from partnerbilling.states import PaymentMethod
+
+
+class PayableInvoice(Protocol):
+    """What the import needs to know of an invoice."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def currency(self) -> str: ...
+
+
+class RecordedPayment(Protocol):
+    """What the import needs to know of a recorded payment."""
+
+    @property
+    def id(self) -> str: ...
+
+
+InvoiceT = TypeVar("InvoiceT", bound=PayableInvoice)
+InvoiceT_co = TypeVar("InvoiceT_co", bound=PayableInvoice, covariant=True)
+InvoiceT_contra = TypeVar("InvoiceT_contra", bound=PayableInvoice, contravariant=True)
+
+
+class FindInvoice(Protocol[InvoiceT_co]):
+    """The invoice of a number (``2026-000042``), or None."""
+
+    async def __call__(self, conn: AsyncConnection, number: str, /) -> InvoiceT_co | None: ...
+
+
+class RecordPayment(Protocol[InvoiceT_contra]):
+    """Records a payment of an invoice, once per ``external_id``: the payment and whether it is
+    new (False: that external id was recorded before). Refuses (a :class:`Conflict` or an
+    :class:`Unprocessable`) before it writes anything."""
+
+    async def __call__(
+        self,
+        conn: AsyncConnection,
+        invoice: InvoiceT_contra,
+        amount: Decimal,
+        currency: str,
+        method: str,
+        external_id: str,
+        received_at: datetime,
+        reference: str | None,
+        /,
+    ) -> tuple[RecordedPayment, bool]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """A credit entry recorded as a payment of an invoice (or found recorded before)."""
+
+    invoice_id: str
+    payment_id: str
+    amount: Decimal
+    currency: str
+    entry_reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    """A credit entry that paid none of our invoices, and why."""
+
+    reference: str | None
+    amount: Decimal
+    currency: str
+    entry_reference: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an import did with each credit entry of the file; ``skipped``: the entries that are
+    no money received (debits, reversals, not booked)."""
+
+    message: str
+    matched: list[Matched] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    duplicates: list[Matched] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def as_json(self) -> JSON:
+        """The answer of the import endpoint (amounts as strings)."""
+
+        def paid(item: Matched) -> JSON:
+            return {
+                "invoice_id": item.invoice_id,
+                "payment_id": item.payment_id,
+                "amount": str(item.amount),
+                "currency": item.currency,
+                "entry_reference": item.entry_reference,
+            }
+
+        return {
+            "message": self.message,
+            "matched": [paid(item) for item in self.matched],
+            "unmatched": [
+                {
+                    "reference": item.reference,
+                    "amount": str(item.amount),
+                    "currency": item.currency,
+                    "entry_reference": item.entry_reference,
+                    "reason": item.reason,
+                }
+                for item in self.unmatched
+            ],
+            "duplicates": [paid(item) for item in self.duplicates],
+            "skipped": [
+                {"entry_index": s.entry_index, "entry_reference": s.entry_reference, "reason": s.reason}
+                for s in self.skipped
+            ],
+        }
+
+
+def received_at(booked: date | datetime) -> datetime:
+    """When the money arrived: the booking time, or the start of the booking day, in UTC when the
+    bank gave no zone."""
+    moment = booked if isinstance(booked, datetime) else datetime.combine(booked, time())
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def _import_entry(
+    conn: AsyncConnection,
+    entry: CreditEntry,
+    record: RecordPayment[InvoiceT],
+    find_invoice: FindInvoice[InvoiceT],
+    result: ImportResult,
+) -> None:
+    def unmatched(reason: str) -> None:
+        result.unmatched.append(
+            Unmatched(entry.reference, entry.amount, entry.currency, entry.entry_reference, reason)
+        )
+
+    number = number_of(entry.reference) if entry.reference is not None else None
+    if number is None:
+        return unmatched(
+            "no structured reference" if entry.reference is None else "not one of our references"
+        )
+    invoice = await find_invoice(conn, number)
+    if invoice is None:
+        return unmatched(f"no invoice {number}")
+    if invoice.currency != entry.currency:
+        return unmatched(f"paid in {entry.currency}, invoice {number} is in {invoice.currency}")
+    try:
+        payment, created = await record(
+            conn,
+            invoice,
+            entry.amount,
+            entry.currency,
+            str(PaymentMethod.BANK_TRANSFER),
+            entry.entry_reference,
+            received_at(entry.booked_at),
+            entry.reference,
+        )
+    except DuplicateKey:
+        raise  # the transaction is spoilt: the whole import is retried, never half-recorded
+    except (Conflict, Unprocessable) as refused:
+        return unmatched(f"invoice {number}: {refused.detail}")
+    paid = Matched(invoice.id, payment.id, entry.amount, entry.currency, entry.entry_reference)
+    (result.matched if created else result.duplicates).append(paid)
+    return None
+
+
+async def import_notification(
+    conn: AsyncConnection,
+    data: bytes,
+    record: RecordPayment[InvoiceT],
+    find_invoice: FindInvoice[InvoiceT],
+    max_bytes: int,
+) -> ImportResult:
+    """Records the payments of a camt.054/053 file's credit entries that name our invoices."""
+    notification = read_notification(data, max_bytes=max_bytes)
+    result = ImportResult(notification.message, skipped=list(notification.skipped))
+    for entry in notification.entries:
+        await _import_entry(conn, entry, record, find_invoice, result)
+    return result
