@@ -12,6 +12,7 @@ from partnerbilling.issuer import router as issuer
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
+from partnerbilling.payments import router as payments
 from partnerbilling.renewals import router as renewals
 from partnerbilling.subscriptions import router as subscriptions
 from partnerbilling.webhooks import router as webhooks
@@ -19,6 +20,7 @@ from partnerbilling.webhooks import router as webhooks
 ALL_ROUTERS: list[APIRouter] = [
     orders.router,
     invoices.router,
+    payments.router,
     organizations.router,
     catalog.router,
     partnerships.router,
@@ -31,5 +33,6 @@ ALL_ROUTERS: list[APIRouter] = [
     events.admin,
     catalog.admin,
     invoices.admin,
+    payments.admin,
     renewals.admin,
 ]

@@ -30,6 +30,7 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
     "GET /v1/invoices/{invoice_id}": {"invoice_id": "invoice"},
     "GET /v1/invoices/{invoice_id}/pdf": {"invoice_id": "invoice"},
     "GET /v1/invoices/{invoice_id}/xml": {"invoice_id": "invoice"},
+    "POST /v1/invoices/{invoice_id}/pay-from-balance": {"invoice_id": "invoice"},
     "GET /v1/events/{event_id}": {"event_id": "event"},
     "POST /v1/events/{event_id}/redeliver": {"event_id": "event"},
     "GET /v1/webhook-endpoints/{endpoint_id}": {"endpoint_id": "endpoint"},
@@ -71,6 +72,8 @@ WATCHED_TABLES = (
     "webhook_deliveries",
     "outbox_mails",
     "idempotency_records",
+    "payments",
+    "account_entries",
 )
 
 PARAMETER = re.compile(r"\{([^}]+)\}")

@@ -216,6 +216,7 @@ DATA_OF = {
     "cashback": "CashbackEntryRead",
     "webhook_endpoint": "EndpointRead",
     "account": "AccountEntryRead",
+    "payment": "PaymentRead",
 }
 
 

@@ -28,6 +28,7 @@ class EventType(LiteralEnum):
     CASHBACK_AVAILABLE = "cashback.available"
     CASHBACK_REVERSED = "cashback.reversed"
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    PAYMENT_RECEIVED = "payment.received"
     ACCOUNT_CREDITED = "account.credited"
     ACCOUNT_DEBITED = "account.debited"
     # The platform's own log (org_id NULL): never sent to an organisation or a webhook.

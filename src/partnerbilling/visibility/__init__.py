@@ -25,7 +25,7 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
-from partnerbilling.visibility.money import account_entry_view
+from partnerbilling.visibility.money import account_entry_view, payment_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
@@ -45,6 +45,7 @@ __all__ = [
     "organization_view",
     "partnership_change_view",
     "partnership_view",
+    "payment_view",
     "product_view",
     "rfc3339",
     "run_result",
