@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path, Response
 
 from partnerbilling.accounts.service import InsufficientBalance
 from partnerbilling.db import utcnow
-from partnerbilling.errors import InvalidState
+from partnerbilling.errors import InvalidState, NotFound
 from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.openapi import problems
 from partnerbilling.payments import repository, service
@@ -56,7 +56,7 @@ async def pay_from_balance(
     operation_id="recordPayment",
     responses={
         200: {"model": PaymentRead, "description": "The payment with this `external_id`, recorded before."},
-        **problems(InvalidState("A credited invoice takes no payment.")),
+        **problems(NotFound("No such invoice."), InvalidState("A credited invoice takes no payment.")),
     },
 )
 async def record_payment(conn: Conn, body: PaymentCreate) -> Response:
