@@ -13,6 +13,7 @@ from partnerbilling.issuer import router as issuer
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
+from partnerbilling.payments import router as payments
 from partnerbilling.payouts import router as payouts
 from partnerbilling.renewals import router as renewals
 from partnerbilling.subscriptions import router as subscriptions
@@ -21,6 +22,7 @@ from partnerbilling.webhooks import router as webhooks
 ALL_ROUTERS: list[APIRouter] = [
     orders.router,
     invoices.router,
+    payments.router,
     organizations.router,
     catalog.router,
     partnerships.router,
@@ -35,6 +37,7 @@ ALL_ROUTERS: list[APIRouter] = [
     events.admin,
     catalog.admin,
     invoices.admin,
+    payments.admin,
     renewals.admin,
     payouts.admin,
 ]

@@ -34,6 +34,7 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
     "GET /v1/invoices/{invoice_id}": {"invoice_id": "invoice"},
     "GET /v1/invoices/{invoice_id}/pdf": {"invoice_id": "invoice"},
     "GET /v1/invoices/{invoice_id}/xml": {"invoice_id": "invoice"},
+    "POST /v1/invoices/{invoice_id}/pay-from-balance": {"invoice_id": "invoice"},
     "GET /v1/payouts/{payout_id}": {"payout_id": "payout"},
     "GET /v1/events/{event_id}": {"event_id": "event"},
     "POST /v1/events/{event_id}/redeliver": {"event_id": "event"},
@@ -77,6 +78,7 @@ WATCHED_TABLES = (
     "webhook_deliveries",
     "outbox_mails",
     "idempotency_records",
+    "payments",
     "payouts",
     "account_entries",
 )

@@ -217,6 +217,7 @@ DATA_OF = {
     "cashback": "CashbackEntryRead",
     "webhook_endpoint": "EndpointRead",
     "account": "AccountEntryRead",
+    "payment": "PaymentRead",
     "payout": "PayoutRead",
 }
 

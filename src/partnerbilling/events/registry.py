@@ -19,6 +19,7 @@ from partnerbilling.issuer.schemas import IssuerRead
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
+from partnerbilling.payments.schemas import PaymentRead
 from partnerbilling.payouts.schemas import PayoutRead
 from partnerbilling.subscriptions.schemas import SubscriptionRead
 from partnerbilling.webhooks.schemas import EndpointRead
@@ -112,6 +113,12 @@ EVENTS: dict[EventType, EventSpec] = {
         EndpointRead,
         Recipients.OWNER,
         "One of your webhook endpoints was disabled (it answered 410 Gone, or failed for days).",
+    ),
+    EventType.PAYMENT_RECEIVED: EventSpec(
+        PaymentRead,
+        Recipients.PAYER,
+        "Money was received for one of your invoices (from the bank, a card, your balance, or "
+        "recorded by the platform); the payment, sent to the payer only.",
     ),
     EventType.ACCOUNT_CREDITED: EventSpec(
         AccountEntryRead,

@@ -28,6 +28,7 @@ class EventType(LiteralEnum):
     CASHBACK_AVAILABLE = "cashback.available"
     CASHBACK_REVERSED = "cashback.reversed"
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    PAYMENT_RECEIVED = "payment.received"
     ACCOUNT_CREDITED = "account.credited"
     ACCOUNT_DEBITED = "account.debited"
     PAYOUT_REQUESTED = "payout.requested"

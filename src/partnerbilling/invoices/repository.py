@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
@@ -124,6 +125,20 @@ async def set_status(
 ) -> Invoice:
     """Move an invoice to ``status`` (and, if given, record when it was paid); the stored row."""
     values = {"status": status} if paid_at is None else {"status": status, "paid_at": paid_at}
+    stmt = update(Invoices).where(Invoices.id == invoice_id).values(**values).returning(Invoices)
+    changed = await fetch_one(conn, stmt, Invoice)
+    assert changed is not None  # the caller read it, locked
+    return changed
+
+
+async def add_paid(
+    conn: AsyncConnection, invoice_id: str, applied: Decimal, paid_at: datetime | None
+) -> Invoice:
+    """Add ``applied`` to what the invoice's payments paid; with ``paid_at``, it is paid in full
+    (status ``paid``). The stored row."""
+    values: dict[str, object] = {"amount_paid": Invoices.amount_paid + applied}
+    if paid_at is not None:
+        values |= {"status": InvoiceStatus.PAID, "paid_at": paid_at}
     stmt = update(Invoices).where(Invoices.id == invoice_id).values(**values).returning(Invoices)
     changed = await fetch_one(conn, stmt, Invoice)
     assert changed is not None  # the caller read it, locked

@@ -25,7 +25,7 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
-from partnerbilling.visibility.money import account_entry_view, account_view, payout_view
+from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
@@ -46,6 +46,7 @@ __all__ = [
     "organization_view",
     "partnership_change_view",
     "partnership_view",
+    "payment_view",
     "payout_view",
     "product_view",
     "rfc3339",
