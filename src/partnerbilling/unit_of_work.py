@@ -34,7 +34,7 @@ class TransactionalRoute(APIRoute):
             async with transaction(engine) as conn:
                 request.state.conn = conn
                 caller = await authenticate_request(request, conn)
-                await check_body(request)
+                await check_body(request, body_media_types(self))
                 key = idempotency_key(request)
                 if key is None:
                     return await handler(request)
@@ -43,15 +43,28 @@ class TransactionalRoute(APIRoute):
         return run_in_transaction
 
 
-async def check_body(request: Request) -> None:
+def body_media_types(route: APIRoute) -> tuple[str, ...] | None:
+    """The media types an operation declares for its body in ``openapi_extra`` (a file it reads
+    itself, such as a bank notification), or None: JSON, read by FastAPI."""
+    content = ((route.openapi_extra or {}).get("requestBody") or {}).get("content")
+    return tuple(content) if content else None
+
+
+async def check_body(request: Request, media_types: tuple[str, ...] | None = None) -> None:
     """Refuse a body the service cannot read, the same way on every operation, before anything
     reads it: one that is not sent as JSON is a 415, one that is not JSON (invalid UTF-8 or
     JSON, nested too deep) a 422 naming the body. No body at all needs no Content-Type: an
-    operation whose body is optional takes its defaults, one that needs a body says so (422)."""
+    operation whose body is optional takes its defaults, one that needs a body says so (422).
+    An operation that takes another media type (``media_types``) reads the body itself."""
     if request.method not in ("POST", "PUT", "PATCH"):
         return
     body = await request.body()
     if not body:
+        return
+    if media_types is not None:
+        sent = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+        if sent not in media_types:
+            raise HTTPException(415, f"Send the body as {' or '.join(media_types)}.")
         return
     if not is_json_media_type(request.headers.get("content-type")):
         raise HTTPException(415, SEND_JSON)

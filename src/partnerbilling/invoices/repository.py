@@ -120,6 +120,14 @@ async def get(conn: AsyncConnection, invoice_id: str, *, lock: bool = False) -> 
     return await (_GET_LOCKED if lock else _GET).row(conn, {"invoice_id": invoice_id}, Invoice)
 
 
+_BY_NUMBER = Statement(select(Invoices).where(Invoices.number == bindparam("number")))
+
+
+async def by_number(conn: AsyncConnection, number: str) -> Invoice | None:
+    """The invoice or credit note with this number (``2026-000042``)."""
+    return await _BY_NUMBER.row(conn, {"number": number}, Invoice)
+
+
 async def set_status(
     conn: AsyncConnection, invoice_id: str, status: InvoiceStatus, *, paid_at: datetime | None = None
 ) -> Invoice:

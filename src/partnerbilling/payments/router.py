@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import APIRouter, Body, Path, Request, Response
 
 from partnerbilling.accounts.service import InsufficientBalance
 from partnerbilling.db import utcnow
 from partnerbilling.errors import InvalidState, NotFound
+from partnerbilling.invoices import repository as invoices
 from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.openapi import problems
 from partnerbilling.payments import repository, service
-from partnerbilling.payments.schemas import PayFromBalance, PaymentCreate, PaymentRead
+from partnerbilling.payments.camt import UnreadableNotification
+from partnerbilling.payments.importing import import_notification
+from partnerbilling.payments.schemas import PayFromBalance, PaymentCreate, PaymentImport, PaymentRead
 from partnerbilling.states import PaymentMethod
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view, payment_view
@@ -68,3 +71,35 @@ async def record_payment(conn: Conn, body: PaymentCreate) -> Response:
         body.external_id, body.received_at or utcnow(),
     )  # fmt: skip
     return JsonResponse(payment_view(None, payment), status_code=201 if created else 200)
+
+
+IMPORT_PATH = "/v1/admin/payments/import"
+_XML_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@admin.post(
+    IMPORT_PATH.removeprefix("/v1/admin"),
+    response_model=PaymentImport,
+    summary="Import a bank notification",
+    operation_id="importPayments",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "An ISO 20022 camt.054 or camt.053 file, as the bank sent it.",
+            "content": {"application/xml": _XML_FILE, "text/xml": _XML_FILE},
+        }
+    },
+    responses=problems(UnreadableNotification("The file has a DOCTYPE; bank notifications have none.")),
+)
+async def import_payments(conn: Conn, request: Request) -> Response:
+    """Every booked credit entry whose structured reference (a QR reference or an `RF` creditor
+    reference) names one of our invoices is recorded as a bank-transfer payment of it, its
+    `external_id` the bank's entry reference: importing the same file again records nothing new
+    (`duplicates`). Money in another currency than its invoice, or quoting no reference of ours,
+    is `unmatched`. A file with a DTD or entities, or that is not a camt.053/054 document, is a
+    422 and records nothing; one over the import limit a 413."""
+    settings = request.app.state.settings
+    result = await import_notification(
+        conn, await request.body(), service.record_transfer, invoices.by_number, settings.import_max_bytes
+    )
+    return JsonResponse(result.as_json())

@@ -72,3 +72,39 @@ class InvoicePaymentRead(BaseModel):
     currency: str
     method: PaymentMethod
     received_at: str
+
+
+class ImportedPayment(BaseModel):
+    invoice_id: str
+    payment_id: str
+    amount: str = Field(examples=["129.72"])
+    currency: str
+    entry_reference: str = Field(
+        description="The bank's reference of the entry: the payment's `external_id`."
+    )
+
+
+class UnmatchedEntry(BaseModel):
+    reference: str | None = Field(description="The structured reference the entry quoted, if any.")
+    amount: str
+    currency: str
+    entry_reference: str
+    reason: str = Field(examples=["not one of our references"])
+
+
+class SkippedEntry(BaseModel):
+    entry_index: int
+    entry_reference: str | None
+    reason: str = Field(examples=["a debit"])
+
+
+class PaymentImport(BaseModel):
+    """What an import did with each credit entry of the file."""
+
+    message: str = Field(examples=["camt.054.001.08"], description="The ISO 20022 message read.")
+    matched: list[ImportedPayment] = Field(description="Recorded as payments now.")
+    unmatched: list[UnmatchedEntry] = Field(description="Money that paid none of our invoices, and why.")
+    duplicates: list[ImportedPayment] = Field(description="Recorded before (the same entry reference).")
+    skipped: list[SkippedEntry] = Field(
+        description="No money received: debits, reversals, entries not booked."
+    )

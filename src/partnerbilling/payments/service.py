@@ -83,6 +83,24 @@ async def record_payment(
     return await _apply(conn, locked, amount, method, external_id, received_at, reference, now)
 
 
+async def record_transfer(
+    conn: AsyncConnection,
+    invoice: Invoice,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    external_id: str,
+    received_at: datetime,
+    reference: str | None,
+    /,
+) -> tuple[Payment, bool]:
+    """:func:`record_payment` as the bank-file import calls it
+    (:class:`partnerbilling.payments.importing.RecordPayment`)."""
+    return await record_payment(
+        conn, invoice.id, amount, currency, PaymentMethod(method), external_id, received_at, reference
+    )
+
+
 async def pay_from_balance(conn: AsyncConnection, viewer: str, invoice_id: str, partial: bool) -> Invoice:
     """The payer pays what is due from its balance in the invoice's currency (``partial``: as
     much as the balance covers); 409 ``insufficient_balance`` if it pays nothing."""
