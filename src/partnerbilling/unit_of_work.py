@@ -11,10 +11,11 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.exceptions import HTTPException
 
+from partnerbilling.auth import require_platform
 from partnerbilling.db import transaction
 from partnerbilling.errors import unreadable_body
 from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
-from partnerbilling.web_auth import authenticate_request
+from partnerbilling.web_auth import authenticate_request, platform_only
 from partnerbilling.web_idempotency import idempotency_key, run_idempotently
 
 SEND_JSON = "Send the body as JSON with Content-Type: application/json."
@@ -28,13 +29,16 @@ class TransactionalRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[object, object, Response]]:
         handler = super().get_route_handler()
+        admin_only, media_types = platform_only(self), body_media_types(self)
 
         async def run_in_transaction(request: Request) -> Response:
             engine = request.app.state.engine
             async with transaction(engine) as conn:
                 request.state.conn = conn
                 caller = await authenticate_request(request, conn)
-                await check_body(request, body_media_types(self))
+                if admin_only:
+                    require_platform(caller)  # 403 before anything about the request's input
+                await check_body(request, media_types)
                 key = idempotency_key(request)
                 if key is None:
                     return await handler(request)

@@ -3,6 +3,7 @@ matched, unmatched and duplicate, and that a refused file records nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -51,9 +52,9 @@ class Books:
     lookups: list[str] = field(default_factory=list)
     spoilt: bool = False
 
-    async def find_invoice(self, conn: AsyncConnection, number: str, /) -> FakeInvoice | None:
-        self.lookups.append(number)
-        return self.invoices.get(number)
+    async def find_invoice(self, conn: AsyncConnection, numbers: Sequence[str], /) -> dict[str, FakeInvoice]:
+        self.lookups.extend(numbers)
+        return {n: self.invoices[n] for n in numbers if n in self.invoices}
 
     async def record(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +20,7 @@ from partnerbilling.invoices.domain import Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement, column_values, fetch_one
+from partnerbilling.sql import Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
 
 # The next number of the year's series, the moment the document is dated, and the issuer it
@@ -120,12 +121,11 @@ async def get(conn: AsyncConnection, invoice_id: str, *, lock: bool = False) -> 
     return await (_GET_LOCKED if lock else _GET).row(conn, {"invoice_id": invoice_id}, Invoice)
 
 
-_BY_NUMBER = Statement(select(Invoices).where(Invoices.number == bindparam("number")))
-
-
-async def by_number(conn: AsyncConnection, number: str) -> Invoice | None:
-    """The invoice or credit note with this number (``2026-000042``)."""
-    return await _BY_NUMBER.row(conn, {"number": number}, Invoice)
+async def by_numbers(conn: AsyncConnection, numbers: Sequence[str]) -> dict[str, Invoice]:
+    """The invoices and credit notes with these numbers (``2026-000042``) that exist, by number,
+    locked until commit (in id order, as every lock of several invoices is taken)."""
+    stmt = select(Invoices).where(Invoices.number.in_(numbers)).order_by(Invoices.id).with_for_update()
+    return {row.number: row for row in await fetch_all(conn, stmt, Invoice)}
 
 
 async def set_status(

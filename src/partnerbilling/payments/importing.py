@@ -9,6 +9,7 @@ first payment is recorded, so a file that cannot be read records nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -46,9 +47,12 @@ InvoiceT_contra = TypeVar("InvoiceT_contra", bound=PayableInvoice, contravariant
 
 
 class FindInvoice(Protocol[InvoiceT_co]):
-    """The invoice of a number (``2026-000042``), or None."""
+    """The invoices of these numbers (``2026-000042``) that exist, by number, read locked until
+    commit: one round trip for a whole file."""
 
-    async def __call__(self, conn: AsyncConnection, number: str, /) -> InvoiceT_co | None: ...
+    async def __call__(
+        self, conn: AsyncConnection, numbers: Sequence[str], /
+    ) -> Mapping[str, InvoiceT_co]: ...
 
 
 class RecordPayment(Protocol[InvoiceT_contra]):
@@ -146,8 +150,9 @@ def received_at(booked: date | datetime) -> datetime:
 async def _import_entry(
     conn: AsyncConnection,
     entry: CreditEntry,
+    number: str | None,
+    invoice: InvoiceT | None,
     record: RecordPayment[InvoiceT],
-    find_invoice: FindInvoice[InvoiceT],
     result: ImportResult,
 ) -> None:
     def unmatched(reason: str) -> None:
@@ -155,12 +160,10 @@ async def _import_entry(
             Unmatched(entry.reference, entry.amount, entry.currency, entry.entry_reference, reason)
         )
 
-    number = number_of(entry.reference) if entry.reference is not None else None
     if number is None:
         return unmatched(
             "no structured reference" if entry.reference is None else "not one of our references"
         )
-    invoice = await find_invoice(conn, number)
     if invoice is None:
         return unmatched(f"no invoice {number}")
     if invoice.currency != entry.currency:
@@ -192,9 +195,19 @@ async def import_notification(
     find_invoice: FindInvoice[InvoiceT],
     max_bytes: int,
 ) -> ImportResult:
-    """Records the payments of a camt.054/053 file's credit entries that name our invoices."""
+    """Records the payments of a camt.054/053 file's credit entries that name our invoices. The
+    invoices are read (locked) in one round trip; an invoice that a second entry of the file
+    pays again is read again, as the first payment left it."""
     notification = read_notification(data, max_bytes=max_bytes)
     result = ImportResult(notification.message, skipped=list(notification.skipped))
-    for entry in notification.entries:
-        await _import_entry(conn, entry, record, find_invoice, result)
+    numbers = [number_of(e.reference) if e.reference is not None else None for e in notification.entries]
+    found = await find_invoice(conn, sorted({n for n in numbers if n is not None}))
+    paid: set[str] = set()
+    for entry, number in zip(notification.entries, numbers, strict=True):
+        invoice = found.get(number) if number is not None else None
+        if number is not None and invoice is not None and number in paid:
+            invoice = (await find_invoice(conn, [number])).get(number)
+        await _import_entry(conn, entry, number, invoice, record, result)
+        if number is not None:
+            paid.add(number)
     return result

@@ -95,9 +95,9 @@ async def record_transfer(
     /,
 ) -> tuple[Payment, bool]:
     """:func:`record_payment` as the bank-file import calls it
-    (:class:`partnerbilling.payments.importing.RecordPayment`)."""
+    (:class:`partnerbilling.payments.importing.RecordPayment`), with the invoice it read locked."""
     return await record_payment(
-        conn, invoice.id, amount, currency, PaymentMethod(method), external_id, received_at, reference
+        conn, invoice, amount, currency, PaymentMethod(method), external_id, received_at, reference
     )
 
 
