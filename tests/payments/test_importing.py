@@ -87,8 +87,15 @@ class Books:
         self.payments[external_id] = payment
         return payment, True
 
+    async def find_payments(
+        self, conn: AsyncConnection, external_ids: Sequence[str], /
+    ) -> dict[str, FakePayment]:
+        return {i: self.payments[i] for i in external_ids if i in self.payments}
+
     async def load(self, data: bytes, max_bytes: int = LIMIT) -> ImportResult:
-        return await import_notification(NO_CONNECTION, data, self.record, self.find_invoice, max_bytes)
+        return await import_notification(
+            NO_CONNECTION, data, self.record, self.find_invoice, self.find_payments, max_bytes
+        )
 
 
 def _books() -> Books:

@@ -40,6 +40,17 @@ class RecordedPayment(Protocol):
     @property
     def id(self) -> str: ...
 
+    @property
+    def invoice_id(self) -> str: ...
+
+
+class FindPayments(Protocol):
+    """The payments recorded with these external ids, by external id: one round trip for a file."""
+
+    async def __call__(
+        self, conn: AsyncConnection, external_ids: Sequence[str], /
+    ) -> Mapping[str, RecordedPayment]: ...
+
 
 InvoiceT = TypeVar("InvoiceT", bound=PayableInvoice)
 InvoiceT_co = TypeVar("InvoiceT_co", bound=PayableInvoice, covariant=True)
@@ -193,17 +204,26 @@ async def import_notification(
     data: bytes,
     record: RecordPayment[InvoiceT],
     find_invoice: FindInvoice[InvoiceT],
+    find_payments: FindPayments,
     max_bytes: int,
 ) -> ImportResult:
     """Records the payments of a camt.054/053 file's credit entries that name our invoices. The
-    invoices are read (locked) in one round trip; an invoice that a second entry of the file
-    pays again is read again, as the first payment left it."""
+    invoices are read (locked) in one round trip, and the payments recorded before (by the bank's
+    entry references) in another; an invoice that a second entry of the file pays again is read
+    again, as the first payment left it. ``record`` is called only for entries not recorded
+    before (a concurrent import that records one first makes it a duplicate all the same)."""
     notification = read_notification(data, max_bytes=max_bytes)
     result = ImportResult(notification.message, skipped=list(notification.skipped))
     numbers = [number_of(e.reference) if e.reference is not None else None for e in notification.entries]
     found = await find_invoice(conn, sorted({n for n in numbers if n is not None}))
+    known = await find_payments(conn, [e.entry_reference for e in notification.entries])
     paid: set[str] = set()
     for entry, number in zip(notification.entries, numbers, strict=True):
+        if (before := known.get(entry.entry_reference)) is not None:
+            result.duplicates.append(
+                Matched(before.invoice_id, before.id, entry.amount, entry.currency, entry.entry_reference)
+            )
+            continue
         invoice = found.get(number) if number is not None else None
         if number is not None and invoice is not None and number in paid:
             invoice = (await find_invoice(conn, [number])).get(number)

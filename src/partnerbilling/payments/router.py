@@ -100,6 +100,11 @@ async def import_payments(conn: Conn, request: Request) -> Response:
     422 and records nothing; one over the import limit a 413."""
     settings = request.app.state.settings
     result = await import_notification(
-        conn, await request.body(), service.record_transfer, invoices.by_numbers, settings.import_max_bytes
+        conn,
+        await request.body(),
+        service.record_transfer,
+        invoices.by_numbers,
+        repository.by_external_ids,
+        settings.import_max_bytes,
     )
     return JsonResponse(result.as_json())

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.accounts.service import InsufficientBalance, Movement, move
+from partnerbilling.billing.domain import View
 from partnerbilling.billing.payments import amount_due, from_balance, split_payment
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
 from partnerbilling.events.schemas import EventType
-from partnerbilling.events.service import emit
+from partnerbilling.events.service import emit, emit_many
 from partnerbilling.invoices import repository as invoices
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.payments import repository
@@ -60,6 +61,8 @@ async def record_payment(
     external_id: str | None,
     received_at: datetime,
     reference: str | None = None,
+    *,
+    looked_up: bool = False,
 ) -> tuple[Payment, bool]:
     """Record money received for an invoice (its id, or the row read locked by the caller):
     ``(payment, True)``; or, for an ``external_id`` recorded already, ``(that payment, False)``
@@ -67,7 +70,7 @@ async def record_payment(
     (``overpayment``). Refuses another currency (422), a credited invoice or a credit note (409)
     and a payment received in the future (422)."""
     locked = await _locked(conn, invoice)
-    if external_id is not None:
+    if external_id is not None and not looked_up:  # looked_up: the caller found none before
         existing = await repository.by_external_id(conn, external_id)
         if existing is not None:
             return existing, False
@@ -97,8 +100,9 @@ async def record_transfer(
     """:func:`record_payment` as the bank-file import calls it
     (:class:`partnerbilling.payments.importing.RecordPayment`), with the invoice it read locked."""
     return await record_payment(
-        conn, invoice, amount, currency, PaymentMethod(method), external_id, received_at, reference
-    )
+        conn, invoice, amount, currency, PaymentMethod(method), external_id, received_at, reference,
+        looked_up=True,
+    )  # fmt: skip
 
 
 async def pay_from_balance(conn: AsyncConnection, viewer: str, invoice_id: str, partial: bool) -> Invoice:
@@ -200,16 +204,21 @@ async def _apply(
     if split.overpaid > 0:
         what = f"Overpayment of invoice {invoice.number}"
         await move(conn, payer, currency, split.overpaid, EntryKind.OVERPAYMENT, what, now, about)
-    await emit(conn, EventType.PAYMENT_RECEIVED, [payer], lambda v: payment_view(v, payment), now)
+    told: list[tuple[EventType, list[str | None], View]] = [
+        (EventType.PAYMENT_RECEIVED, [payer], lambda v: payment_view(v, payment))
+    ]
+    if split.completes:
+        told.append((EventType.INVOICE_PAID, [paid.payer_id], lambda v: invoice_view(v, paid)))
+    await emit_many(conn, told, now)
     if split.completes:
         await _completed(conn, paid, now)
     return payment, True
 
 
 async def _completed(conn: AsyncConnection, paid: Invoice, now: datetime) -> None:
-    """The invoice is paid: tell its payer; its order's cashback becomes available and is
-    credited to the partner's account (once: the ledger refuses a second such entry)."""
-    await emit(conn, EventType.INVOICE_PAID, [paid.payer_id], lambda v: invoice_view(v, paid), now)
+    """The invoice is paid (its payer was told, with the payment): its order's cashback becomes
+    available and is credited to the partner's account (once: the ledger refuses a second such
+    entry)."""
     entry = await cashback.move_to(conn, paid.order_id, CashbackStatus.AVAILABLE, now)
     if entry is None:
         return
