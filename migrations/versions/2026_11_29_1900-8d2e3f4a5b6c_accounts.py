@@ -1,5 +1,4 @@
-"""accounts: the ledger of each organisation's account, payments, payouts, and what an invoice
-has been paid
+"""accounts: each organisation's ledger, payments, payouts, and what an invoice has been paid
 
 Revision ID: 8d2e3f4a5b6c
 Revises: 7c1d2e3f4a5b
