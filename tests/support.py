@@ -47,7 +47,8 @@ class Api:
     admin_auth: dict[str, str] = field(default_factory=lambda: {"Authorization": f"Bearer {ADMIN_TOKEN}"})
 
     async def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.request(method, path, headers=self.admin_auth, **kwargs)
+        headers = {**self.admin_auth, **kwargs.pop("headers", {})}
+        return await self.client.request(method, path, headers=headers, **kwargs)
 
     async def call(self, who: Org, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**who.auth, **kwargs.pop("headers", {})}

@@ -31,6 +31,7 @@ from partnerbilling.errors import (
 from partnerbilling.failures import BodyTooLarge, classify_exception
 from partnerbilling.jsonio import JSON, dumps
 from partnerbilling.ops import OperationsMiddleware, request_id_var
+from partnerbilling.payments.router import IMPORT_PATH
 from partnerbilling.routers import ALL_ROUTERS
 from partnerbilling.settings import Settings, get_settings
 from partnerbilling.sql import Statement
@@ -216,7 +217,11 @@ def create_app(
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_middleware(OperationsMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        OperationsMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        larger={IMPORT_PATH: settings.import_max_bytes},
+    )
 
     for router in ALL_ROUTERS:
         app.include_router(router)

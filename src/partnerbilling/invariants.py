@@ -90,6 +90,7 @@ CHECKS: dict[str, str] = {
         SELECT e.id FROM events e
         WHERE (e.type LIKE 'invoice.%' AND e.org_id IS DISTINCT FROM e.data->>'payer_id')
            OR (e.type LIKE 'cashback.%' AND e.org_id IS DISTINCT FROM e.data->>'partner_id')
+           OR (e.type LIKE 'payment.%' AND e.org_id IS DISTINCT FROM e.data->>'payer_id')
            OR (e.type = 'order.created' AND (
                  (e.org_id <> e.data->>'payer_id' AND (e.data->>'invoice_id' IS NOT NULL
                     OR e.data->>'net_amount' IS NOT NULL OR e.data->>'discount' IS NOT NULL))
@@ -99,6 +100,60 @@ CHECKS: dict[str, str] = {
                       AND o.partnership_id IS NOT NULL))))
            OR (e.type LIKE 'partnership.%' AND e.org_id NOT IN (e.data->>'customer_id',
                                                                 e.data->>'partner_id'))
+           OR (e.type LIKE 'payout.%' AND e.org_id IS DISTINCT FROM (
+                 SELECT p.org_id FROM payouts p WHERE p.id = e.data->>'id'))
+    """,
+    "every payout has its entry, and a failed one its return": """
+        SELECT p.id FROM payouts p
+        WHERE NOT EXISTS (SELECT 1 FROM account_entries e
+                          WHERE e.payout_id = p.id AND e.kind = 'payout' AND e.org_id = p.org_id
+                            AND e.currency = p.currency AND e.amount = -p.amount)
+           OR (p.status = 'failed') <> EXISTS (
+                 SELECT 1 FROM account_entries e
+                 WHERE e.payout_id = p.id AND e.kind = 'payout_returned' AND e.org_id = p.org_id
+                   AND e.currency = p.currency AND e.amount = p.amount)
+    """,
+    "each account's balance is the sum of its entries": """
+        SELECT b.org_id || ' ' || b.currency FROM account_balances b
+        WHERE b.balance <> (SELECT coalesce(sum(e.amount), 0) FROM account_entries e
+                            WHERE e.org_id = b.org_id AND e.currency = b.currency)
+        UNION ALL
+        SELECT DISTINCT e.org_id || ' ' || e.currency FROM account_entries e
+        WHERE NOT EXISTS (SELECT 1 FROM account_balances b
+                          WHERE b.org_id = e.org_id AND b.currency = e.currency)
+    """,
+    # Invoices paid before payments were recorded are paid in full without a payment row.
+    "an invoice's payments applied add up to its amount_paid, at most its total": """
+        SELECT i.id FROM invoices i
+        LEFT JOIN (SELECT invoice_id, sum(applied) AS applied FROM payments GROUP BY invoice_id) p
+               ON p.invoice_id = i.id
+        WHERE (i.kind = 'invoice' AND i.amount_paid > i.total)
+           OR (i.status = 'paid' AND i.amount_paid <> i.total)
+           OR (i.amount_paid <> coalesce(p.applied, 0)
+               AND NOT (p.invoice_id IS NULL AND i.paid_at IS NOT NULL AND i.amount_paid = i.total))
+    """,
+    "what a payment did not apply is one overpayment entry; one from the balance debited it": """
+        SELECT p.id FROM payments p JOIN invoices i ON i.id = p.invoice_id
+        WHERE p.payer_id <> i.payer_id OR p.currency <> i.currency
+           OR p.amount - p.applied <> (SELECT coalesce(sum(e.amount), 0) FROM account_entries e
+                                       WHERE e.payment_id = p.id AND e.kind = 'overpayment'
+                                         AND e.org_id = p.payer_id)
+           OR (p.method = 'balance') <> EXISTS (
+                  SELECT 1 FROM account_entries e WHERE e.payment_id = p.id
+                    AND e.kind = 'invoice_payment' AND e.amount = -p.amount AND e.org_id = p.payer_id)
+    """,
+    "each available cashback is credited once, a reversed one that was debited once": """
+        SELECT c.id FROM cashback_entries c,
+        LATERAL (SELECT count(*) FILTER (WHERE kind = 'cashback') AS credited,
+                        count(*) FILTER (WHERE kind = 'cashback_reversal') AS debited,
+                        coalesce(sum(amount), 0) AS net,
+                        coalesce(bool_and(org_id = c.partner_id), TRUE) AS own
+                 FROM account_entries e WHERE e.cashback_entry_id = c.id) a
+        WHERE NOT a.own
+           OR (c.status = 'pending' AND a.credited + a.debited > 0)
+           OR (c.status = 'available' AND c.amount > 0
+               AND (a.credited <> 1 OR a.debited <> 0 OR a.net <> c.amount))
+           OR (c.status = 'reversed' AND (a.credited <> a.debited OR a.net <> 0))
     """,
 }
 

@@ -47,6 +47,8 @@ TAGS = [
     {"name": "subscriptions", "description": "Products installed in a customer's organisation."},
     {"name": "invoices", "description": "Invoices and credit notes, seen by their payer only."},
     {"name": "cashback", "description": "The partner's cashback entries and balances."},
+    {"name": "account", "description": "Your account: its balances and its entries, yours alone."},
+    {"name": "payouts", "description": "Withdrawals from your balance to your payout IBAN."},
     {"name": "events", "description": "The event log, each org's own redacted view."},
     {"name": "webhooks", "description": "Signed webhook endpoints and their deliveries."},
     {"name": "admin", "description": "Platform operations (platform token only)."},

@@ -186,9 +186,10 @@ def _invalid_input(operation: JSON, schemas: JSON) -> JSON | None:
 
 
 def _body_error(operation: JSON, schemas: JSON) -> tuple[list[str], str] | None:
-    if "requestBody" not in operation:
-        return None
-    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    content = operation.get("requestBody", {}).get("content", {})
+    if "application/json" not in content:
+        return None  # no body, or a file the operation reads itself (it documents its own 422)
+    schema = content["application/json"]["schema"]
     ref = next((s["$ref"] for s in schema.get("anyOf", [schema]) if "$ref" in s), None)
     model = schemas.get(ref.rsplit("/", 1)[1], {}) if ref else {}
     if model.get("required"):

@@ -9,6 +9,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 from prometheus_client import Counter, Histogram
 from starlette.requests import ClientDisconnect
@@ -50,9 +51,12 @@ def _observe(method: str, route: str, status: int, seconds: float) -> None:
 
 
 class OperationsMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    """``larger``: paths whose bodies may exceed ``max_body_bytes``, with their own limit."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int, larger: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,10 +67,11 @@ class OperationsMiddleware:
         started = time.perf_counter()
         exchange = _Exchange(request_id, send)
         try:
+            limit = self.larger.get(scope["path"], self.max_body_bytes)
             length = _content_length(scope)
-            if length is not None and length > self.max_body_bytes:
+            if length is not None and length > limit:
                 raise BodyTooLarge()
-            await self.app(scope, self._watched(receive, exchange), exchange.send)
+            await self.app(scope, self._watched(receive, exchange, limit), exchange.send)
             if exchange.client_left and not exchange.response_started:
                 exchange.status = CLIENT_CLOSED_REQUEST
         except Exception as exc:
@@ -105,7 +110,7 @@ class OperationsMiddleware:
         if not exchange.response_started:
             await _send_problem(exchange.send, status, code, detail, request_id)
 
-    def _watched(self, receive: Receive, exchange: _Exchange) -> Receive:
+    def _watched(self, receive: Receive, exchange: _Exchange, limit: int) -> Receive:
         """``receive`` that enforces the body limit and notes a client's disconnect."""
         seen = 0
 
@@ -114,7 +119,7 @@ class OperationsMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body_bytes:
+                if seen > limit:
                     raise BodyTooLarge()
             elif message["type"] == "http.disconnect":
                 exchange.client_left = True

@@ -4,6 +4,7 @@ OpenAPI document orders its tags by ``openapi.TAGS``, not by this list."""
 
 from fastapi import APIRouter
 
+from partnerbilling.accounts import router as accounts
 from partnerbilling.cashback import router as cashback
 from partnerbilling.catalog import router as catalog
 from partnerbilling.events import router as events
@@ -12,6 +13,8 @@ from partnerbilling.issuer import router as issuer
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
+from partnerbilling.payments import router as payments
+from partnerbilling.payouts import router as payouts
 from partnerbilling.renewals import router as renewals
 from partnerbilling.subscriptions import router as subscriptions
 from partnerbilling.webhooks import router as webhooks
@@ -19,11 +22,14 @@ from partnerbilling.webhooks import router as webhooks
 ALL_ROUTERS: list[APIRouter] = [
     orders.router,
     invoices.router,
+    payments.router,
     organizations.router,
     catalog.router,
     partnerships.router,
     subscriptions.router,
     cashback.router,
+    accounts.router,
+    payouts.router,
     events.router,
     webhooks.router,
     organizations.admin,
@@ -31,5 +37,7 @@ ALL_ROUTERS: list[APIRouter] = [
     events.admin,
     catalog.admin,
     invoices.admin,
+    payments.admin,
     renewals.admin,
+    payouts.admin,
 ]

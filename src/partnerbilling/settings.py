@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     worker_concurrency: int = 32
     worker_poll_interval: float = 0.5
     max_body_bytes: int = 1024 * 1024
+    # A bank notification (POST /v1/admin/payments/import) may be larger: 10,000 entries are ~7 MB.
+    import_max_bytes: int = 32 * 1024 * 1024
 
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod

@@ -48,6 +48,32 @@ class DeliveryStatus(LiteralEnum):
     FAILED = "failed"
 
 
+class EntryKind(LiteralEnum):
+    """An account entry's kind (SPEC §9): what moved money onto (+) or off (−) an account."""
+
+    CASHBACK = "cashback"  # + a cashback entry became available
+    CASHBACK_REVERSAL = "cashback_reversal"  # − an available cashback was reversed
+    INVOICE_PAYMENT = "invoice_payment"  # − an invoice paid from the balance
+    REFUND = "refund"  # + a credit note of an invoice that was (partly) paid
+    OVERPAYMENT = "overpayment"  # + money received above what was due
+    PAYOUT = "payout"  # − a payout requested
+    PAYOUT_RETURNED = "payout_returned"  # + a failed payout given back
+    ADJUSTMENT = "adjustment"  # ± by the platform, with a reason
+
+
+class PaymentMethod(LiteralEnum):
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+    OTHER = "other"
+    BALANCE = "balance"  # from the payer's own account (pay-from-balance, auto-pay)
+
+
+class PayoutStatus(LiteralEnum):
+    REQUESTED = "requested"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
 class InvoiceKind(LiteralEnum):
     INVOICE = "invoice"
     CREDIT_NOTE = "credit_note"
@@ -138,6 +164,18 @@ CASHBACK = Lifecycle(
     },
 )
 """Follows its invoice: pending while issued, available once paid, reversed once credited."""
+
+
+PAYOUT = Lifecycle(
+    PayoutStatus,
+    "payout",
+    {
+        PayoutStatus.REQUESTED: frozenset({PayoutStatus.COMPLETED, PayoutStatus.FAILED}),
+        PayoutStatus.COMPLETED: frozenset(),
+        PayoutStatus.FAILED: frozenset(),
+    },
+)
+"""Requested (the amount left the balance); completed by the bank, or failed (returned)."""
 
 
 def sources_of(lifecycle: Lifecycle[S], target: S) -> tuple[S, ...]:

@@ -1,5 +1,6 @@
 """Every table, imported once so that the metadata (and Alembic) sees them all."""
 
+from partnerbilling.accounts.models import AccountBalance, AccountEntry
 from partnerbilling.cashback.models import CashbackEntry
 from partnerbilling.catalog.models import Product, ResellerTier
 from partnerbilling.db import Base
@@ -11,12 +12,16 @@ from partnerbilling.mail.models import OutboxMail
 from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
+from partnerbilling.payments.models import Payment
+from partnerbilling.payouts.models import Payout
 from partnerbilling.subscriptions.models import Subscription
 from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccountBalance",
+    "AccountEntry",
     "ApiKey",
     "CashbackEntry",
     "DeliveryAttempt",
@@ -30,6 +35,8 @@ __all__ = [
     "OutboxMail",
     "Partnership",
     "PartnershipChange",
+    "Payment",
+    "Payout",
     "Product",
     "ResellerTier",
     "Subscription",

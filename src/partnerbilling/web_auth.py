@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -67,3 +68,9 @@ Authenticated = Depends(_BearerCaller())
 """For a router's ``dependencies``: every operation needs a valid key."""
 Platform = Depends(_BearerPlatform())
 """For a router's ``dependencies``: only the platform token (an organisation key gets 403)."""
+
+
+def platform_only(route: APIRoute) -> bool:
+    """Whether the operation takes the platform token only (it depends on ``Platform``), so that
+    the route class refuses any other caller (403) before it looks at the request's body."""
+    return any(isinstance(d.call, _BearerPlatform) for d in route.dependant.dependencies)

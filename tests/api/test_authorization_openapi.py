@@ -9,10 +9,14 @@ this file does not know fails the test, so a new route must be added here.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.accounts.service import move
+from partnerbilling.db import transaction, utcnow
+from partnerbilling.states import EntryKind
 from tests.asserts import assert_problem
 from tests.support import Api, World, build_world, counts, rows
 
@@ -30,6 +34,8 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
     "GET /v1/invoices/{invoice_id}": {"invoice_id": "invoice"},
     "GET /v1/invoices/{invoice_id}/pdf": {"invoice_id": "invoice"},
     "GET /v1/invoices/{invoice_id}/xml": {"invoice_id": "invoice"},
+    "POST /v1/invoices/{invoice_id}/pay-from-balance": {"invoice_id": "invoice"},
+    "GET /v1/payouts/{payout_id}": {"payout_id": "payout"},
     "GET /v1/events/{event_id}": {"event_id": "event"},
     "POST /v1/events/{event_id}/redeliver": {"event_id": "event"},
     "GET /v1/webhook-endpoints/{endpoint_id}": {"endpoint_id": "endpoint"},
@@ -56,6 +62,7 @@ ADMIN_PARAMETERS = {
     "code": "tier",
     "sku": "product",
     "invoice_id": "invoice",
+    "payout_id": "payout",
 }
 
 # What the stranger must not be able to change (compared before and after its calls).
@@ -71,6 +78,9 @@ WATCHED_TABLES = (
     "webhook_deliveries",
     "outbox_mails",
     "idempotency_records",
+    "payments",
+    "payouts",
+    "account_entries",
 )
 
 PARAMETER = re.compile(r"\{([^}]+)\}")
@@ -105,6 +115,8 @@ async def _objects(
     [ids["api_key"]] = [
         r.id for r in await rows(db, "SELECT id FROM api_keys WHERE org_id = :o", o=w.acme.id)
     ]
+    if ("POST", "/v1/payouts") in operations:
+        ids["payout"] = await _payout(api, db, w)
     if "endpoint" in ids:
         deliveries = await rows(
             db, "SELECT id FROM webhook_deliveries WHERE endpoint_id = :e LIMIT 1", e=ids["endpoint"]
@@ -112,6 +124,15 @@ async def _objects(
         assert deliveries, "the order's events are delivered to Acme's endpoint"
         ids["delivery"] = deliveries[0].id
     return w, ids
+
+
+async def _payout(api: Api, db: AsyncEngine, w: World) -> str:
+    """A payout of Acme's, from money put on its account."""
+    async with transaction(db) as conn:
+        await move(conn, w.acme.id, "CHF", Decimal("80.00"), EntryKind.ADJUSTMENT, "test", utcnow())
+    await api.ok(w.acme, "PATCH", "/v1/organizations/me", json={"payout_iban": "CH9300762011623852957"})
+    payout = await api.ok(w.acme, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "50.00"})
+    return str(payout["id"])
 
 
 def _fill(path: str, kinds: dict[str, str], ids: dict[str, str]) -> str:
@@ -124,6 +145,9 @@ async def _snapshot(api: Api, db: AsyncEngine, w: World, ids: dict[str, str]) ->
         await api.ok(w.acme, "GET", f"/v1/subscriptions/{ids['subscription']}"),
         await api.ok(w.acme, "GET", f"/v1/invoices/{ids['invoice']}"),
     ]
+    if "payout" in ids:
+        views.append(await api.ok(w.acme, "GET", f"/v1/payouts/{ids['payout']}"))
+        views.append(await api.ok(w.acme, "GET", "/v1/account"))
     if "endpoint" in ids:
         views.append(await api.ok(w.acme, "GET", f"/v1/webhook-endpoints/{ids['endpoint']}"))
     return [*views, await counts(db, WATCHED_TABLES)]

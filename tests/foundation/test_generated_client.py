@@ -36,7 +36,9 @@ async def generated(tmp_path_factory: pytest.TempPathFactory, settings: Settings
     folder = tmp_path_factory.mktemp("generated")
     (folder / "openapi.json").write_bytes(document)
     # The generator reads JSON, text and octet streams; the documents (PDF, XML) are bytes to it.
-    overrides = {"application/pdf": "application/octet-stream", "application/xml": "application/octet-stream"}
+    overrides = {
+        media: "application/octet-stream" for media in ("application/pdf", "application/xml", "text/xml")
+    }
     (folder / "config.json").write_text(json.dumps({"content_type_overrides": overrides}))
     tools = Path(sys.executable).parent  # the generator, and the ruff it formats its output with
     process = await asyncio.create_subprocess_exec(

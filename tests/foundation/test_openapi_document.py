@@ -178,8 +178,9 @@ def test_each_operation_lists_only_the_statuses_its_kind_can_answer(doc: dict[st
         if method == "post":
             assert "idempotency_key_in_use" in _codes(op, 409), where
             assert "idempotency_key_reused" in _codes(op, 422), where
-        elif method == "get" and path.endswith(("/pdf", "/xml")):
-            assert _codes(op, 409) == {"issuer_not_configured"}, where  # a document issued without one
+        elif method == "get" and path.endswith(("/pdf", "/xml", "/payouts/export")):
+            # A document issued without an issuer; a payout file without the issuer's account.
+            assert _codes(op, 409) == {"issuer_not_configured"}, where
         elif method == "get":
             assert 409 not in statuses, where
         if path.startswith("/v1/admin/"):
@@ -215,6 +216,9 @@ DATA_OF = {
     "invoice": "InvoiceRead",
     "cashback": "CashbackEntryRead",
     "webhook_endpoint": "EndpointRead",
+    "account": "AccountEntryRead",
+    "payment": "PaymentRead",
+    "payout": "PayoutRead",
 }
 
 

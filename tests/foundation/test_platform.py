@@ -113,3 +113,17 @@ async def test_the_catalogue_is_paginated(api: Api) -> None:
     for limit in (0, 101, -1, "x"):
         response = await api.call(acme, "GET", "/v1/products", params={"limit": limit})
         assert_problem(response, 422, "validation_error")
+
+
+async def test_an_organisation_key_gets_403_on_the_admin_api_whatever_its_body(api: Api) -> None:
+    """The platform-only check comes before the body's: an organisation learns nothing about an
+    admin operation's input from its answers."""
+    org = await api.org("Curious AG")
+    for body, media in (
+        (b"{not json", "application/json"),
+        (b"<x/>", "text/plain"),
+        (b"{}", "application/json"),
+    ):
+        for path in ("/v1/admin/organizations", "/v1/admin/payments/import", "/v1/admin/payments"):
+            response = await api.call(org, "POST", path, content=body, headers={"Content-Type": media})
+            assert_problem(response, 403, "forbidden")

@@ -57,6 +57,16 @@ CORRUPTIONS = {
         "UPDATE events SET org_id = (SELECT id FROM organizations WHERE name = 'Stranger')"
         " WHERE type = 'invoice.issued'"
     ),
+    "each account's balance is the sum of its entries": "UPDATE account_balances SET balance = balance + 1",
+    "an invoice's payments applied add up to its amount_paid, at most its total": (
+        "UPDATE payments SET applied = applied - 1"
+    ),
+    "what a payment did not apply is one overpayment entry; one from the balance debited it": (
+        "UPDATE payments SET method = 'balance'"
+    ),
+    "each available cashback is credited once, a reversed one that was debited once": (
+        "DELETE FROM account_entries WHERE kind = 'cashback_reversal'"
+    ),
 }
 
 

@@ -112,6 +112,9 @@ STRICTER_THAN_THE_SCHEMA = {
     ("body", "billing_email"),
     ("body", "email"),
     ("body", "paid_at"),
+    ("body", "received_at"),
+    # A payment is in its invoice's currency, which the schema of the payment cannot know.
+    ("body", "currency"),
     ("body", "as_of"),
     ("body", "url"),
     # Checked by checksum (SPEC §7), which no schema can say: VAT numbers, IBANs, BICs.

@@ -69,6 +69,8 @@ class ChargePlan:
     cashback: CashbackEntry | None
     events: tuple[PlannedEvent, ...]
     invoice: InvoiceDocument
+    # The payer pays its invoices from its balance as they are issued (when it covers them).
+    auto_pay: bool = False
 
 
 def plan_subscription(
@@ -154,7 +156,7 @@ def plan_charge(c: ChargeRequest, new_id: NewId) -> ChargePlan:
         )
         events.append(credited)
     invoice = _invoice(c, payer, order, price)
-    return ChargePlan(None, order, entry, (*events, *c.also_emit), invoice)
+    return ChargePlan(None, order, entry, (*events, *c.also_emit), invoice, payer.auto_pay_from_balance)
 
 
 def _order(

@@ -40,6 +40,8 @@ class Organization:
     buyer: JSON | None = None
     # A business abroad that accounts for the VAT itself: charged at VAT rate 0.
     reverse_charge: bool = False
+    # Invoices to it are paid from its balance as they are issued, when it covers them.
+    auto_pay_from_balance: bool = False
 
     @property
     def charged_vat_rate(self) -> Decimal:

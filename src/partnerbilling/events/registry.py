@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from partnerbilling.accounts.schemas import AccountEntryRead
 from partnerbilling.cashback.schemas import CashbackEntryRead
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.schemas import InvoiceRead
@@ -18,6 +19,8 @@ from partnerbilling.issuer.schemas import IssuerRead
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
+from partnerbilling.payments.schemas import PaymentRead
+from partnerbilling.payouts.schemas import PayoutRead
 from partnerbilling.subscriptions.schemas import SubscriptionRead
 from partnerbilling.webhooks.schemas import EndpointRead
 
@@ -30,6 +33,7 @@ class Recipients(StrEnum):
     PAYER = "the payer of the invoice"
     PARTNER = "the partner that earns the cashback"
     OWNER = "the organisation that owns the webhook endpoint"
+    ACCOUNT_HOLDER = "the organisation whose account it is"
     PLATFORM = "the platform only: its own log (GET /v1/admin/events), never an organisation or a webhook"
 
 
@@ -109,6 +113,37 @@ EVENTS: dict[EventType, EventSpec] = {
         EndpointRead,
         Recipients.OWNER,
         "One of your webhook endpoints was disabled (it answered 410 Gone, or failed for days).",
+    ),
+    EventType.PAYMENT_RECEIVED: EventSpec(
+        PaymentRead,
+        Recipients.PAYER,
+        "Money was received for one of your invoices (from the bank, a card, your balance, or "
+        "recorded by the platform); the payment, sent to the payer only.",
+    ),
+    EventType.ACCOUNT_CREDITED: EventSpec(
+        AccountEntryRead,
+        Recipients.ACCOUNT_HOLDER,
+        "Money came onto your account (cashback, a refund, an overpayment, a returned payout); the entry.",
+    ),
+    EventType.ACCOUNT_DEBITED: EventSpec(
+        AccountEntryRead,
+        Recipients.ACCOUNT_HOLDER,
+        "Money left your account (an invoice paid from the balance, a payout, a reversed "
+        "cashback); the entry.",
+    ),
+    EventType.PAYOUT_REQUESTED: EventSpec(
+        PayoutRead,
+        Recipients.ACCOUNT_HOLDER,
+        "You asked for a payout: its amount left your balance (an `account.debited` comes with it).",
+    ),
+    EventType.PAYOUT_COMPLETED: EventSpec(
+        PayoutRead, Recipients.ACCOUNT_HOLDER, "The bank paid your payout out to its IBAN."
+    ),
+    EventType.PAYOUT_FAILED: EventSpec(
+        PayoutRead,
+        Recipients.ACCOUNT_HOLDER,
+        "Your payout could not be paid: its amount is back on your balance (an `account.credited` "
+        "comes with it).",
     ),
     EventType.ORGANIZATION_UPDATED: EventSpec(
         OrganizationRead,

@@ -28,6 +28,12 @@ class EventType(LiteralEnum):
     CASHBACK_AVAILABLE = "cashback.available"
     CASHBACK_REVERSED = "cashback.reversed"
     WEBHOOK_ENDPOINT_DISABLED = "webhook_endpoint.disabled"
+    PAYMENT_RECEIVED = "payment.received"
+    ACCOUNT_CREDITED = "account.credited"
+    ACCOUNT_DEBITED = "account.debited"
+    PAYOUT_REQUESTED = "payout.requested"
+    PAYOUT_COMPLETED = "payout.completed"
+    PAYOUT_FAILED = "payout.failed"
     # The platform's own log (org_id NULL): never sent to an organisation or a webhook.
     ORGANIZATION_UPDATED = "organization.updated"
     ISSUER_UPDATED = "issuer.updated"

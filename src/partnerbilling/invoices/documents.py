@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from partnerbilling.billing.payments import amount_due as due
 from partnerbilling.billing.references import is_qr_iban
 from partnerbilling.documents.domain import (
     Address,
@@ -21,7 +22,7 @@ from partnerbilling.documents.domain import (
 from partnerbilling.errors import IssuerNotConfigured
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.jsonio import JSON
-from partnerbilling.states import InvoiceKind, InvoiceStatus
+from partnerbilling.states import InvoiceKind
 
 NO_ISSUER = (
     "This document was issued while no issuer was configured (its seller is null), so it cannot "
@@ -60,11 +61,9 @@ def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
 
 
 def amount_due(invoice: Invoice) -> Decimal:
-    """What is still to pay: an issued invoice's total; nothing once it is paid or credited, and
-    nothing on a credit note."""
-    if invoice.kind == InvoiceKind.INVOICE and invoice.status == InvoiceStatus.ISSUED:
-        return invoice.total
-    return Decimal("0.00")
+    """What is still to pay (:func:`partnerbilling.billing.payments.amount_due`): what the
+    payment part asks for."""
+    return due(invoice.kind, invoice.status, invoice.total, invoice.amount_paid)
 
 
 def _seller(seller: JSON, currency: str) -> Seller:

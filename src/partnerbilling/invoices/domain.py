@@ -39,3 +39,4 @@ class Invoice:
     buyer: JSON | None
     due_at: datetime
     payment_reference: str | None
+    amount_paid: Decimal  # what its payments paid of it; due: total − amount_paid

@@ -15,6 +15,9 @@ class Invoice(Base):
         CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind"),
         CheckConstraint("status IN ('issued', 'paid', 'credited')", name="status"),
         CheckConstraint("total = subtotal + tax", name="total"),
+        CheckConstraint(
+            "amount_paid >= 0 AND (kind <> 'invoice' OR amount_paid <= total)", name="amount_paid"
+        ),
         Index("ix_invoices_payer_created", "payer_id", "created_at", "id"),
         Index("ix_invoices_order_id", "order_id"),
         Index(
@@ -54,6 +57,8 @@ class Invoice(Base):
     buyer: Mapped[JSON | None] = mapped_column(JSONB)
     due_at: Mapped[datetime]
     payment_reference: Mapped[str | None] = mapped_column(String(32))
+    # What its payments have paid of it (≤ total); it is paid when nothing is due.
+    amount_paid: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
     paid_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
@@ -18,7 +20,7 @@ from partnerbilling.invoices.domain import Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement, column_values, fetch_one
+from partnerbilling.sql import Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
 
 # The next number of the year's series, the moment the document is dated, and the issuer it
@@ -119,11 +121,32 @@ async def get(conn: AsyncConnection, invoice_id: str, *, lock: bool = False) -> 
     return await (_GET_LOCKED if lock else _GET).row(conn, {"invoice_id": invoice_id}, Invoice)
 
 
+async def by_numbers(conn: AsyncConnection, numbers: Sequence[str]) -> dict[str, Invoice]:
+    """The invoices and credit notes with these numbers (``2026-000042``) that exist, by number,
+    locked until commit (in id order, as every lock of several invoices is taken)."""
+    stmt = select(Invoices).where(Invoices.number.in_(numbers)).order_by(Invoices.id).with_for_update()
+    return {row.number: row for row in await fetch_all(conn, stmt, Invoice)}
+
+
 async def set_status(
     conn: AsyncConnection, invoice_id: str, status: InvoiceStatus, *, paid_at: datetime | None = None
 ) -> Invoice:
     """Move an invoice to ``status`` (and, if given, record when it was paid); the stored row."""
     values = {"status": status} if paid_at is None else {"status": status, "paid_at": paid_at}
+    stmt = update(Invoices).where(Invoices.id == invoice_id).values(**values).returning(Invoices)
+    changed = await fetch_one(conn, stmt, Invoice)
+    assert changed is not None  # the caller read it, locked
+    return changed
+
+
+async def add_paid(
+    conn: AsyncConnection, invoice_id: str, applied: Decimal, paid_at: datetime | None
+) -> Invoice:
+    """Add ``applied`` to what the invoice's payments paid; with ``paid_at``, it is paid in full
+    (status ``paid``). The stored row."""
+    values: dict[str, object] = {"amount_paid": Invoices.amount_paid + applied}
+    if paid_at is not None:
+        values |= {"status": InvoiceStatus.PAID, "paid_at": paid_at}
     stmt = update(Invoices).where(Invoices.id == invoice_id).values(**values).returning(Invoices)
     changed = await fetch_one(conn, stmt, Invoice)
     assert changed is not None  # the caller read it, locked

@@ -15,6 +15,8 @@ from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, Invoi
 from partnerbilling.jsonio import JSON
 from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
+from partnerbilling.payments import repository as payments
+from partnerbilling.payments import service as paying
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view
 from partnerbilling.web_auth import OrgId, Platform
@@ -41,7 +43,8 @@ async def list_invoices(conn: Conn, org_id: OrgId, page: Page) -> Response:
 )
 async def get_invoice(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
     """An invoice or credit note; only its payer sees it (everyone else gets 404)."""
-    return JsonResponse(invoice_view(org_id, await service.load_visible(conn, org_id, invoice_id)))
+    invoice, payments = await paying.invoice_with_payments(conn, org_id, invoice_id)
+    return JsonResponse(invoice_view(org_id, invoice, payments))
 
 
 def _binary(media_type: str, description: str) -> JSON:
@@ -105,9 +108,11 @@ def _attachment(content: bytes, media_type: str, filename: str) -> Response:
 async def pay_invoice(
     conn: Conn, invoice_id: InvoiceId, body: Annotated[InvoicePay | None, Body()] = None
 ) -> Response:
-    """The invoice becomes `paid`; the cashback of its order becomes `available`."""
+    """Records a payment of what is due (method `other`): the invoice becomes `paid`, the
+    cashback of its order `available` and credited to the partner's account."""
     paid_at = body.paid_at if body else None
-    return JsonResponse(invoice_view(None, await service.pay_invoice(conn, invoice_id, paid_at)))
+    paid = await paying.pay_what_is_due(conn, invoice_id, paid_at)
+    return JsonResponse(invoice_view(None, paid, await payments.of_invoice(conn, paid.id)))
 
 
 @admin.post(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.fields import Reason, RequestModel, Timestamp
+from partnerbilling.payments.schemas import InvoicePaymentRead
 from partnerbilling.states import InvoiceKind, InvoiceStatus
 
 
@@ -84,6 +85,16 @@ class InvoiceRead(BaseModel):
         examples=["RF712026000001"],
         description="The reference a payment quotes: a QR reference (27 digits) for a CHF QR-IBAN, "
         "else an ISO 11649 creditor reference. `null` on a credit note.",
+    )
+    amount_paid: str = Field(examples=["24.00"], description="What the invoice's payments paid of it.")
+    amount_due: str = Field(
+        examples=["79.78"],
+        description="What is still to pay: `total − amount_paid` while issued; 0 once paid or "
+        "credited, and on a credit note.",
+    )
+    payments: list[InvoicePaymentRead] | None = Field(
+        description="The payments, oldest first, in `GET /v1/invoices/{id}` (and the answers about "
+        "one invoice); `null` in lists and events."
     )
     seller: Seller | None = Field(description="The issuer, copied when issued; `null`: none was configured.")
     buyer: Buyer | None

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.accounts.service import Movement, move
 from partnerbilling.billing.credit import plan_credit_note
-from partnerbilling.billing.domain import InvoiceDocument, PlannedEvent
+from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, PlannedEvent
 from partnerbilling.billing.issue import numbered
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.documents.domain import Document
-from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
+from partnerbilling.errors import InvalidState, NotFound
 from partnerbilling.events.schemas import EventType
-from partnerbilling.events.service import emit, emit_many
+from partnerbilling.events.service import emit_many
 from partnerbilling.invoices import repository
 from partnerbilling.invoices.documents import renderable
 from partnerbilling.invoices.domain import Invoice
@@ -23,15 +24,13 @@ from partnerbilling.states import (
     INVOICE,
     SUBSCRIPTION,
     CashbackStatus,
+    EntryKind,
     InvoiceKind,
     InvoiceStatus,
     SubscriptionStatus,
 )
 from partnerbilling.subscriptions import repository as subscriptions
-from partnerbilling.visibility import cashback_entry_view, invoice_view, rfc3339, subscription_view
-
-# How far ahead of ours the clock of whoever reports a payment may run.
-CLOCK_SKEW = timedelta(minutes=5)
+from partnerbilling.visibility import cashback_entry_view, invoice_view, subscription_view
 
 
 async def issue_invoice(conn: AsyncConnection, invoice: InvoiceDocument) -> InvoiceDocument:
@@ -81,43 +80,6 @@ async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Invoice:
     return invoice
 
 
-async def pay_invoice(conn: AsyncConnection, invoice_id: str, paid_at: datetime | None) -> Invoice:
-    """Mark an invoice paid; its order's cashback becomes available."""
-    invoice = await load_for_platform(conn, invoice_id)
-    if invoice.kind != InvoiceKind.INVOICE or not INVOICE.may_move(invoice.status, InvoiceStatus.PAID):
-        raise InvalidState(f"Only an issued invoice can be paid; this one is {invoice.status}.")
-    now = utcnow()
-    paid_at = _payment_time(paid_at, invoice.issued_at, now)
-    paid = await repository.set_status(conn, invoice.id, InvoiceStatus.PAID, paid_at=paid_at)
-    entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.AVAILABLE, now)
-    await emit(conn, EventType.INVOICE_PAID, [paid.payer_id], lambda v: invoice_view(v, paid), now)
-    if entry is not None:
-        await emit(
-            conn,
-            EventType.CASHBACK_AVAILABLE,
-            [entry.partner_id],
-            lambda v: cashback_entry_view(v, entry),
-            now,
-        )
-    return paid
-
-
-def _payment_time(paid_at: datetime | None, issued_at: datetime, now: datetime) -> datetime:
-    """When the money arrived: ``paid_at`` (default now), not before the invoice was issued and
-    not in the future."""
-    if paid_at is None:
-        return now
-    if paid_at < issued_at:
-        why = f"before the invoice was issued ({rfc3339(issued_at)})"
-    elif paid_at > now + CLOCK_SKEW:
-        why = "in the future"
-    else:
-        return paid_at
-    raise ValidationFailed(
-        f"paid_at: the payment time is {why}.", errors=[{"loc": ["body", "paid_at"], "msg": f"is {why}"}]
-    )
-
-
 async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> InvoiceDocument:
     """Issue a credit note for the whole invoice: the invoice becomes credited, its cashback
     reversed and its subscription cancelled."""
@@ -127,6 +89,7 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
     now = utcnow()
     credited = await repository.set_status(conn, invoice.id, InvoiceStatus.CREDITED)
     entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.REVERSED, now)
+    await _return_money(conn, invoice, entry, now)
     note = plan_credit_note(document_of(invoice), new_id("inv"), reason, now)
     # The subscription is locked before the number counter, in the order a renewal takes them,
     # so that a credit note and a renewal of the same subscription cannot deadlock.
@@ -152,6 +115,23 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
         )
     await emit_many(conn, batch, now)
     return await issue_invoice(conn, note)
+
+
+async def _return_money(
+    conn: AsyncConnection, invoice: Invoice, entry: CashbackEntry | None, now: datetime
+) -> None:
+    """The money of a credited invoice, before its credit note takes the number (which every
+    charge waits for): what was paid goes back to the payer's account (``refund``); a cashback
+    that was available (the invoice was paid) leaves the partner's (``cashback_reversal``)."""
+    if invoice.amount_paid > 0:
+        what, about = f"Refund of invoice {invoice.number}", Movement(invoice_id=invoice.id)
+        await move(
+            conn, invoice.payer_id, invoice.currency, invoice.amount_paid, EntryKind.REFUND, what, now, about
+        )
+    if entry is not None and invoice.status == InvoiceStatus.PAID and entry.amount > 0:
+        what, about = f"Cashback on order {entry.order_id} reversed", Movement(cashback_entry_id=entry.id)
+        kind = EntryKind.CASHBACK_REVERSAL
+        await move(conn, entry.partner_id, entry.currency, -entry.amount, kind, what, now, about)
 
 
 async def _cancel_subscription(conn: AsyncConnection, subscription_id: str, now: datetime) -> bool:

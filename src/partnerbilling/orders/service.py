@@ -9,8 +9,9 @@ from contextlib import contextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from partnerbilling.accounts import repository as accounts
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import Order, Organization
+from partnerbilling.billing.domain import InvoiceDocument, Order, Organization
 from partnerbilling.billing.pricing import AmountTooLarge
 from partnerbilling.billing.routing import (
     ActivePartnership,
@@ -29,6 +30,7 @@ from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
 from partnerbilling.partnerships.repository import lock_active_partnership
+from partnerbilling.payments.service import auto_pay
 from partnerbilling.states import OrderKind
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import order_view
@@ -107,10 +109,22 @@ async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
     if plan.cashback is not None:
         await cashback.add(conn, plan.cashback)
     await emit_many(conn, plan.events, plan.order.created_at)
+    # An auto-paying payer's balance is locked before the number, in the order a credit note
+    # takes them (balance, then counter), so that the two never deadlock.
+    covered = plan.auto_pay and await _covers(conn, plan.invoice)
     # Last: the invoice number locks the year's counter until commit, and every charge waits
-    # for it, so nothing comes after it (its invoice.issued event is part of the statement).
+    # for it, so nothing comes after it (its invoice.issued event is part of the statement) but
+    # the payment of an auto-paying payer whose balance covers it.
     await issue_invoice(conn, plan.invoice)
+    if covered:
+        await auto_pay(conn, plan.invoice.id)
     return plan.order
+
+
+async def _covers(conn: AsyncConnection, invoice: InvoiceDocument) -> bool:
+    """Whether the payer's balance (locked until commit) pays the whole invoice."""
+    balance = await accounts.balance(conn, invoice.payer_id, invoice.currency, lock=True)
+    return invoice.total > 0 and balance >= invoice.total
 
 
 async def load_visible(conn: AsyncConnection, viewer: str, order_id: str) -> Order:

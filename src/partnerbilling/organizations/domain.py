@@ -89,4 +89,5 @@ def organization_of(org: Organization) -> planned.Organization:
         buyer=planned.buyer_snapshot(org.name, org.legal_name, org.address, org.vat_id, org.language,
                                      org.reverse_charge),
         reverse_charge=org.reverse_charge,
+        auto_pay_from_balance=org.auto_pay_from_balance,
     )  # fmt: skip

@@ -25,12 +25,15 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
+from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
 
 __all__ = [
     "JSON",
+    "account_entry_view",
+    "account_view",
     "api_key_view",
     "cashback_balances_view",
     "cashback_entry_view",
@@ -43,6 +46,8 @@ __all__ = [
     "organization_view",
     "partnership_change_view",
     "partnership_view",
+    "payment_view",
+    "payout_view",
     "product_view",
     "rfc3339",
     "run_result",

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 
 from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order, Subscription
 from partnerbilling.billing.money import format_money, format_rate
+from partnerbilling.billing.payments import amount_due
 from partnerbilling.cashback.domain import CashbackBalance
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.jsonio import JSON
 from partnerbilling.organizations.domain import Organization
 from partnerbilling.partnerships.domain import Partnership, PartnershipChange
+from partnerbilling.payments.domain import Payment
 from partnerbilling.visibility.base import rfc3339
+from partnerbilling.visibility.money import invoice_payment
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -119,11 +122,16 @@ def order_view(viewer: str | None, o: Order) -> JSON | None:
     }
 
 
-def invoice_view(viewer: str | None, inv: Invoice | InvoiceDocument) -> JSON | None:
+def invoice_view(
+    viewer: str | None, inv: Invoice | InvoiceDocument, payments: Sequence[Payment] | None = None
+) -> JSON | None:
     """Invoices and credit notes are seen by their payer only. ``seller``, ``buyer``, ``due_at``
-    and ``payment_reference`` are what the document copied when it was issued."""
+    and ``payment_reference`` are what the document copied when it was issued; ``payments``
+    are listed when given (a single invoice's read), else null (lists, events)."""
     if viewer is not None and viewer != inv.payer_id:
         return None
+    # A document being issued has no payment yet.
+    paid = inv.amount_paid if isinstance(inv, Invoice) else Decimal("0.00")
     return {
         "id": inv.id,
         "number": inv.number,
@@ -144,6 +152,9 @@ def invoice_view(viewer: str | None, inv: Invoice | InvoiceDocument) -> JSON | N
         "due_at": rfc3339(inv.due_at),
         "paid_at": rfc3339(inv.paid_at),
         "payment_reference": inv.payment_reference,
+        "amount_paid": format_money(paid),
+        "amount_due": format_money(amount_due(inv.kind, inv.status, inv.total, paid)),
+        "payments": None if payments is None else [invoice_payment(p) for p in payments],
         "seller": inv.seller,
         "buyer": inv.buyer,
     }

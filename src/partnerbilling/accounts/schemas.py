@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from partnerbilling.states import EntryKind
+
+
+class AccountEntryRead(BaseModel):
+    id: str
+    currency: str
+    amount: str = Field(examples=["24.00"], description="Signed: + a credit, − a debit.")
+    kind: EntryKind
+    invoice_id: str | None
+    cashback_entry_id: str | None
+    payment_id: str | None
+    payout_id: str | None
+    description: str
+    created_at: str
+
+
+class AccountEntryList(BaseModel):
+    data: list[AccountEntryRead]
+    next_cursor: str | None
+
+
+class AccountBalanceRead(BaseModel):
+    currency: str
+    balance: str = Field(examples=["24.00"], description="The sum of the account's entries.")
+    pending_cashback: str = Field(
+        examples=["0.00"],
+        description="Cashback still waiting for its invoice to be paid; not on the balance.",
+    )
+
+
+class AccountRead(BaseModel):
+    balances: list[AccountBalanceRead]

@@ -1,0 +1,72 @@
+"""Moving money on an account: every movement one immutable entry, written with its balance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerbilling.accounts import repository
+from partnerbilling.accounts.domain import AccountEntry
+from partnerbilling.db import new_id
+from partnerbilling.errors import Conflict
+from partnerbilling.events.schemas import EventType
+from partnerbilling.events.service import emit
+from partnerbilling.states import EntryKind
+from partnerbilling.visibility import account_entry_view
+
+# The kinds that may take a balance below zero (SPEC §9): none but a cashback reversal.
+_NO_FLOOR = frozenset({EntryKind.CASHBACK_REVERSAL})
+
+
+class InsufficientBalance(Conflict):
+    code, title = "insufficient_balance", "The balance does not cover this amount"
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """What an entry is about: at most one of each, as its kind needs."""
+
+    invoice_id: str | None = None
+    cashback_entry_id: str | None = None
+    payment_id: str | None = None
+    payout_id: str | None = None
+
+
+async def move(
+    conn: AsyncConnection,
+    org_id: str,
+    currency: str,
+    amount: Decimal,
+    kind: EntryKind,
+    description: str,
+    at: datetime,
+    about: Movement = Movement(),
+) -> AccountEntry:
+    """Credit (``amount`` > 0) or debit (< 0) the organisation's account in ``currency`` with one
+    entry. A debit never takes the balance below zero (:class:`InsufficientBalance`, nothing
+    written), except a cashback reversal, the only way below zero.
+    A second entry of a kind that happens once for its object raises ``DuplicateKey``. The
+    organisation is told (``account.credited`` / ``account.debited``, the entry)."""
+    assert amount != 0
+    entry = AccountEntry(
+        id=new_id("acc"),
+        org_id=org_id,
+        currency=currency,
+        amount=amount,
+        kind=kind,
+        invoice_id=about.invoice_id,
+        cashback_entry_id=about.cashback_entry_id,
+        payment_id=about.payment_id,
+        payout_id=about.payout_id,
+        description=description,
+        created_at=at,
+    )
+    floor = None if amount > 0 or kind in _NO_FLOOR else Decimal("0.00")
+    if await repository.post(conn, entry, floor=floor) is None:
+        raise InsufficientBalance(f"The {currency} balance does not cover {-amount}.")
+    told = EventType.ACCOUNT_CREDITED if amount > 0 else EventType.ACCOUNT_DEBITED
+    await emit(conn, told, [org_id], lambda viewer: account_entry_view(viewer, entry), at)
+    return entry

@@ -1,0 +1,110 @@
+"""HTTP: paying an invoice from the balance (its payer), and the platform's record of a payment."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path, Request, Response
+
+from partnerbilling.accounts.service import InsufficientBalance
+from partnerbilling.db import utcnow
+from partnerbilling.errors import InvalidState, NotFound
+from partnerbilling.invoices import repository as invoices
+from partnerbilling.invoices.schemas import InvoiceRead
+from partnerbilling.openapi import problems
+from partnerbilling.payments import repository, service
+from partnerbilling.payments.camt import UnreadableNotification
+from partnerbilling.payments.importing import import_notification
+from partnerbilling.payments.schemas import PayFromBalance, PaymentCreate, PaymentImport, PaymentRead
+from partnerbilling.states import PaymentMethod
+from partnerbilling.unit_of_work import Conn, TransactionalRoute
+from partnerbilling.visibility import invoice_view, payment_view
+from partnerbilling.web_auth import OrgId, Platform
+from partnerbilling.web_json import JsonResponse
+
+router = APIRouter(prefix="/v1", tags=["invoices"], route_class=TransactionalRoute)
+admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
+
+InvoiceId = Annotated[str, Path(max_length=40, description="An invoice id.")]
+
+
+@router.post(
+    "/invoices/{invoice_id}/pay-from-balance",
+    response_model=InvoiceRead,
+    summary="Pay an invoice from your balance",
+    operation_id="payInvoiceFromBalance",
+    responses=problems(
+        InsufficientBalance("The CHF balance (24.00) does not cover 103.78."),
+        InvalidState("Nothing is due on this invoice."),
+    ),
+)
+async def pay_from_balance(
+    conn: Conn, org_id: OrgId, invoice_id: InvoiceId, body: Annotated[PayFromBalance | None, Body()] = None
+) -> Response:
+    """Pay what is due on one of your invoices from your account's balance in the invoice's
+    currency; with `partial: true`, as much as the balance covers. 409 `insufficient_balance`
+    when it would pay nothing. The answer is the invoice with its payments. Only its payer may
+    (everyone else gets 404)."""
+    partial = body.partial if body else False
+    invoice = await service.pay_from_balance(conn, org_id, invoice_id, partial)
+    payments = await repository.of_invoice(conn, invoice.id)
+    return JsonResponse(invoice_view(org_id, invoice, payments))
+
+
+@admin.post(
+    "/payments",
+    status_code=201,
+    response_model=PaymentRead,
+    summary="Record a payment",
+    operation_id="recordPayment",
+    responses={
+        200: {"model": PaymentRead, "description": "The payment with this `external_id`, recorded before."},
+        **problems(NotFound("No such invoice."), InvalidState("A credited invoice takes no payment.")),
+    },
+)
+async def record_payment(conn: Conn, body: PaymentCreate) -> Response:
+    """Money received for an invoice. Partial payments add up; what is above the amount due is
+    credited to the payer's account (`overpayment`); the invoice is `paid` once nothing is due.
+    The same `external_id` again answers the existing payment (200) and records nothing."""
+    payment, created = await service.record_payment(
+        conn, body.invoice_id, body.amount, body.currency, PaymentMethod(body.method),
+        body.external_id, body.received_at or utcnow(),
+    )  # fmt: skip
+    return JsonResponse(payment_view(None, payment), status_code=201 if created else 200)
+
+
+IMPORT_PATH = "/v1/admin/payments/import"
+_XML_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@admin.post(
+    IMPORT_PATH.removeprefix("/v1/admin"),
+    response_model=PaymentImport,
+    summary="Import a bank notification",
+    operation_id="importPayments",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "An ISO 20022 camt.054 or camt.053 file, as the bank sent it.",
+            "content": {"application/xml": _XML_FILE, "text/xml": _XML_FILE},
+        }
+    },
+    responses=problems(UnreadableNotification("The file has a DOCTYPE; bank notifications have none.")),
+)
+async def import_payments(conn: Conn, request: Request) -> Response:
+    """Every booked credit entry whose structured reference (a QR reference or an `RF` creditor
+    reference) names one of our invoices is recorded as a bank-transfer payment of it, its
+    `external_id` the bank's entry reference: importing the same file again records nothing new
+    (`duplicates`). Money in another currency than its invoice, or quoting no reference of ours,
+    is `unmatched`. A file with a DTD or entities, or that is not a camt.053/054 document, is a
+    422 and records nothing; one over the import limit a 413."""
+    settings = request.app.state.settings
+    result = await import_notification(
+        conn,
+        await request.body(),
+        service.record_transfer,
+        invoices.by_numbers,
+        repository.by_external_ids,
+        settings.import_max_bytes,
+    )
+    return JsonResponse(result.as_json())
