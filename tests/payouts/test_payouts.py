@@ -73,7 +73,7 @@ async def test_what_a_request_needs(api: Api, db: AsyncEngine) -> None:
 
     below = assert_problem(await _request(api, org, "49.99"), 422, "validation_error")
     assert [e["loc"] for e in below["errors"]] == [["body", "amount"]]
-    assert_problem(await _request(api, org, "80.01"), 409, "insufficient_balance")
+    assert_problem(await _request(api, org, "80.01"), 422, "insufficient_balance")
     no_account = assert_problem(await _request(api, org, "60.00", "EUR"), 422, "validation_error")
     assert [e["loc"] for e in no_account["errors"]] == [["body", "currency"]]
     not_a_string = assert_problem(
@@ -102,9 +102,9 @@ async def test_parallel_requests_never_overdraw(api: Api, db: AsyncEngine) -> No
     org = await _partner(api, db, "230.00")
     answers = await asyncio.gather(*(_request(api, org, "50.00") for _ in range(10)))
     statuses = sorted(r.status_code for r in answers)
-    assert statuses == [201] * 4 + [409] * 6, statuses
-    for refused in (r for r in answers if r.status_code == 409):
-        assert_problem(refused, 409, "insufficient_balance")
+    assert statuses == [201] * 4 + [422] * 6, statuses
+    for refused in (r for r in answers if r.status_code == 422):
+        assert_problem(refused, 422, "insufficient_balance")
     assert await balance(api, org) == "30.00"
     assert await count(db, "payouts") == 4
     assert await count(db, "account_entries", "kind = 'payout'") == 4

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, bindparam, case, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry
 from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement, column_values, fetch_one
+from partnerbilling.sql import Statement, column_values
 from partnerbilling.states import CASHBACK, CashbackStatus, sources_of
 
 # Every charge runs it: precompiled (partnerbilling.sql).
@@ -22,21 +22,29 @@ async def add(conn: AsyncConnection, entry: CashbackEntry) -> None:
     await _ADD.execute(conn, column_values(entry))
 
 
+def _move_to(to_status: CashbackStatus) -> Statement:
+    return Statement(
+        update(CashbackEntries)
+        .where(
+            CashbackEntries.order_id == bindparam("target_order_id"),
+            # Not an IN list: its values would be rendered as parameters of their own.
+            or_(*(CashbackEntries.status == source for source in sources_of(CASHBACK, to_status))),
+        )
+        .values(status=to_status, updated_at=bindparam("moved_at"))
+        .returning(CashbackEntries)
+    )
+
+
+# Every payment that completes an invoice, and every credit note, runs one: precompiled.
+_MOVE_TO = {status: _move_to(status) for status in CashbackStatus if sources_of(CASHBACK, status)}
+
+
 async def move_to(
     conn: AsyncConnection, order_id: str, to_status: CashbackStatus, at: datetime
 ) -> CashbackEntry | None:
     """Move the order's entry to ``to_status`` if its lifecycle allows it from where it is (else
     leave it, and return None)."""
-    stmt = (
-        update(CashbackEntries)
-        .where(
-            CashbackEntries.order_id == order_id,
-            CashbackEntries.status.in_(sources_of(CASHBACK, to_status)),
-        )
-        .values(status=to_status, updated_at=at)
-        .returning(CashbackEntries)
-    )
-    return await fetch_one(conn, stmt, CashbackEntry)
+    return await _MOVE_TO[to_status].row(conn, {"target_order_id": order_id, "moved_at": at}, CashbackEntry)
 
 
 # A list page: precompiled (partnerbilling.sql).

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.types import String
+from sqlalchemy.types import Numeric, String
 
 from partnerbilling.billing.domain import InvoiceDocument
 from partnerbilling.db import new_id
@@ -139,16 +139,28 @@ async def set_status(
     return changed
 
 
+def _add_paid(in_full: bool) -> Statement:
+    values: dict[str, object] = {
+        "amount_paid": Invoices.amount_paid + bindparam("applied", type_=Numeric(14, 2))
+    }
+    if in_full:
+        values |= {"status": InvoiceStatus.PAID, "paid_at": bindparam("paid_in_full_at")}
+    return Statement(
+        update(Invoices).where(Invoices.id == bindparam("target_id")).values(**values).returning(Invoices)
+    )
+
+
+# Every payment runs one (a bank file thousands): precompiled (partnerbilling.sql).
+_ADD_PAID, _ADD_PAID_IN_FULL = _add_paid(False), _add_paid(True)
+
+
 async def add_paid(
     conn: AsyncConnection, invoice_id: str, applied: Decimal, paid_at: datetime | None
 ) -> Invoice:
     """Add ``applied`` to what the invoice's payments paid; with ``paid_at``, it is paid in full
     (status ``paid``). The stored row."""
-    values: dict[str, object] = {"amount_paid": Invoices.amount_paid + applied}
-    if paid_at is not None:
-        values |= {"status": InvoiceStatus.PAID, "paid_at": paid_at}
-    stmt = update(Invoices).where(Invoices.id == invoice_id).values(**values).returning(Invoices)
-    changed = await fetch_one(conn, stmt, Invoice)
+    values = {"target_id": invoice_id, "applied": applied, "paid_in_full_at": paid_at}
+    changed = await (_ADD_PAID if paid_at is None else _ADD_PAID_IN_FULL).row(conn, values, Invoice)
     assert changed is not None  # the caller read it, locked
     return changed
 

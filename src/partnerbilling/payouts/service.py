@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.accounts import repository as accounts
-from partnerbilling.accounts.service import Movement, move
+from partnerbilling.accounts.service import InsufficientBalance, Movement, move
 from partnerbilling.billing.money import format_money
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import NotFound, Unprocessable, ValidationFailed
@@ -23,6 +23,13 @@ from partnerbilling.visibility import payout_view
 
 class PayoutAccountMissing(Unprocessable):
     code, title = "payout_account_missing", "The organisation has no payout IBAN"
+
+
+class PayoutOverBalance(Unprocessable):
+    """More than the balance (SPEC §9: 422); the same code as paying an invoice from too small a
+    balance, whose answer is a 409."""
+
+    code, title = "insufficient_balance", "The balance does not cover this payout"
 
 
 def _refused(field: str, detail: str) -> ValidationFailed:
@@ -53,12 +60,18 @@ async def request_payout(conn: AsyncConnection, org_id: str, body: PayoutCreate)
         updated_at=now,
     )
     await repository.add(conn, payout)
-    # The ledger refuses an amount over the balance (409 insufficient_balance), serialised with
-    # every other debit of that balance; the request's transaction then drops the payout too.
-    await move(
-        conn, org_id, payout.currency, -payout.amount, EntryKind.PAYOUT, f"Payout {payout.id}", now,
-        Movement(payout_id=payout.id),
-    )  # fmt: skip
+    # The ledger refuses an amount over the balance, serialised with every other debit of that
+    # balance; the request's transaction then drops the payout too. SPEC §9 answers it as an
+    # invalid amount (422), naming it.
+    try:
+        await move(
+            conn, org_id, payout.currency, -payout.amount, EntryKind.PAYOUT, f"Payout {payout.id}", now,
+            Movement(payout_id=payout.id),
+        )  # fmt: skip
+    except InsufficientBalance as short:
+        raise PayoutOverBalance(
+            short.detail, errors=[{"loc": ["body", "amount"], "msg": "is more than the balance"}]
+        ) from None
     await _tell(conn, EventType.PAYOUT_REQUESTED, payout)
     return payout
 
