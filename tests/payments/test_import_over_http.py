@@ -43,10 +43,14 @@ async def test_worked_example_a_paid_from_the_banks_own_files(api: Api, db: Asyn
     [payment] = paid["payments"]
     assert (payment["method"], payment["id"]) == ("bank_transfer", matched["payment_id"])
     assert await entries(db, w.agency) == [("cashback", D("24.00"))]
+    # Its events, recorded together at the end of the import, in its transaction.
+    told = "type IN ('payment.received', 'invoice.paid', 'cashback.available', 'account.credited')"
+    assert await count(db, "events", told) == 4
     # The same file again, and the day's statement with the same entry: nothing new.
     for again in (notification, camt053([(a["payment_reference"], "129.72", "CHF", "ZKB-2026-0001")])):
         repeat = (await _import(api, again)).json()
         assert (repeat["matched"], [d["payment_id"] for d in repeat["duplicates"]]) == ([], [payment["id"]])
+    assert await count(db, "events", told) == 4
 
     b = await case_b(api, w)
     assert_problem(
@@ -114,6 +118,7 @@ async def test_bad_files_are_refused_and_record_nothing(api: Api, db: AsyncEngin
     huge = b"<x>" + b"a" * (40 * 1024 * 1024) + b"</x>"
     assert (await _import(api, huge)).status_code == 413
     assert await count(db, "payments") == 0 and await count(db, "account_entries") == 0
+    assert await count(db, "events", "type = 'payment.received'") == 0
     # An organisation key may not import.
     assert_problem(
         await api.call(w.acme, "POST", "/v1/admin/payments/import", content=good, headers=XML),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,6 +19,30 @@ from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.visibility import event_view
 
 View = Callable[[str], JSON | None]
+
+# The events of a :func:`batched` block, kept until it ends (None outside one).
+_pending: ContextVar[_Pending | None] = ContextVar("partnerbilling_pending_events", default=None)
+
+
+@dataclass(slots=True)
+class _Pending:
+    rows: list[NewEvent] = field(default_factory=list)
+    at: datetime | None = None
+
+
+@asynccontextmanager
+async def batched(conn: AsyncConnection) -> AsyncIterator[None]:
+    """Inside, the events emitted (each recipient's view computed as it is emitted) are kept and
+    recorded in one statement when the block ends without an error, in the caller's transaction,
+    dated by the last of them: for work that emits thousands, such as a bank file's payments."""
+    pending = _Pending()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending.at is not None:
+        await repository.record(conn, pending.rows, pending.at)
 
 
 async def emit(
@@ -45,7 +72,12 @@ async def emit_many(
             data = view(org_id)
             if data is not None:
                 rows.append(NewEvent(org_id, event_type, data))
-    await repository.record(conn, rows, at)
+    pending = _pending.get()
+    if pending is None:
+        await repository.record(conn, rows, at)
+    else:
+        pending.rows.extend(rows)
+        pending.at = at if pending.at is None else max(pending.at, at)
 
 
 async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Event:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Path, Request, Response
 from partnerbilling.accounts.service import InsufficientBalance
 from partnerbilling.db import utcnow
 from partnerbilling.errors import InvalidState, NotFound
+from partnerbilling.events.service import batched
 from partnerbilling.invoices import repository as invoices
 from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.openapi import problems
@@ -99,12 +100,13 @@ async def import_payments(conn: Conn, request: Request) -> Response:
     is `unmatched`. A file with a DTD or entities, or that is not a camt.053/054 document, is a
     422 and records nothing; one over the import limit a 413."""
     settings = request.app.state.settings
-    result = await import_notification(
-        conn,
-        await request.body(),
-        service.record_transfer,
-        invoices.by_numbers,
-        repository.by_external_ids,
-        settings.import_max_bytes,
-    )
+    async with batched(conn):  # thousands of payments: their events in one statement
+        result = await import_notification(
+            conn,
+            await request.body(),
+            service.record_transfer,
+            invoices.by_numbers,
+            repository.by_external_ids,
+            settings.import_max_bytes,
+        )
     return JsonResponse(result.as_json())
