@@ -80,10 +80,11 @@ CHECKS: dict[str, str] = {
         WHERE o.partnership_id IS NULL
           AND (o.discount <> 0 OR c.id IS NOT NULL OR o.payer_id <> o.customer_id)
     """,
-    "cashback status follows its invoice (pending/issued, available/paid, reversed/credited)": """
+    "cashback status follows its invoice (pending/unpaid, available/paid, reversed/credited)": """
         SELECT c.id FROM cashback_entries c JOIN orders o ON o.id = c.order_id
         JOIN invoices i ON i.id = o.invoice_id
-        WHERE (c.status, i.status) NOT IN (('pending', 'issued'), ('available', 'paid'),
+        WHERE (c.status, i.status) NOT IN (('pending', 'issued'), ('pending', 'overdue'),
+                                           ('available', 'paid'),
                                            ('reversed', 'credited'))
     """,
     "every event recipient may see its payload": """

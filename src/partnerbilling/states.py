@@ -24,11 +24,13 @@ class PartnershipStatus(LiteralEnum):
 
 class SubscriptionStatus(LiteralEnum):
     ACTIVE = "active"
+    SUSPENDED = "suspended"  # its invoice went unpaid to the last dunning step (SPEC §10)
     CANCELLED = "cancelled"
 
 
 class InvoiceStatus(LiteralEnum):
     ISSUED = "issued"
+    OVERDUE = "overdue"  # unpaid past its due date, reminded (``dunning_level``, SPEC §10)
     PAID = "paid"
     CREDITED = "credited"
 
@@ -136,23 +138,29 @@ SUBSCRIPTION = Lifecycle(
     SubscriptionStatus,
     "subscription",
     {
-        SubscriptionStatus.ACTIVE: frozenset({SubscriptionStatus.CANCELLED}),
+        SubscriptionStatus.ACTIVE: frozenset({SubscriptionStatus.SUSPENDED, SubscriptionStatus.CANCELLED}),
+        SubscriptionStatus.SUSPENDED: frozenset({SubscriptionStatus.ACTIVE, SubscriptionStatus.CANCELLED}),
         SubscriptionStatus.CANCELLED: frozenset(),
     },
 )
-"""Active until cancelled (or its invoice credited); a cancelled subscription never renews."""
+"""Active until cancelled (or its invoice credited); suspended while its invoice is unpaid past
+the last dunning step, active again once it is paid; a cancelled subscription never renews."""
 
 INVOICE = Lifecycle(
     InvoiceStatus,
     "invoice",
     {
-        InvoiceStatus.ISSUED: frozenset({InvoiceStatus.PAID, InvoiceStatus.CREDITED}),
+        InvoiceStatus.ISSUED: frozenset({InvoiceStatus.OVERDUE, InvoiceStatus.PAID, InvoiceStatus.CREDITED}),
+        InvoiceStatus.OVERDUE: frozenset({InvoiceStatus.PAID, InvoiceStatus.CREDITED}),
         InvoiceStatus.PAID: frozenset({InvoiceStatus.CREDITED}),
         InvoiceStatus.CREDITED: frozenset(),
     },
 )
-"""Issued; paid once; credited (by a credit note) whether paid or not. A credit note is issued
-and stays so."""
+"""Issued; overdue once the first dunning step reminded its payer (still unpaid); paid once;
+credited (by a credit note) whether paid or not. A credit note is issued and stays so."""
+
+UNPAID_INVOICE = frozenset({InvoiceStatus.ISSUED, InvoiceStatus.OVERDUE})
+"""The states of an invoice that may still be due: payable, creditable, dunned."""
 
 CASHBACK = Lifecycle(
     CashbackStatus,

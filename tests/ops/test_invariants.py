@@ -50,7 +50,7 @@ CORRUPTIONS = {
         " 1, 'pending', created_at, created_at FROM orders WHERE channel = 'partner'"
         " AND payer_id = partner_id LIMIT 1"
     ),
-    "cashback status follows its invoice (pending/issued, available/paid, reversed/credited)": (
+    "cashback status follows its invoice (pending/unpaid, available/paid, reversed/credited)": (
         "UPDATE cashback_entries SET status = 'available' WHERE status = 'pending'"
     ),
     "every event recipient may see its payload": (

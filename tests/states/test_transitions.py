@@ -29,8 +29,26 @@ P, S, INV, C = PartnershipStatus, SubscriptionStatus, InvoiceStatus, CashbackSta
 
 ALLOWED: list[tuple[Lifecycle[Any], set[tuple[Any, Any]]]] = [
     (PARTNERSHIP, {(P.PENDING, P.ACTIVE), (P.PENDING, P.ENDED), (P.ACTIVE, P.ENDED)}),
-    (SUBSCRIPTION, {(S.ACTIVE, S.CANCELLED)}),
-    (INVOICE, {(INV.ISSUED, INV.PAID), (INV.ISSUED, INV.CREDITED), (INV.PAID, INV.CREDITED)}),
+    (
+        SUBSCRIPTION,
+        {
+            (S.ACTIVE, S.CANCELLED),
+            (S.ACTIVE, S.SUSPENDED),
+            (S.SUSPENDED, S.ACTIVE),
+            (S.SUSPENDED, S.CANCELLED),
+        },
+    ),
+    (
+        INVOICE,
+        {
+            (INV.ISSUED, INV.PAID),
+            (INV.ISSUED, INV.CREDITED),
+            (INV.ISSUED, INV.OVERDUE),
+            (INV.OVERDUE, INV.PAID),
+            (INV.OVERDUE, INV.CREDITED),
+            (INV.PAID, INV.CREDITED),
+        },
+    ),
     (CASHBACK, {(C.PENDING, C.AVAILABLE), (C.PENDING, C.REVERSED), (C.AVAILABLE, C.REVERSED)}),
 ]
 

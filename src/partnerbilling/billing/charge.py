@@ -96,6 +96,8 @@ def plan_subscription(
         current_period_end=add_months(at, product.period_months),
         created_at=at,
         cancelled_at=None,
+        at_risk_since=None,
+        suspends_at=None,
     )
 
 

@@ -75,6 +75,9 @@ class Subscription:
     current_period_end: datetime
     created_at: datetime
     cancelled_at: datetime | None
+    # Set by dunning (SPEC §10): at risk since the final notice, suspended at ``suspends_at``.
+    at_risk_since: datetime | None
+    suspends_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from partnerbilling.states import InvoiceKind, InvoiceStatus
+from partnerbilling.states import UNPAID_INVOICE, InvoiceKind
 
 ZERO = Decimal("0.00")
 
 
 def amount_due(kind: str, status: str, total: Decimal, amount_paid: Decimal) -> Decimal:
-    """What is still to pay: an issued invoice's total less what its payments paid; nothing once
-    it is paid or credited, and nothing on a credit note."""
-    if kind == InvoiceKind.INVOICE and status == InvoiceStatus.ISSUED:
+    """What is still to pay: an issued (or overdue) invoice's total less what its payments paid;
+    nothing once it is paid or credited, and nothing on a credit note."""
+    if kind == InvoiceKind.INVOICE and status in UNPAID_INVOICE:
         return max(total - amount_paid, ZERO)
     return ZERO
 

@@ -40,3 +40,7 @@ class Invoice:
     due_at: datetime
     payment_reference: str | None
     amount_paid: Decimal  # what its payments paid of it; due: total − amount_paid
+    # Dunning (SPEC §10): the last step taken (0 none … 4 suspension) and the run's ``as_of``.
+    dunning_level: int = 0
+    dunning_step_at: datetime | None = None
+    dunning_claimed_until: datetime | None = None

@@ -13,7 +13,15 @@ class Invoice(Base):
     __tablename__ = "invoices"
     __table_args__ = (
         CheckConstraint("kind IN ('invoice', 'credit_note')", name="kind"),
-        CheckConstraint("status IN ('issued', 'paid', 'credited')", name="status"),
+        CheckConstraint("status IN ('issued', 'overdue', 'paid', 'credited')", name="status"),
+        CheckConstraint("dunning_level BETWEEN 0 AND 4", name="dunning_level"),
+        # The dunning run's work list: unpaid invoices by due date.
+        Index(
+            "ix_invoices_dunning_due",
+            "due_at",
+            "id",
+            postgresql_where="kind = 'invoice' AND status IN ('issued', 'overdue') AND dunning_level < 4",
+        ),
         CheckConstraint("total = subtotal + tax", name="total"),
         CheckConstraint(
             "amount_paid >= 0 AND (kind <> 'invoice' OR amount_paid <= total)", name="amount_paid"
@@ -61,6 +69,11 @@ class Invoice(Base):
     amount_paid: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
     paid_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Dunning (SPEC §10): the last step taken (0: none; 1, 2 reminders, 3 final notice,
+    # 4 suspension), the ``as_of`` of the run that took it, and a dunning runner's lease.
+    dunning_level: Mapped[int] = mapped_column(server_default="0")
+    dunning_step_at: Mapped[datetime | None]
+    dunning_claimed_until: Mapped[datetime | None]
 
 
 class InvoiceCounter(Base):

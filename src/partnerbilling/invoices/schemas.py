@@ -89,8 +89,14 @@ class InvoiceRead(BaseModel):
     amount_paid: str = Field(examples=["24.00"], description="What the invoice's payments paid of it.")
     amount_due: str = Field(
         examples=["79.78"],
-        description="What is still to pay: `total − amount_paid` while issued; 0 once paid or "
-        "credited, and on a credit note.",
+        description="What is still to pay: `total − amount_paid` while issued or overdue; 0 once "
+        "paid or credited, and on a credit note.",
+    )
+    dunning_level: int = Field(
+        ge=0,
+        le=4,
+        description="The last dunning step taken (SPEC §10): 0 none, 1 and 2 reminders, 3 final "
+        "notice, 4 suspension.",
     )
     payments: list[InvoicePaymentRead] | None = Field(
         description="The payments, oldest first, in `GET /v1/invoices/{id}` (and the answers about "

@@ -140,6 +140,15 @@ async def _cancel_subscription(conn: AsyncConnection, subscription_id: str, now:
     if sub is None or not SUBSCRIPTION.may_move(sub.status, SubscriptionStatus.CANCELLED):
         return False
     await subscriptions.change(
-        conn, sub.id, {"status": SubscriptionStatus.CANCELLED, "auto_renew": False, "cancelled_at": now}
+        conn,
+        sub.id,
+        {
+            "status": SubscriptionStatus.CANCELLED,
+            "auto_renew": False,
+            "cancelled_at": now,
+            # Its invoice is credited: no dunning puts it at risk any more.
+            "at_risk_since": None,
+            "suspends_at": None,
+        },
     )
     return True

@@ -9,7 +9,7 @@ from partnerbilling.db import Base
 class Subscription(Base):
     __tablename__ = "subscriptions"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'cancelled')", name="status"),
+        CheckConstraint("status IN ('active', 'suspended', 'cancelled')", name="status"),
         CheckConstraint("origin_channel IN ('partner', 'direct')", name="origin_channel"),
         Index("ix_subscriptions_customer_created", "customer_id", "created_at", "id"),
         # The renewal runner's work list, walked in (period end, id) order: only what can still renew.
@@ -35,5 +35,9 @@ class Subscription(Base):
     current_period_end: Mapped[datetime]
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
+    # Dunning of the invoice that charged it (SPEC §10): since when it is at risk (the final
+    # notice) and when it is (or was) to be suspended; cleared when that invoice is settled.
+    at_risk_since: Mapped[datetime | None]
+    suspends_at: Mapped[datetime | None]
     # A renewal runner's lease: other runners leave the subscription alone until then.
     renewal_claimed_until: Mapped[datetime | None]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from partnerbilling.billing.routing import Channel
 from partnerbilling.states import SubscriptionStatus
@@ -18,6 +18,13 @@ class SubscriptionRead(BaseModel):
     current_period_end: str
     created_at: str
     cancelled_at: str | None
+    at_risk_since: str | None = Field(
+        description="Since when it is at risk: the final notice of the unpaid invoice that charged "
+        "it (SPEC §10); `null` when none is unpaid that far. Dates only, never an amount."
+    )
+    suspends_at: str | None = Field(
+        description="When it is (or was) suspended if that invoice stays unpaid; `null` otherwise."
+    )
 
 
 class SubscriptionList(BaseModel):

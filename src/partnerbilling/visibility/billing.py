@@ -154,6 +154,7 @@ def invoice_view(
         "payment_reference": inv.payment_reference,
         "amount_paid": format_money(paid),
         "amount_due": format_money(amount_due(inv.kind, inv.status, inv.total, paid)),
+        "dunning_level": inv.dunning_level if isinstance(inv, Invoice) else 0,
         "payments": None if payments is None else [invoice_payment(p) for p in payments],
         "seller": inv.seller,
         "buyer": inv.buyer,
@@ -176,6 +177,9 @@ def subscription_view(viewer: str | None, s: Subscription, active_partner_id: st
         "current_period_end": rfc3339(s.current_period_end),
         "created_at": rfc3339(s.created_at),
         "cancelled_at": rfc3339(s.cancelled_at),
+        # Dunning of the invoice that charged it: dates only, never an amount or the invoice.
+        "at_risk_since": rfc3339(s.at_risk_since),
+        "suspends_at": rfc3339(s.suspends_at),
     }
 
 
