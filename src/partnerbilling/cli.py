@@ -1,4 +1,4 @@
-"""The command line: ``partnerbilling serve | worker | migrate | renew-due | demo | check``."""
+"""The command line: ``partnerbilling serve | worker | migrate | renew-due | dunning-run | demo | check``."""
 
 from __future__ import annotations
 
@@ -124,10 +124,21 @@ def _renew_due(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _dunning_run(args: argparse.Namespace, settings: Settings) -> int:
+    from partnerbilling.dunning.console import dunning_run
+
+    async def run() -> int:
+        async with database(settings) as engine:
+            return await dunning_run(engine, args.as_of, settings.dunning_schedule_days)
+
+    return asyncio.run(run())
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": _serve,
     "migrate": _migrate,
     "renew-due": _renew_due,
+    "dunning-run": _dunning_run,
     "worker": _worker,
     "demo": _demo,
     "check": _check,
@@ -150,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply pending database migrations")
     renew = sub.add_parser("renew-due", help="renew every subscription period due by --as-of")
     renew.add_argument(
+        "--as-of", metavar="T", type=_as_of, default=None, help="RFC 3339 time or date (default: now)"
+    )
+    dun = sub.add_parser("dunning-run", help="take the dunning steps due by --as-of")
+    dun.add_argument(
         "--as-of", metavar="T", type=_as_of, default=None, help="RFC 3339 time or date (default: now)"
     )
     sub.add_parser("worker", help="deliver webhooks and e-mail until stopped (run as many as you like)")

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from partnerbilling.accounts import router as accounts
 from partnerbilling.cashback import router as cashback
 from partnerbilling.catalog import router as catalog
+from partnerbilling.dunning import router as dunning
 from partnerbilling.events import router as events
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
@@ -39,5 +40,6 @@ ALL_ROUTERS: list[APIRouter] = [
     invoices.admin,
     payments.admin,
     renewals.admin,
+    dunning.admin,
     payouts.admin,
 ]

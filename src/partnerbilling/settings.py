@@ -1,5 +1,6 @@
 """Settings, read from environment variables prefixed ``PARTNERBILLING_``."""
 
+import itertools
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +28,9 @@ class Settings(BaseSettings):
         36000,
         36000,
     )
+    # Dunning steps, in days after an invoice's due date: reminder 1, reminder 2, final notice,
+    # suspension (SPEC §10).
+    dunning_schedule_days: Annotated[tuple[int, int, int, int], NoDecode] = (0, 14, 28, 42)
 
     # Not in the public table: operational limits with safe defaults.
     data_dir: Path = Path(".partnerbilling")
@@ -42,6 +46,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1024 * 1024
     # A bank notification (POST /v1/admin/payments/import) may be larger: 10,000 entries are ~7 MB.
     import_max_bytes: int = 32 * 1024 * 1024
+
+    @field_validator("dunning_schedule_days", mode="before")
+    @classmethod
+    def _parse_dunning(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(int(part) for part in value.split(",") if part.strip())
+        if isinstance(value, tuple | list) and any(b <= a for a, b in itertools.pairwise(value)):
+            raise ValueError("the dunning steps must be in increasing days")
+        return value
 
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod

@@ -31,6 +31,7 @@ class Recipients(StrEnum):
     PARTIES = "the customer and the partner of the partnership"
     CUSTOMER_AND_PARTNER = "the customer and its partner (if any), each with its own view"
     PAYER = "the payer of the invoice"
+    CUSTOMER = "the customer only"
     PARTNER = "the partner that earns the cashback"
     OWNER = "the organisation that owns the webhook endpoint"
     ACCOUNT_HOLDER = "the organisation whose account it is"
@@ -83,11 +84,36 @@ EVENTS: dict[EventType, EventSpec] = {
         "A subscription stopped renewing (cancelled, or its invoice credited); sent to the customer "
         "and its active partner.",
     ),
+    EventType.SUBSCRIPTION_SUSPENDED: EventSpec(
+        SubscriptionRead,
+        Recipients.CUSTOMER_AND_PARTNER,
+        "The invoice that charged it went unpaid to the last dunning step: it is suspended and not "
+        "renewed until that invoice is paid; sent to the customer and its active partner.",
+    ),
+    EventType.SUBSCRIPTION_REACTIVATED: EventSpec(
+        SubscriptionRead,
+        Recipients.CUSTOMER_AND_PARTNER,
+        "The invoice it was suspended for was paid: it is active again; sent to the customer and "
+        "its active partner.",
+    ),
+    EventType.SUBSCRIPTION_AT_RISK: EventSpec(
+        SubscriptionRead,
+        Recipients.CUSTOMER,
+        "Its partner's invoice for it is overdue (the final notice, then the suspension): "
+        "`at_risk_since` and `suspends_at` say since when and until when; never an amount or the "
+        "invoice. Sent to the customer only, when its partner pays.",
+    ),
     EventType.INVOICE_ISSUED: EventSpec(
         InvoiceRead, Recipients.PAYER, "An invoice or a credit note was issued; sent to its payer only."
     ),
     EventType.INVOICE_PAID: EventSpec(
         InvoiceRead, Recipients.PAYER, "An invoice was paid; sent to its payer only."
+    ),
+    EventType.INVOICE_OVERDUE: EventSpec(
+        InvoiceRead,
+        Recipients.PAYER,
+        "An unpaid invoice took a dunning step (`dunning_level`: 1, 2 reminders, 3 final notice, "
+        "4 suspension); sent to its payer only.",
     ),
     EventType.INVOICE_CREDITED: EventSpec(
         InvoiceRead,

@@ -15,6 +15,7 @@ from partnerbilling.billing.domain import View
 from partnerbilling.billing.payments import amount_due, from_balance, split_payment
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
+from partnerbilling.dunning import settlement as dunning
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit, emit_many
@@ -216,9 +217,13 @@ async def _apply(
 
 
 async def _completed(conn: AsyncConnection, paid: Invoice, now: datetime) -> None:
-    """The invoice is paid (its payer was told, with the payment): its order's cashback becomes
+    """The invoice is paid (its payer was told, with the payment): a subscription dunning
+    suspended is active again (:mod:`partnerbilling.dunning.settlement`); its order's cashback becomes
     available and is credited to the partner's account (once: the ledger refuses a second such
     entry)."""
+    reactivated = await dunning.settled(conn, paid)
+    if reactivated:
+        await emit_many(conn, reactivated, now)
     entry = await cashback.move_to(conn, paid.order_id, CashbackStatus.AVAILABLE, now)
     if entry is None:
         return

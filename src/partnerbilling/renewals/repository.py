@@ -233,6 +233,21 @@ async def count_due(conn: AsyncConnection, as_of: datetime) -> int:
     return int(await fetch_value(conn, stmt) or 0)
 
 
+async def count_suspended_due(conn: AsyncConnection, as_of: datetime) -> int:
+    """How many suspended auto-renewing subscriptions would be due by ``as_of``: the run leaves
+    them alone until their invoice is paid (SPEC §10)."""
+    stmt = (
+        select(func.count())
+        .select_from(Subscription)
+        .where(
+            Subscription.status == "suspended",
+            Subscription.auto_renew,
+            Subscription.current_period_end <= as_of,
+        )
+    )
+    return int(await fetch_value(conn, stmt) or 0)
+
+
 async def no_idle_timeout(conn: AsyncConnection) -> None:
     """Let this transaction wait idle as long as it takes (a request that waits for a run)."""
     await _NO_IDLE_TIMEOUT.execute(conn, {})

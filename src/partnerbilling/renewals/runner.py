@@ -101,6 +101,12 @@ async def renew_due_subscriptions(
                 workers.create_task(work())
     finally:
         await _release(engine, report.failed_ids)
+    async with transaction(engine) as conn:
+        suspended = await repository.count_suspended_due(conn, as_of)
+    if suspended:
+        # Not renewed while suspended (SPEC §10): reported as skipped, with their reason.
+        report.skipped += suspended
+        report.reasons["suspended"] += suspended
     return report
 
 

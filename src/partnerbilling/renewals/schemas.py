@@ -40,6 +40,12 @@ class RenewalRunResult(BaseModel):
     as_of: str
     renewed: int = Field(description="Periods renewed (orders created).")
     failed: int = Field(description="Subscriptions whose renewal failed; retried by the next run.")
-    skipped: int = Field(description="Subscriptions claimed but no longer due when their turn came.")
+    skipped: int = Field(
+        description="Subscriptions claimed but no longer due when their turn came, and suspended "
+        "ones that are due (not renewed while suspended)."
+    )
     failures: list[RenewalFailure] = Field(description="The first 100 failures.")
-    reasons: dict[str, int] = Field(description="Every failure, counted by code.")
+    reasons: dict[str, int] = Field(
+        description="Every failure, counted by code; and `suspended`: the due subscriptions skipped "
+        "because dunning suspended them."
+    )

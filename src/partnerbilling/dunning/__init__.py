@@ -1,0 +1,1 @@
+"""Dunning: reminders, final notice and suspension of unpaid invoices (SPEC §10)."""
