@@ -29,9 +29,7 @@ def upgrade() -> None:
     op.add_column("organizations", sa.Column("legal_name", sa.String(200), nullable=True))
     op.add_column("organizations", sa.Column("address", postgresql.JSONB(), nullable=True))
     op.add_column("organizations", sa.Column("vat_id", sa.String(32), nullable=True))
-    op.add_column(
-        "organizations", sa.Column("language", sa.String(2), nullable=False, server_default="en")
-    )
+    op.add_column("organizations", sa.Column("language", sa.String(2), nullable=False, server_default="en"))
     op.add_column("organizations", sa.Column("payout_iban", sa.String(34), nullable=True))
     op.add_column(
         "organizations",
@@ -54,9 +52,7 @@ def upgrade() -> None:
         sa.Column("bank_accounts", postgresql.JSONB(), nullable=False),
         sa.Column("updated_at", _TS, nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_issuer_one_row")),
-        sa.CheckConstraint(
-            "payment_terms_days BETWEEN 0 AND 365", name=op.f("ck_issuer_payment_terms_days")
-        ),
+        sa.CheckConstraint("payment_terms_days BETWEEN 0 AND 365", name=op.f("ck_issuer_payment_terms_days")),
     )
 
     op.add_column("invoices", sa.Column("seller", postgresql.JSONB(), nullable=True))

@@ -38,8 +38,18 @@ def upgrade() -> None:
     op.create_table(
         "payments",
         sa.Column("id", sa.String(40), primary_key=True),
-        sa.Column("invoice_id", sa.String(40), sa.ForeignKey("invoices.id", name=op.f("fk_payments_invoice_id_invoices")), nullable=False),
-        sa.Column("payer_id", sa.String(40), sa.ForeignKey("organizations.id", name=op.f("fk_payments_payer_id_organizations")), nullable=False),
+        sa.Column(
+            "invoice_id",
+            sa.String(40),
+            sa.ForeignKey("invoices.id", name=op.f("fk_payments_invoice_id_invoices")),
+            nullable=False,
+        ),
+        sa.Column(
+            "payer_id",
+            sa.String(40),
+            sa.ForeignKey("organizations.id", name=op.f("fk_payments_payer_id_organizations")),
+            nullable=False,
+        ),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("amount", _MONEY, nullable=False),
         sa.Column("applied", _MONEY, nullable=False),
@@ -61,7 +71,12 @@ def upgrade() -> None:
     op.create_table(
         "payouts",
         sa.Column("id", sa.String(40), primary_key=True),
-        sa.Column("org_id", sa.String(40), sa.ForeignKey("organizations.id", name=op.f("fk_payouts_org_id_organizations")), nullable=False),
+        sa.Column(
+            "org_id",
+            sa.String(40),
+            sa.ForeignKey("organizations.id", name=op.f("fk_payouts_org_id_organizations")),
+            nullable=False,
+        ),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("amount", _MONEY, nullable=False),
         sa.Column("iban", sa.String(34), nullable=False),
@@ -77,7 +92,12 @@ def upgrade() -> None:
 
     op.create_table(
         "account_balances",
-        sa.Column("org_id", sa.String(40), sa.ForeignKey("organizations.id", name=op.f("fk_account_balances_org_id_organizations")), primary_key=True),
+        sa.Column(
+            "org_id",
+            sa.String(40),
+            sa.ForeignKey("organizations.id", name=op.f("fk_account_balances_org_id_organizations")),
+            primary_key=True,
+        ),
         sa.Column("currency", sa.String(3), primary_key=True),
         sa.Column("balance", _MONEY, nullable=False),
         sa.Column("updated_at", _TS, nullable=False),
@@ -85,18 +105,47 @@ def upgrade() -> None:
     op.create_table(
         "account_entries",
         sa.Column("id", sa.String(40), primary_key=True),
-        sa.Column("org_id", sa.String(40), sa.ForeignKey("organizations.id", name=op.f("fk_account_entries_org_id_organizations")), nullable=False),
+        sa.Column(
+            "org_id",
+            sa.String(40),
+            sa.ForeignKey("organizations.id", name=op.f("fk_account_entries_org_id_organizations")),
+            nullable=False,
+        ),
         sa.Column("currency", sa.String(3), nullable=False),
         sa.Column("amount", _MONEY, nullable=False),
         sa.Column("kind", sa.String(24), nullable=False),
-        sa.Column("invoice_id", sa.String(40), sa.ForeignKey("invoices.id", name=op.f("fk_account_entries_invoice_id_invoices")), nullable=True),
-        sa.Column("cashback_entry_id", sa.String(40), sa.ForeignKey("cashback_entries.id", name=op.f("fk_account_entries_cashback_entry_id_cashback_entries")), nullable=True),
-        sa.Column("payment_id", sa.String(40), sa.ForeignKey("payments.id", name=op.f("fk_account_entries_payment_id_payments")), nullable=True),
-        sa.Column("payout_id", sa.String(40), sa.ForeignKey("payouts.id", name=op.f("fk_account_entries_payout_id_payouts")), nullable=True),
+        sa.Column(
+            "invoice_id",
+            sa.String(40),
+            sa.ForeignKey("invoices.id", name=op.f("fk_account_entries_invoice_id_invoices")),
+            nullable=True,
+        ),
+        sa.Column(
+            "cashback_entry_id",
+            sa.String(40),
+            sa.ForeignKey(
+                "cashback_entries.id", name=op.f("fk_account_entries_cashback_entry_id_cashback_entries")
+            ),
+            nullable=True,
+        ),
+        sa.Column(
+            "payment_id",
+            sa.String(40),
+            sa.ForeignKey("payments.id", name=op.f("fk_account_entries_payment_id_payments")),
+            nullable=True,
+        ),
+        sa.Column(
+            "payout_id",
+            sa.String(40),
+            sa.ForeignKey("payouts.id", name=op.f("fk_account_entries_payout_id_payouts")),
+            nullable=True,
+        ),
         sa.Column("description", sa.String(500), nullable=False),
         sa.Column("created_at", _TS, nullable=False),
         sa.CheckConstraint("amount <> 0", name=op.f("ck_account_entries_amount")),
-        sa.CheckConstraint(f"kind IN ({', '.join(repr(k) for k in _KINDS)})", name=op.f("ck_account_entries_kind")),
+        sa.CheckConstraint(
+            f"kind IN ({', '.join(repr(k) for k in _KINDS)})", name=op.f("ck_account_entries_kind")
+        ),
     )
     op.create_index("ix_account_entries_org_created", "account_entries", ["org_id", "created_at", "id"])
     # What may happen only once: a cashback credited, or reversed; a payout paid out, or returned;
