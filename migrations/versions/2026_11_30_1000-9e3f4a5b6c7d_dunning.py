@@ -31,7 +31,9 @@ def upgrade() -> None:
         "ix_invoices_dunning_due",
         "invoices",
         ["due_at", "id"],
-        postgresql_where=sa.text("kind = 'invoice' AND status IN ('issued', 'overdue') AND dunning_level < 4"),
+        postgresql_where=sa.text(
+            "kind = 'invoice' AND status IN ('issued', 'overdue') AND dunning_level < 4"
+        ),
     )
 
     op.add_column("subscriptions", sa.Column("at_risk_since", _TS, nullable=True))
