@@ -21,6 +21,8 @@ _TS = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    # A reminder of a CHF invoice carries the invoice's PDF (with its QR-bill), drawn when sent.
+    op.add_column("outbox_mails", sa.Column("attach_invoice_id", sa.String(40), nullable=True))
     op.add_column("invoices", sa.Column("dunning_level", sa.Integer(), nullable=False, server_default="0"))
     op.add_column("invoices", sa.Column("dunning_step_at", _TS, nullable=True))
     op.add_column("invoices", sa.Column("dunning_claimed_until", _TS, nullable=True))
@@ -43,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("outbox_mails", "attach_invoice_id")
     op.execute("UPDATE subscriptions SET status = 'active' WHERE status = 'suspended'")
     op.drop_constraint(op.f("ck_subscriptions_status"), "subscriptions", type_="check")
     op.create_check_constraint("status", "subscriptions", "status IN ('active', 'cancelled')")

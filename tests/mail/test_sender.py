@@ -14,6 +14,11 @@ from partnerbilling.mail import repository
 from partnerbilling.mail.messages import billing_mode_changed_mail, webhook_endpoint_disabled_mail
 from partnerbilling.mail.sender import RETRY_DELAYS, parse_smtp_url, send_due_mails
 from partnerbilling.settings import Settings
+from tests.documents.reading import qr_payloads
+from tests.documents.test_invoice_documents import ISSUER
+from tests.dunning.helpers import day, run
+from tests.payments.helpers import pay
+from tests.support import Api, build_world
 from tests.webhooks.flows import scalar
 from tests.webhooks.peers import SmtpSink, free_port, text_of
 
@@ -136,3 +141,28 @@ def test_the_endpoint_disabled_message_names_the_url_and_the_reason() -> None:
     subject, body = webhook_endpoint_disabled_mail("https://hooks.example.com/x", "it answered 410 Gone", at)
     assert subject == "Webhook endpoint disabled: https://hooks.example.com/x"
     assert "it answered 410 Gone" in body and "2026-11-26T00:00:00" in body
+
+
+async def test_a_reminder_of_a_chf_invoice_carries_its_pdf_asking_for_what_is_due(
+    api: Api, db: AsyncEngine, settings: Settings, smtp: SmtpSink
+) -> None:
+    """The payer's reminder carries the invoice's PDF, drawn when the mail is sent: its QR-bill
+    asks for what is still due then (here after a partial payment)."""
+    await api.ok(None, "PUT", "/v1/admin/issuer", json=ISSUER)
+    w = await build_world(api, billing_mode="partner")
+    order = await api.order(w.agency, w.acme, "web-hosting-pro")
+    invoice = await api.ok(w.agency, "GET", f"/v1/invoices/{order['invoice_id']}")
+    assert (await pay(api, invoice["id"], "3.78", "part-1")).status_code == 201
+    assert (await run(api, day(invoice, 1)))["levels"] == {"1": 1}
+    with_smtp = settings.model_copy(update={"smtp_url": smtp.url})
+    while await send_due_mails(db, with_smtp):
+        pass
+    [reminder] = [m for m in smtp.messages if m["To"] == w.agency.data["billing_email"]]
+    [pdf] = [part for part in reminder.walk() if part.get_content_type() == "application/pdf"]
+    assert pdf.get_filename() == f"{invoice['number']}.pdf"
+    content = pdf.get_payload(decode=True)
+    assert isinstance(content, bytes)
+    [qr] = qr_payloads(content)
+    assert qr[18:20] == ["100.00", "CHF"] and qr[28] == invoice["payment_reference"]
+    # The customer's warning (none yet at the first reminder) never carries the partner's PDF.
+    assert all(not m.is_multipart() for m in smtp.messages if m["To"] == w.acme.data["billing_email"])

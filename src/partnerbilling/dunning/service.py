@@ -76,7 +76,9 @@ async def _mail_payer(
         language, level, invoice.number, format_money(due), invoice.currency, invoice.due_at,
         invoice.payment_reference, suspension,
     )  # fmt: skip
-    await mail.queue(conn, payer.billing_email, subject, body, now)
+    # A CHF invoice's reminder carries its PDF, whose QR-bill pays what is still due in one scan.
+    attach = invoice.id if invoice.currency == "CHF" and invoice.seller is not None else None
+    await mail.queue(conn, payer.billing_email, subject, body, now, attach_invoice_id=attach)
 
 
 async def _put_at_risk(

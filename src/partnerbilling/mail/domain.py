@@ -18,6 +18,7 @@ class ClaimedMail:
     attempt_count: int
     lease_until: datetime
     created_at: datetime
+    attach_invoice_id: str | None = None  # the invoice whose PDF goes with it
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ class OutboxMail(Base):
     to_address: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(SUBJECT_LENGTH))
     body: Mapped[str] = mapped_column(Text)
+    # The invoice whose PDF the message carries, drawn when it is sent (None: no attachment).
+    attach_invoice_id: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(16))  # pending | sent | failed
     attempt_count: Mapped[int]
     next_attempt_at: Mapped[datetime]

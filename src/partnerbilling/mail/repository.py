@@ -21,6 +21,7 @@ _QUEUE = Statement(
         to_address=bindparam("to_address"),
         subject=bindparam("subject"),
         body=bindparam("body"),
+        attach_invoice_id=bindparam("attach_invoice_id"),
         status="pending",
         attempt_count=0,
         next_attempt_at=bindparam("at", type_=DateTime(timezone=True)),
@@ -29,11 +30,23 @@ _QUEUE = Statement(
 )
 
 
-async def queue(conn: AsyncConnection, to: str, subject: str, body: str, at: datetime) -> str:
-    """Put a message in the outbox, in the caller's transaction; the worker sends it. The subject
-    is made one header line that fits the outbox, so no message can fail its cause's transaction."""
+async def queue(
+    conn: AsyncConnection,
+    to: str,
+    subject: str,
+    body: str,
+    at: datetime,
+    *,
+    attach_invoice_id: str | None = None,
+) -> str:
+    """Put a message in the outbox, in the caller's transaction; the worker sends it (with the PDF
+    of ``attach_invoice_id``, drawn then). The subject is made one header line that fits the
+    outbox, so no message can fail its cause's transaction."""
     mail_id = new_id("mail")
-    values = {"id": mail_id, "to_address": to, "subject": fit_subject(subject), "body": body, "at": at}
+    values = {
+        "id": mail_id, "to_address": to, "subject": fit_subject(subject), "body": body, "at": at,
+        "attach_invoice_id": attach_invoice_id,
+    }  # fmt: skip
     await _QUEUE.execute(conn, values)
     return mail_id
 
@@ -51,7 +64,7 @@ _CLAIM = Statement(
         UPDATE outbox_mails m SET next_attempt_at = :lease_until
         FROM due WHERE m.id = due.id
         RETURNING m.id, m.to_address, m.subject, m.body, m.attempt_count,
-                  m.next_attempt_at AS lease_until, m.created_at
+                  m.next_attempt_at AS lease_until, m.created_at, m.attach_invoice_id
         """
     ).bindparams(
         bindparam("now", type_=DateTime(timezone=True)),

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.mail import repository
+from partnerbilling.mail.attachments import Attachment, invoice_pdf
 from partnerbilling.mail.domain import ClaimedMail, MailOutcome
 from partnerbilling.mail.messages import header_text
 from partnerbilling.settings import Settings
@@ -63,7 +64,7 @@ def parse_smtp_url(url: str) -> SmtpServer:
     )
 
 
-def build_message(mail: ClaimedMail, sender: str) -> EmailMessage:
+def build_message(mail: ClaimedMail, sender: str, attachment: Attachment | None = None) -> EmailMessage:
     """The outbox row as an e-mail; its Message-ID is derived from the row, so should a message
     ever go out twice, mail systems can tell it is the same one. Header values are made one line
     first (``email.policy`` does the encoding), so no stored text can break a header; a stored
@@ -75,6 +76,11 @@ def build_message(mail: ClaimedMail, sender: str) -> EmailMessage:
     message["Date"] = format_datetime(mail.created_at)
     message["Message-ID"] = f"<{header_text(mail.id)}@partnerbilling>"
     message.set_content(mail.body)
+    if attachment is not None:
+        maintype, subtype = attachment.media_type
+        message.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return message
 
 
@@ -102,7 +108,14 @@ async def send_due_mails(engine: AsyncEngine, settings: Settings) -> int:
 
     async def send_one(mail: ClaimedMail) -> str | None:
         async with slots:
-            return await send(settings, mail)
+            try:
+                attachment = (
+                    await invoice_pdf(engine, mail.attach_invoice_id) if mail.attach_invoice_id else None
+                )
+            except Exception as exc:  # drawing it failed: this message is retried, the others go
+                log.warning("mail %s: its attachment could not be drawn: %r", mail.id, exc)
+                return error_text(exc)
+            return await send(settings, mail, attachment)
 
     errors = await asyncio.gather(*(send_one(mail) for mail in claimed))
     async with transaction(engine) as conn:
@@ -122,11 +135,11 @@ def _after_attempt(mail: ClaimedMail, error: str | None) -> MailOutcome:
     return MailOutcome("pending", count, last_error=error, next_attempt_at=retry_at)
 
 
-async def send(settings: Settings, mail: ClaimedMail) -> str | None:
+async def send(settings: Settings, mail: ClaimedMail, attachment: Attachment | None = None) -> str | None:
     """Build and send one message; returns the error, or None once the server accepted it (or
     it went to the log). Never raises: a message that cannot be built or sent fails alone."""
     try:
-        message = build_message(mail, settings.mail_from)
+        message = build_message(mail, settings.mail_from, attachment)
         if not settings.smtp_url:
             log.info("mail %s (no SMTP server configured)\n%s", mail.id, decoded(message))
             SENT.labels("logged").inc()
