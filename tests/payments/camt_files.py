@@ -17,7 +17,7 @@ from typing import Literal
 from lxml import etree
 
 Version = Literal["04", "08"]
-# (reference or None, amount, currency, the bank's entry reference), as the brief of a test says it.
+# (reference or None, amount, currency, the bank's entry reference): a row as a test writes it briefly.
 Row = tuple[str | None, Decimal | str, str, str]
 
 
