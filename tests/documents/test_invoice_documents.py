@@ -187,18 +187,26 @@ async def test_a_credit_note_has_no_payment_part_and_names_the_invoice(api: Api)
     assert qr_payloads(credited) == []
 
 
-async def test_a_eur_invoice_carries_an_epc_qr_code(api: Api) -> None:
+BERLIN = {
+    "street": "Unter den Linden",
+    "building_number": "1",
+    "postal_code": "10117",
+    "city": "Berlin",
+    "country": "DE",
+}
+
+
+async def _berlin_buyer(api: Api, **profile: Any) -> Org:
+    """The issuer, the catalogue, and a German buyer billed in EUR at 19 % with its profile."""
     await _issuer(api)
     await api.gold_catalogue()
     gmbh = await api.org("Berlin GmbH", currency="EUR", vat_rate="0.19")
-    address = {
-        "street": "Unter den Linden",
-        "building_number": "1",
-        "postal_code": "10117",
-        "city": "Berlin",
-        "country": "DE",
-    }
-    await _profile(api, gmbh, {"address": address, "vat_id": "DE136695976"})
+    await _profile(api, gmbh, {"address": BERLIN, "vat_id": "DE136695976", **profile})
+    return gmbh
+
+
+async def test_a_eur_invoice_carries_an_epc_qr_code(api: Api) -> None:
+    gmbh = await _berlin_buyer(api)
     placed = await api.order(gmbh, gmbh, "web-hosting-pro")
     invoice = await api.ok(gmbh, "GET", f"/v1/invoices/{placed['invoice_id']}")
     assert iso11649.is_valid(invoice["payment_reference"])
@@ -211,17 +219,7 @@ async def test_a_eur_invoice_carries_an_epc_qr_code(api: Api) -> None:
 
 
 async def test_reverse_charge_bills_no_vat_and_says_so(api: Api) -> None:
-    await _issuer(api)
-    await api.gold_catalogue()
-    gmbh = await api.org("Berlin GmbH", currency="EUR", vat_rate="0.19")
-    address = {
-        "street": "Unter den Linden",
-        "building_number": "1",
-        "postal_code": "10117",
-        "city": "Berlin",
-        "country": "DE",
-    }
-    await _profile(api, gmbh, {"address": address, "vat_id": "DE136695976", "reverse_charge": True})
+    gmbh = await _berlin_buyer(api, reverse_charge=True)
     placed = await api.order(gmbh, gmbh, "web-hosting-pro")
     invoice = await api.ok(gmbh, "GET", f"/v1/invoices/{placed['invoice_id']}")
     assert (invoice["tax_rate"], invoice["tax"], invoice["total"]) == ("0", "0.00", invoice["subtotal"])

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.billing.domain import PlannedEvent, event_rows
 from partnerbilling.billing.dunning import FINAL_NOTICE, SUSPENSION, next_step, suspends_at
 from partnerbilling.billing.money import format_money
-from partnerbilling.billing.payments import amount_due
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.dunning import repository
 from partnerbilling.dunning.messages import customer_at_risk_mail, payer_mail
@@ -70,7 +69,7 @@ async def _mail_payer(
 ) -> None:
     payer = await organizations.get(conn, invoice.payer_id)
     assert payer is not None  # an invoice's payer is never deleted
-    due = amount_due(invoice.kind, invoice.status, invoice.total, invoice.amount_paid)
+    due = invoice.amount_due
     language = (invoice.buyer or {}).get("language") or payer.language
     subject, body = payer_mail(
         language, level, invoice.number, format_money(due), invoice.currency, invoice.due_at,

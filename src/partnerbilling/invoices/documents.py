@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from partnerbilling.billing.payments import amount_due as due
 from partnerbilling.billing.references import is_qr_iban
 from partnerbilling.documents.domain import (
     Address,
@@ -53,17 +52,11 @@ def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
         tax_rate=invoice.tax_rate,
         tax=invoice.tax,
         total=invoice.total,
-        amount_due=amount_due(invoice),
+        amount_due=invoice.amount_due,
         payment_reference=invoice.payment_reference,
         credited=CreditedInvoice(credited.number, credited.issued_at) if credited else None,
         reason=invoice.reason,
     )
-
-
-def amount_due(invoice: Invoice) -> Decimal:
-    """What is still to pay (:func:`partnerbilling.billing.payments.amount_due`): what the
-    payment part asks for."""
-    return due(invoice.kind, invoice.status, invoice.total, invoice.amount_paid)
 
 
 def _seller(seller: JSON, currency: str) -> Seller:

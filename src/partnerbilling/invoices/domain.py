@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from partnerbilling.billing.payments import amount_due
 from partnerbilling.jsonio import JSON
 
 
@@ -44,3 +45,9 @@ class Invoice:
     dunning_level: int = 0
     dunning_step_at: datetime | None = None
     dunning_claimed_until: datetime | None = None
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What is still to pay (:func:`partnerbilling.billing.payments.amount_due`): what its
+        payment part, a reminder and a payment from the balance ask for."""
+        return amount_due(self.kind, self.status, self.total, self.amount_paid)

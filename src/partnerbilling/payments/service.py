@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.accounts.service import InsufficientBalance, Movement, move
 from partnerbilling.billing.domain import View
-from partnerbilling.billing.payments import amount_due, from_balance, split_payment
+from partnerbilling.billing.payments import from_balance, split_payment
 from partnerbilling.cashback import repository as cashback
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.dunning import settlement as dunning
@@ -113,7 +113,7 @@ async def pay_from_balance(conn: AsyncConnection, viewer: str, invoice_id: str, 
     if invoice is None or invoice_view(viewer, invoice) is None:
         raise NotFound("No such invoice.")
     _payable(invoice)
-    due = _due(invoice)
+    due = invoice.amount_due
     if due == 0:
         raise InvalidState("Nothing is due on this invoice.")
     balance = await accounts.balance(conn, invoice.payer_id, invoice.currency, lock=True)
@@ -132,7 +132,7 @@ async def auto_pay(conn: AsyncConnection, invoice_id: str) -> Payment | None:
     locked the balance before the invoice was numbered); else leave it alone (None)."""
     invoice = await _locked(conn, invoice_id)
     balance = await accounts.balance(conn, invoice.payer_id, invoice.currency, lock=True)
-    amount = from_balance(_due(invoice), balance, partial=False)
+    amount = from_balance(invoice.amount_due, balance, partial=False)
     if amount is None:
         return None
     now = utcnow()
@@ -143,7 +143,7 @@ async def auto_pay(conn: AsyncConnection, invoice_id: str) -> Payment | None:
 async def pay_what_is_due(conn: AsyncConnection, invoice_id: str, paid_at: datetime | None) -> Invoice:
     """The platform says the invoice is paid: a payment of what is due (method ``other``)."""
     invoice = await _locked(conn, invoice_id)
-    due = _due(invoice)
+    due = invoice.amount_due
     if due == 0:
         raise InvalidState(f"Only an issued invoice can be paid; this one is {invoice.status}.")
     now = utcnow()
@@ -164,10 +164,6 @@ async def invoice_with_payments(
     return invoice, await repository.of_invoice(conn, invoice.id)
 
 
-def _due(invoice: Invoice) -> Decimal:
-    return amount_due(invoice.kind, invoice.status, invoice.total, invoice.amount_paid)
-
-
 async def _apply(
     conn: AsyncConnection,
     invoice: Invoice,
@@ -182,7 +178,7 @@ async def _apply(
     that one, nothing written), the balance debit of a payment from the balance, the invoice's
     new amount paid (and status), the overpayment, the events, and if it completes the invoice,
     the cashback that becomes available."""
-    split = split_payment(amount, _due(invoice))
+    split = split_payment(amount, invoice.amount_due)
     payment = Payment(
         new_id("pay"), invoice.id, invoice.payer_id, invoice.currency, amount, split.applied,
         method, external_id, reference, received_at, now,
