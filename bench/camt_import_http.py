@@ -79,28 +79,6 @@ async def run(url: str, references: list[str]) -> None:
     )
 
 
-def sql_rows(url: str, entries: int) -> list[tuple[object, ...]]:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-
-    async def fetch() -> list[tuple[object, ...]]:
-        conn = await asyncpg.connect(
-            database=parsed.database, user=parsed.username or "postgres",
-            host=parsed.query.get("host") or parsed.host or "127.0.0.1", port=parsed.port or 5432,
-        )  # fmt: skip
-        try:
-            rows = await conn.fetch(
-                "SELECT payment_reference FROM invoices ORDER BY number LIMIT $1", entries
-            )
-            return [tuple(r) for r in rows]
-        finally:
-            await conn.close()
-
-    return asyncio.run(fetch())
-
-
 def main() -> int:
     entries = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     os.environ.pop("PARTNERBILLING_DATABASE_URL", None)
@@ -109,7 +87,8 @@ def main() -> int:
         migrate(db)
         sql(db, _ORG)
         sql(db, _SEED.format(n=entries))
-        asyncio.run(run(db.url, [str(r[0]) for r in sql_rows(db.url, entries)]))
+        references = sql(db, f"SELECT payment_reference FROM invoices ORDER BY number LIMIT {entries}")
+        asyncio.run(run(db.url, [str(r[0]) for r in references]))
     finally:
         drop_database(db)
     return 0
