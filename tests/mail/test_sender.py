@@ -112,6 +112,26 @@ async def test_without_an_smtp_server_mail_goes_to_the_log_decoded(
     assert await scalar(db, "SELECT status FROM outbox_mails") == "sent"
 
 
+async def test_without_an_smtp_server_a_reminder_with_its_pdf_goes_to_the_log_too(
+    api: Api, db: AsyncEngine, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A message that carries an invoice's PDF is logged like any other (its text, and the
+    name of what it carries), and counts as sent: it is not retried."""
+    assert settings.smtp_url is None
+    await api.ok(None, "PUT", "/v1/admin/issuer", json=ISSUER)
+    w = await build_world(api, billing_mode="partner")
+    order = await api.order(w.agency, w.acme, "web-hosting-pro")
+    invoice = await api.ok(w.agency, "GET", f"/v1/invoices/{order['invoice_id']}")
+    assert (await run(api, day(invoice, 1)))["levels"] == {"1": 1}
+    with caplog.at_level(logging.INFO, logger="partnerbilling.mail"):
+        while await send_due_mails(db, settings):
+            pass
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "partnerbilling.mail"]
+    assert invoice["payment_reference"] in logged
+    assert logged.endswith(f"[attached: {invoice['number']}.pdf]\n")
+    assert await scalar(db, "SELECT string_agg(DISTINCT status, ',') FROM outbox_mails") == "sent"
+
+
 def test_smtp_urls() -> None:
     plain = parse_smtp_url("smtp://mail.example.com:2525")
     assert (plain.hostname, plain.port, plain.use_tls, plain.username) == (

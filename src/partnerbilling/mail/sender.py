@@ -85,11 +85,14 @@ def build_message(mail: ClaimedMail, sender: str, attachment: Attachment | None 
 
 
 def decoded(message: EmailMessage) -> str:
-    """The message as a person reads it: sender, recipient, subject and the plain-text body, with
-    no transfer encoding (the log shows this when no SMTP server is configured)."""
+    """The message as a person reads it: sender, recipient, subject, the plain-text body with no
+    transfer encoding, and the names of its attachments (the log shows this when no SMTP server
+    is configured)."""
+    body = message.get_body(preferencelist=("plain",))
+    attached = "".join(f"[attached: {part.get_filename()}]\n" for part in message.iter_attachments())
     return (
         f"From: {message['From']}\nTo: {message['To']}\nSubject: {message['Subject']}\n\n"
-        f"{message.get_content()}"
+        f"{body.get_content() if body is not None else ''}{attached}"
     )
 
 
