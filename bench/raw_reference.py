@@ -2,10 +2,10 @@
 """The raw reference: the benchmark's two operations written as directly as FastAPI and asyncpg
 allow, issuing the same SQL statements as the service, in the same order, in one transaction.
 
-* ``POST /v1/orders``: BEGIN; the API-key lookup; the customer; its active partnership FOR SHARE;
-  the product; the partner with its tier (when there is a partnership); INSERT subscription;
-  INSERT order; INSERT cashback entry (when the SPEC gives one); the events + webhook-deliveries
-  statement; the invoice number (with the issuer); the invoice + its event statement; COMMIT.
+* ``POST /v1/orders``: BEGIN; the API-key lookup; the customer with its active partnership (FOR
+  SHARE), the product and the partner with its tier, in one statement; the subscription, order,
+  cashback entry (when the SPEC gives one), events and webhook deliveries, in one statement; the
+  invoice number (with the issuer); the invoice + its event statement; COMMIT.
 * ``GET /v1/invoices``: BEGIN; the API-key lookup; the keyset page; COMMIT.
 
 The statement texts are those the service sends (as SQLAlchemy compiles them; see
@@ -25,12 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import fields
-from datetime import datetime
-from functools import cache
 from typing import Annotated, Any
 
 import asyncpg
@@ -38,92 +34,44 @@ import orjson
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, select
 
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
 from partnerbilling.billing.domain import (
-    CashbackEntry,
     InvoiceDocument,
-    Order,
-    Organization,
-    Product,
-    Subscription,
     event_rows,
 )
 from partnerbilling.billing.issue import numbered
 from partnerbilling.billing.routing import (
-    Access,
-    ActivePartnership,
-    BillingMode,
     ChargeRefused,
     initiating_channel,
 )
-from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
-from partnerbilling.catalog.domain import Product as StoredProduct
 from partnerbilling.catalog.domain import product_of
-from partnerbilling.catalog.models import Product as Products
-from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import new_id, utcnow
-from partnerbilling.events import repository as event_repository
+from partnerbilling.events.domain import NewEvent
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices import repository as invoice_repository
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
-from partnerbilling.orders.models import Order as Orders
-from partnerbilling.organizations.domain import Organization as StoredOrganization
-from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
-from partnerbilling.organizations.models import Organization as Organizations
+from partnerbilling.orders import repository as order_repository
+from partnerbilling.organizations.domain import organization_of
 from partnerbilling.pagination import KeysetQuery, decode_cursor, encode_cursor
-from partnerbilling.partnerships.models import Partnership as Partnerships
-from partnerbilling.sql import Statement, column_values
-from partnerbilling.subscriptions.models import Subscription as Subscriptions
+from partnerbilling.sql import column_values
 from partnerbilling.visibility import invoice_view, order_view
 
 AUTH = "SELECT org_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
 
-# The statements, built from the service's tables as its repositories build them (so that a new
-# column reaches the reference by itself) and compiled once, at import, by the service's own
-# compiler; ``bench/trace_sql.py`` checks on every run that the two send the same sequence.
-ORG = Statement(select(Organizations).where(Organizations.id == bindparam("org_id"))).sql
-
-PARTNERSHIP_FOR_SHARE = Statement(
-    select(Partnerships)
-    .where(Partnerships.customer_id == bindparam("customer_id"), Partnerships.status == "active")
-    .with_for_update(read=True)
-).sql
-
-PRODUCT = Statement(select(Products).where(Products.sku == bindparam("sku"))).sql
-
-ORG_WITH_TIER = Statement(
-    select(
-        Organizations,
-        ResellerTier.default_rate.label("tier_default_rate"),
-        ResellerTier.rates.label("tier_rates"),
-    )
-    .outerjoin(ResellerTier, ResellerTier.code == Organizations.reseller_tier)
-    .where(Organizations.id == bindparam("org_id"))
-).sql
-
-
-def _insert_sql(table: Any, planned: type) -> str:
-    """An INSERT of the table's columns that the planned object has (a new subscription has no
-    renewal lease; an order's cashback columns are its entry's)."""
-    names = {f.name for f in fields(planned)}
-    return Statement(
-        insert(table), column_keys=[c.key for c in table.__table__.columns if c.key in names]
-    ).sql
-
-
-INSERT_SUBSCRIPTION = _insert_sql(Subscriptions, Subscription)
-INSERT_ORDER = _insert_sql(Orders, Order)
-INSERT_CASHBACK = _insert_sql(CashbackEntries, CashbackEntry)
-
-# The service's own hand-written statements, taken from its modules so that the reference
-# follows them when they change: the invoice number, the invoice + its event and deliveries, and
-# the events + deliveries.
+# The service's own statements, taken from its modules as compiled so that the reference follows
+# them when they change (``bench/trace_sql.py`` checks on every run that the two send the same
+# sequence): what an order is planned from (one row; its parameters are the customer, the
+# partnership status it locks and the sku), a charge's rows with its events and deliveries (by
+# whether it creates a subscription and earns cashback), the invoice number, the invoice + its
+# event and deliveries.
+ORDER_INPUTS = order_repository.INPUTS.sql
+assert order_repository.INPUTS.names == ("customer_id", "status_1", "sku"), order_repository.INPUTS.names
+ADD_CHARGE = {key: (stmt.sql, stmt.names) for key, stmt in order_repository.ADD_CHARGE.items()}
 TAKE_NUMBER, TAKE_NUMBER_PARAMS = invoice_repository.TAKE_NUMBER.sql, invoice_repository.TAKE_NUMBER.names
 INSERT_INVOICE, INSERT_INVOICE_PARAMS = invoice_repository.INSERT.sql, invoice_repository.INSERT.names
-RECORD_EVENTS, RECORD_PARAMS = event_repository.RECORD.sql, event_repository.RECORD.names
 
 _PAGE = KeysetQuery(
     select(Invoices).where(Invoices.payer_id == bindparam("payer_id")), Invoices.created_at, Invoices.id
@@ -185,40 +133,14 @@ async def _authenticate(conn: asyncpg.Connection, request: Request) -> str:
     return org_id
 
 
-def _organization(row: asyncpg.Record) -> Organization:
-    """The row (of ``ORG`` or ``ORG_WITH_TIER``) as the service's domain object, then as a charge
-    is planned from it."""
-    stored = OrganizationWithTier(**row) if "tier_rates" in row else StoredOrganization(**row)
-    return organization_of(stored)
-
-
-def _product(row: asyncpg.Record) -> Product:
-    return product_of(StoredProduct(**row))
-
-
-@cache
-def _columns(sql: str) -> tuple[str, ...]:
-    """An INSERT's column list, in order."""
-    found = re.search(r"\(([^)]*)\) VALUES", sql)
-    assert found is not None, sql
-    return tuple(name.strip() for name in found.group(1).split(","))
-
-
-async def _insert(conn: asyncpg.Connection, sql: str, row: object) -> None:
-    """An INSERT of a planned row: its fields named by the statement's column list, in order."""
-    await conn.execute(sql, *(getattr(row, name) for name in _columns(sql)))
-
-
-async def _record_events(conn: asyncpg.Connection, now: datetime, plan: ChargePlan) -> None:
-    rows = event_rows(plan.events)
-    values = {
-        "created_at": now,
-        "ids": [new_id("evt") for _ in rows],
-        "org_ids": [e[0] for e in rows],
-        "types": [e[1] for e in rows],
-        "datas": [e[2] for e in rows],
-    }
-    await conn.execute(RECORD_EVENTS, *(values[name] for name in RECORD_PARAMS))
+async def _add_charge(conn: asyncpg.Connection, plan: ChargePlan) -> None:
+    """The charge's rows but the invoice, its events and their deliveries: one statement."""
+    rows = [NewEvent(*row) for row in event_rows(plan.events)]
+    sql, names = ADD_CHARGE[plan.subscription is not None, plan.cashback is not None]
+    values = order_repository.charge_values(
+        plan.subscription, plan.order, plan.cashback, rows, plan.order.created_at
+    )
+    await conn.execute(sql, *(values[name] for name in names))
 
 
 async def _issue_invoice(conn: asyncpg.Connection, invoice: InvoiceDocument) -> None:
@@ -240,47 +162,34 @@ async def _place_order(pool: asyncpg.Pool, request: Request, body: OrderIn) -> R
     """``POST /v1/orders``: load, plan with the service's planner, save; one transaction."""
     async with pool.acquire() as conn, conn.transaction():
         caller = await _authenticate(conn, request)
-        customer = await conn.fetchrow(ORG, body.customer_id)
-        if customer is None:
+        row = await conn.fetchrow(ORDER_INPUTS, body.customer_id, "active", body.sku)
+        if row is None:
             raise HTTPException(404, "No such customer.")
-        row = await conn.fetchrow(PARTNERSHIP_FOR_SHARE, customer["id"], "active")
-        partnership = (
-            ActivePartnership(
-                row["id"], row["partner_id"], Access(row["access"]), BillingMode(row["billing_mode"])
-            )
-            if row is not None
-            else None
-        )
+        inputs = order_repository.inputs_of(**row)
         try:
-            channel = initiating_channel(caller, customer["id"], partnership)
+            channel = initiating_channel(caller, inputs.customer.id, inputs.partnership)
         except ChargeRefused as refusal:
             raise HTTPException(403 if refusal.visible else 404, "refused") from None
-        product = await conn.fetchrow(PRODUCT, body.sku)
-        if product is None:
+        if inputs.product is None:
             raise HTTPException(422, "unknown_product")
-        partner = await conn.fetchrow(ORG_WITH_TIER, partnership.partner_id) if partnership else None
         try:
             plan = plan_order(
-                _organization(customer),
-                _product(product),
+                organization_of(inputs.customer),
+                product_of(inputs.product),
                 body.quantity,
                 channel,
                 caller,
-                partnership,
-                _organization(partner) if partner is not None else None,
+                inputs.partnership,
+                organization_of(inputs.partner) if inputs.partner is not None else None,
                 new_id,
                 utcnow(),
             )
         except NoPriceInCurrency:
             raise HTTPException(422, "price_not_available") from None
         order = plan.order
-        await _insert(conn, INSERT_SUBSCRIPTION, plan.subscription)
-        await _insert(conn, INSERT_ORDER, order)
-        if plan.cashback is not None:
-            await _insert(conn, INSERT_CASHBACK, plan.cashback)
-        # As the service: the order's and the cashback's events, then the invoice with its
-        # event (its number locks the year's counter until commit).
-        await _record_events(conn, order.created_at, plan)
+        # As the service: the rows with the order's and the cashback's events, then the invoice
+        # with its event (its number locks the year's counter until commit).
+        await _add_charge(conn, plan)
         await _issue_invoice(conn, plan.invoice)
     return _json(order_view(caller, order), 201)
 

@@ -30,7 +30,6 @@ KNOWN_SERVICE_TO_SERVICE = {
     ("partnerbilling.accounts.service", "partnerbilling.events.service"),
     ("partnerbilling.invoices.service", "partnerbilling.accounts.service"),
     ("partnerbilling.invoices.service", "partnerbilling.events.service"),
-    ("partnerbilling.orders.service", "partnerbilling.events.service"),
     ("partnerbilling.orders.service", "partnerbilling.invoices.service"),
     ("partnerbilling.orders.service", "partnerbilling.payments.service"),
     ("partnerbilling.partnerships.service", "partnerbilling.events.service"),

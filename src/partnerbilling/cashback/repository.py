@@ -5,21 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry
 from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
 from partnerbilling.pagination import KeysetQuery, PageParams
-from partnerbilling.sql import Statement, column_values
+from partnerbilling.sql import Statement
 from partnerbilling.states import CASHBACK, CashbackStatus, sources_of
-
-# Every charge runs it: precompiled (partnerbilling.sql).
-_ADD = Statement(insert(CashbackEntries), column_keys=[c.key for c in CashbackEntries.__table__.columns])
-
-
-async def add(conn: AsyncConnection, entry: CashbackEntry) -> None:
-    await _ADD.execute(conn, column_values(entry))
 
 
 def _move_to(to_status: CashbackStatus) -> Statement:

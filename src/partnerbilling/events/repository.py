@@ -38,28 +38,39 @@ def insert_deliveries(events: str, at: str) -> str:
 # The fan-out of events just written (a CTE ``ev``) at ``:created_at``.
 FAN_OUT = insert_deliveries("ev", ":created_at")
 
-# One round trip (every charge runs it): the events and their deliveries.
-_RECORD = Statement(
-    text(
-        """
-        WITH ev AS (
-            INSERT INTO events (id, org_id, type, data, created_at)
-            SELECT e.id, e.org_id, e.type, e.data, :created_at
-            FROM unnest(:ids, :org_ids, :types, :datas) AS e(id, org_id, type, data)
-            RETURNING id, org_id, type
-        )
-        """
-        + FAN_OUT
-    ).bindparams(
-        bindparam("ids", type_=ARRAY(String)),
-        bindparam("org_ids", type_=ARRAY(String)),
-        bindparam("types", type_=ARRAY(String)),
-        bindparam("datas", type_=ARRAY(JSONB)),
+# The new events of a statement, as its CTE ``ev`` (id, org_id, type) for :data:`FAN_OUT`: one
+# row per element of the parallel arrays ``:ids``, ``:org_ids``, ``:types``, ``:datas``, all at
+# ``:created_at``. A charge writes its rows with it in one statement
+# (:mod:`partnerbilling.orders.repository`).
+NEW_EVENTS = """
+    ev AS (
+        INSERT INTO events (id, org_id, type, data, created_at)
+        SELECT e.id, e.org_id, e.type, e.data, :created_at
+        FROM unnest(:ids, :org_ids, :types, :datas) AS e(id, org_id, type, data)
+        RETURNING id, org_id, type
     )
+    """
+# Its parameters' types (the arrays'; asyncpg takes them as lists).
+NEW_EVENTS_PARAMS = (
+    bindparam("ids", type_=ARRAY(String)),
+    bindparam("org_ids", type_=ARRAY(String)),
+    bindparam("types", type_=ARRAY(String)),
+    bindparam("datas", type_=ARRAY(JSONB)),
 )
 
-# Public for the benchmark's raw reference, which sends the same statement.
-RECORD = _RECORD
+# One round trip: the events and their deliveries.
+_RECORD = Statement(text("WITH" + NEW_EVENTS + FAN_OUT).bindparams(*NEW_EVENTS_PARAMS))
+
+
+def new_events_values(events: Sequence[NewEvent], created_at: datetime) -> dict[str, object]:
+    """The parameters of :data:`NEW_EVENTS` for ``events`` (each given a new id)."""
+    return {
+        "ids": [new_id("evt") for _ in events],
+        "org_ids": [event.org_id for event in events],
+        "types": [event.type for event in events],
+        "datas": [event.data for event in events],
+        "created_at": created_at,
+    }
 
 
 async def record(
@@ -70,16 +81,7 @@ async def record(
     """Write events in the caller's transaction (with their webhook deliveries)."""
     if not events:
         return
-    await _RECORD.execute(
-        conn,
-        {
-            "ids": [new_id("evt") for _ in events],
-            "org_ids": [event.org_id for event in events],
-            "types": [event.type for event in events],
-            "datas": [event.data for event in events],
-            "created_at": created_at,
-        },
-    )
+    await _RECORD.execute(conn, new_events_values(events, created_at))
 
 
 async def record_platform(conn: AsyncConnection, event: NewEvent, created_at: datetime) -> None:

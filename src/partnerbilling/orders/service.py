@@ -1,6 +1,7 @@
-"""Charging: load the customer, partnership, product and partner; plan the charge
-(:func:`partnerbilling.billing.charge.plan_charge`, pure); save the subscription, the order, the
-partner's cashback entry, the events and the payer's invoice, in the caller's transaction."""
+"""Charging: load the customer, partnership, product and partner (one statement); plan the
+charge (:func:`partnerbilling.billing.charge.plan_charge`, pure); save the subscription, the
+order, the partner's cashback entry and the events (one statement), then the payer's invoice, in
+the caller's transaction."""
 
 from __future__ import annotations
 
@@ -11,28 +12,24 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import InvoiceDocument, Order, Organization
+from partnerbilling.billing.domain import InvoiceDocument, Order, Organization, event_rows
 from partnerbilling.billing.pricing import AmountTooLarge
 from partnerbilling.billing.routing import (
     ActivePartnership,
     ChargeRefused,
     initiating_channel,
 )
-from partnerbilling.cashback import repository as cashback
-from partnerbilling.catalog import repository as catalog
 from partnerbilling.catalog.domain import product_of
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable, ValidationFailed
-from partnerbilling.events.service import emit_many
+from partnerbilling.events.domain import NewEvent
 from partnerbilling.invoices.service import issue_invoice
 from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
-from partnerbilling.partnerships.repository import lock_active_partnership
 from partnerbilling.payments.service import auto_pay
 from partnerbilling.states import OrderKind
-from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import order_view
 
 
@@ -49,26 +46,24 @@ def refuse(refusal: ChargeRefused) -> Exception:
 
 async def place_order(conn: AsyncConnection, caller_id: str, data: OrderCreate) -> Order:
     """A new order: the caller is the customer (direct) or its full-access partner (partner)."""
-    row = await organizations.get(conn, data.customer_id)
-    if row is None:
+    inputs = await repository.load_inputs(conn, data.customer_id, data.sku)
+    if inputs is None:
         raise NotFound("No such customer.")
-    customer = organization_of(row)
-    partnership = await lock_active_partnership(conn, customer.id)
+    customer, partnership = organization_of(inputs.customer), inputs.partnership
     try:
         channel = initiating_channel(caller_id, customer.id, partnership)
     except ChargeRefused as refusal:
         raise refuse(refusal) from None
-    product_row = await catalog.get_product(conn, data.sku)
-    if product_row is None:
+    if inputs.product is None:
         raise UnknownProduct(
             f"No product '{data.sku}'.", errors=[{"loc": ["body", "sku"], "msg": "unknown sku"}]
         )
-    product = product_of(product_row)
-    partner = await load_partner(conn, partnership)
+    partner = organization_of(inputs.partner) if inputs.partner is not None else None
     with refusals(OrderKind.NEW):
         plan = plan_order(
-            customer, product, data.quantity, channel, caller_id, partnership, partner, new_id, utcnow()
-        )
+            customer, product_of(inputs.product), data.quantity, channel, caller_id, partnership, partner,
+            new_id, utcnow(),
+        )  # fmt: skip
     return await save_charge(conn, plan)
 
 
@@ -102,13 +97,13 @@ def refusals(kind: OrderKind) -> Iterator[None]:
 
 
 async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
-    """Write a planned charge; returns its order as :func:`order_view` reads it."""
-    if plan.subscription is not None:
-        await subscriptions.add(conn, plan.subscription)
-    await repository.add(conn, plan.order)
-    if plan.cashback is not None:
-        await cashback.add(conn, plan.cashback)
-    await emit_many(conn, plan.events, plan.order.created_at)
+    """Write a planned charge; returns its order as :func:`order_view` reads it. Three
+    statements: the rows but the invoice (with the events and their deliveries), then the
+    invoice's number and the invoice."""
+    events = [NewEvent(org_id, event_type, data) for org_id, event_type, data in event_rows(plan.events)]
+    await repository.add_charge(
+        conn, plan.subscription, plan.order, plan.cashback, events, plan.order.created_at
+    )
     # An auto-paying payer's balance is locked before the number, in the order a credit note
     # takes them (balance, then counter), so that the two never deadlock.
     covered = plan.auto_pay and await _covers(conn, plan.invoice)

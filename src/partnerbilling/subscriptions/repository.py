@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.domain import Subscription as NewSubscription
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.partnerships.models import Partnership
-from partnerbilling.sql import Statement, column_values
+from partnerbilling.sql import Statement
 from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.subscriptions.models import Subscription
 
@@ -24,11 +23,6 @@ _ACTIVE_PARTNER = (
 )
 
 
-# Every order runs it: precompiled (partnerbilling.sql). A new subscription is not claimed.
-_ADD = Statement(
-    insert(Subscription),
-    column_keys=[c.key for c in Subscription.__table__.columns if c.key != "renewal_claimed_until"],
-)
 # Every renewal and cancellation reads the subscription: precompiled.
 _BY_ID = select(Subscription, _ACTIVE_PARTNER).where(Subscription.id == bindparam("subscription_id"))
 _GET = Statement(_BY_ID)
@@ -50,10 +44,6 @@ _VISIBLE = KeysetQuery(
 )
 # A change's statement per set of columns it sets, compiled once (every renewal runs one).
 _CHANGES: dict[tuple[str, ...], Statement] = {}
-
-
-async def add(conn: AsyncConnection, subscription: NewSubscription) -> None:
-    await _ADD.execute(conn, column_values(subscription))
 
 
 async def get(
