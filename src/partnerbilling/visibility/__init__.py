@@ -25,6 +25,7 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
+from partnerbilling.visibility.foresight import charge_view
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
@@ -37,6 +38,7 @@ __all__ = [
     "api_key_view",
     "cashback_balances_view",
     "cashback_entry_view",
+    "charge_view",
     "delivery_view",
     "endpoint_view",
     "event_view",
