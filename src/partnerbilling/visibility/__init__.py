@@ -25,7 +25,12 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
-from partnerbilling.visibility.foresight import charge_view
+from partnerbilling.visibility.foresight import (
+    charge_view,
+    explanation_view,
+    order_explanation_view,
+    quote_view,
+)
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
@@ -42,8 +47,10 @@ __all__ = [
     "delivery_view",
     "endpoint_view",
     "event_view",
+    "explanation_view",
     "invoice_view",
     "issuer_view",
+    "order_explanation_view",
     "order_view",
     "organization_view",
     "partnership_change_view",
@@ -51,6 +58,7 @@ __all__ = [
     "payment_view",
     "payout_view",
     "product_view",
+    "quote_view",
     "rfc3339",
     "run_result",
     "subscription_view",
