@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.billing.explanation import StepName
 from partnerbilling.db import transaction
 from tests.asserts import assert_problem
 from tests.foresight.support import (
@@ -108,3 +109,17 @@ async def test_an_order_placed_before_its_terms_were_recorded_says_unknown(api: 
     assert steps["rate"]["inputs"] == {"tier": "unknown", "category": "unknown", "source": "unknown"}
     assert steps["rate"]["result"] == {"rate": "0.05"}
     assert_recomputes_stored(explained["explanation"], await stored_amounts(db, order["id"]))
+
+
+async def test_the_openapi_document_describes_every_step(api: Api) -> None:
+    document = (await api.client.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    step = schemas["ExplanationStep"]["properties"]["step"]
+    assert step["enum"] == [name.value for name in StepName]
+    amount = schemas["ExplainedAmount"]["properties"]
+    assert set(amount) == {"exact", "rounded", "rounding"}
+    for model in ("QuoteRead", "OrderExplanationRead"):
+        described = schemas[model]["properties"]["explanation"]["description"]
+        assert all(f"`{name.value}`" in described for name in StepName), model
+    assert "quoteOrder" in json.dumps(document["paths"]["/v1/quotes"])
+    assert "explainOrder" in json.dumps(document["paths"]["/v1/orders/{order_id}/explanation"])
