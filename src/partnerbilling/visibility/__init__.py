@@ -25,6 +25,7 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
+from partnerbilling.visibility.exports import exported_entry_view, exported_invoice_view
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
@@ -40,6 +41,8 @@ __all__ = [
     "delivery_view",
     "endpoint_view",
     "event_view",
+    "exported_entry_view",
+    "exported_invoice_view",
     "invoice_view",
     "issuer_view",
     "order_view",
