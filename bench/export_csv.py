@@ -66,6 +66,12 @@ def _memory(pid: int) -> dict[str, float]:
     return found
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -88,7 +94,7 @@ def _start(db: Database, port: int) -> subprocess.Popen[bytes]:
 
 
 def _stream(port: int, pid: int, expected: int) -> None:
-    before = _memory(pid)
+    before, cpu_before = _memory(pid), _cpu_seconds(pid)
     rows, at_checkpoint = -1, None  # the header is not a row
     size = 0
     started = time.perf_counter()
@@ -102,9 +108,10 @@ def _stream(port: int, pid: int, expected: int) -> None:
             if at_checkpoint is None and rows >= CHECKPOINT:
                 at_checkpoint = _memory(pid)
     seconds = time.perf_counter() - started
-    after = _memory(pid)
+    after, cpu = _memory(pid), _cpu_seconds(pid) - cpu_before
     assert rows == expected, (rows, expected)
     log(f"{rows:,} rows, {size / 1e6:.0f} MB in {seconds:.1f} s: {rows / seconds:,.0f} rows/s")
+    log(f"server CPU {cpu:.1f} s: {cpu / rows * 1e6:.0f} µs per row ({rows / cpu:,.0f} rows per CPU second)")
     for name, memory in (("before", before), (f"at {CHECKPOINT:,}", at_checkpoint), ("end", after)):
         if memory is None:
             continue
