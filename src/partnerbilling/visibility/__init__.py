@@ -25,6 +25,7 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
+from partnerbilling.visibility.exports import exported_entry_view, exported_invoice_view
 from partnerbilling.visibility.foresight import (
     charge_view,
     explanation_view,
@@ -48,6 +49,8 @@ __all__ = [
     "endpoint_view",
     "event_view",
     "explanation_view",
+    "exported_entry_view",
+    "exported_invoice_view",
     "invoice_view",
     "issuer_view",
     "order_explanation_view",
