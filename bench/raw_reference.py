@@ -67,8 +67,8 @@ AUTH = "SELECT org_id FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL"
 # partnership status it locks and the sku), a charge's rows with its events and deliveries (by
 # whether it creates a subscription and earns cashback), the invoice number, the invoice + its
 # event and deliveries.
-ORDER_INPUTS = order_repository.INPUTS.sql
-assert order_repository.INPUTS.names == ("customer_id", "status_1", "sku"), order_repository.INPUTS.names
+ORDER_INPUTS = order_repository.SOURCES.sql
+assert order_repository.SOURCES.names == ("customer_id", "status_1", "sku"), order_repository.SOURCES.names
 ADD_CHARGE = {key: (stmt.sql, stmt.names) for key, stmt in order_repository.ADD_CHARGE.items()}
 TAKE_NUMBER, TAKE_NUMBER_PARAMS = invoice_repository.TAKE_NUMBER.sql, invoice_repository.TAKE_NUMBER.names
 INSERT_INVOICE, INSERT_INVOICE_PARAMS = invoice_repository.INSERT.sql, invoice_repository.INSERT.names
@@ -165,7 +165,7 @@ async def _place_order(pool: asyncpg.Pool, request: Request, body: OrderIn) -> R
         row = await conn.fetchrow(ORDER_INPUTS, body.customer_id, "active", body.sku)
         if row is None:
             raise HTTPException(404, "No such customer.")
-        inputs = order_repository.inputs_of(**row)
+        inputs = order_repository.sources_of(**row)
         try:
             channel = initiating_channel(caller, inputs.customer.id, inputs.partnership)
         except ChargeRefused as refusal:

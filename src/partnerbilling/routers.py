@@ -9,6 +9,7 @@ from partnerbilling.cashback import router as cashback
 from partnerbilling.catalog import router as catalog
 from partnerbilling.dunning import router as dunning
 from partnerbilling.events import router as events
+from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
 from partnerbilling.orders import router as orders
@@ -22,6 +23,7 @@ from partnerbilling.webhooks import router as webhooks
 
 ALL_ROUTERS: list[APIRouter] = [
     orders.router,
+    foresight.router,
     invoices.router,
     payments.router,
     organizations.router,

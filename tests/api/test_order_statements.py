@@ -49,7 +49,7 @@ def sent_statements(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Ite
 def _charge(with_subscription: bool, with_cashback: bool) -> list[str]:
     """The statements of an order after its API key: ending with the number and the invoice."""
     return [
-        orders.INPUTS.sql,
+        orders.SOURCES.sql,
         orders.ADD_CHARGE[with_subscription, with_cashback].sql,
         invoices.TAKE_NUMBER.sql,
         invoices.INSERT.sql,
@@ -90,4 +90,4 @@ async def test_a_refused_order_stops_after_reading_what_it_is_planned_from(
             json={"customer_id": w.acme.id, "sku": "web-hosting-pro", "quantity": 1},
         )
     assert refused.status_code == 404
-    assert sent[1:] == [orders.INPUTS.sql]
+    assert sent[1:] == [orders.SOURCES.sql]

@@ -105,9 +105,9 @@ async def list_visible(conn: AsyncConnection, org_id: str, page: PageParams) -> 
 
 
 @dataclass(frozen=True, slots=True)
-class OrderInputs:
-    """What a new order is planned from: the customer, its active partnership (share-locked
-    until commit), the product (None: no such sku) and the partnership's partner with its tier."""
+class OrderSources:
+    """The rows a new order is planned from: the customer, its active partnership, the product
+    (None: no such sku) and the partnership's partner with its tier."""
 
     customer: Organization
     partnership: ActivePartnership | None
@@ -117,35 +117,39 @@ class OrderInputs:
 
 _customer = Organizations.__table__.alias("customer")
 _partner = Organizations.__table__.alias("partner")
-# Share-locked as it is read, so that a concurrent billing-mode change lands wholly before or
-# wholly after the charge (one that commits while the charge waits is the mode it reads).
-_active = (
-    select(Partnerships)
-    .where(Partnerships.customer_id == bindparam("customer_id"), Partnerships.status == "active")
-    .with_for_update(read=True)
-    .cte("active_partnership")
+_ACTIVE = select(Partnerships).where(
+    Partnerships.customer_id == bindparam("customer_id"), Partnerships.status == "active"
 )
-# The prefix of each object's columns in the row, and the object they make.
-_PARTS = (("customer_", _customer.c), ("partnership_", _active.c), ("product_", Products.__table__.c))
 _TIER = (
     ResellerTier.default_rate.label("partner_tier_default_rate"),
     ResellerTier.rates.label("partner_tier_rates"),
 )
 
-# Every order runs it: precompiled (partnerbilling.sql). No row: no such customer.
-_INPUTS = Statement(
-    select(
-        *(column.label(prefix + column.key) for prefix, columns in _PARTS for column in columns),
-        *(column.label("partner_" + column.key) for column in _partner.c),
-        *_TIER,
+
+def _sources(lock: bool) -> Statement:
+    """One row (none: no such customer) of the customer's, partnership's, product's and
+    partner's columns, each prefixed with its name. ``lock``: the partnership is share-locked as
+    it is read, so that a concurrent billing-mode change lands wholly before or wholly after
+    the charge (one that commits while the charge waits is the mode it reads)."""
+    active = (_ACTIVE.with_for_update(read=True) if lock else _ACTIVE).cte("active_partnership")
+    parts = (("customer_", _customer.c), ("partnership_", active.c), ("product_", Products.__table__.c))
+    return Statement(
+        select(
+            *(column.label(prefix + column.key) for prefix, columns in parts for column in columns),
+            *(column.label("partner_" + column.key) for column in _partner.c),
+            *_TIER,
+        )
+        .select_from(_customer)
+        .outerjoin(active, true())
+        .outerjoin(Products, Products.sku == bindparam("sku"))
+        .outerjoin(_partner, _partner.c.id == active.c.partner_id)
+        .outerjoin(ResellerTier, ResellerTier.code == _partner.c.reseller_tier)
+        .where(_customer.c.id == bindparam("customer_id"))
     )
-    .select_from(_customer)
-    .outerjoin(_active, true())
-    .outerjoin(Products, Products.sku == bindparam("sku"))
-    .outerjoin(_partner, _partner.c.id == _active.c.partner_id)
-    .outerjoin(ResellerTier, ResellerTier.code == _partner.c.reseller_tier)
-    .where(_customer.c.id == bindparam("customer_id"))
-)
+
+
+# Every order (locked) and quote runs one: precompiled (partnerbilling.sql).
+_SOURCES_LOCKED, _SOURCES = _sources(True), _sources(False)
 
 
 def _part(row: dict[str, Any], prefix: str, into: type[Any]) -> Any:
@@ -162,10 +166,10 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {
 }
 
 
-def inputs_of(**row: Any) -> OrderInputs:
-    """A row of :data:`_INPUTS` as the objects it holds."""
+def sources_of(**row: Any) -> OrderSources:
+    """A row of :func:`_sources` as the objects it holds."""
     partnership: Partnership | None = _part(row, "partnership_", Partnership)
-    return OrderInputs(
+    return OrderSources(
         _part(row, "customer_", Organization),
         active_terms(partnership),
         _part(row, "product_", Product),
@@ -173,14 +177,17 @@ def inputs_of(**row: Any) -> OrderInputs:
     )
 
 
-async def load_inputs(conn: AsyncConnection, customer_id: str, sku: str) -> OrderInputs | None:
+async def load_sources(
+    conn: AsyncConnection, customer_id: str, sku: str, *, lock: bool
+) -> OrderSources | None:
     """What an order of ``sku`` for ``customer_id`` is planned from (None: no such customer);
-    its partnership stays share-locked until commit."""
-    return await _INPUTS.row(conn, {"customer_id": customer_id, "sku": sku}, inputs_of)
+    ``lock``: its partnership stays share-locked until commit."""
+    stmt = _SOURCES_LOCKED if lock else _SOURCES
+    return await stmt.row(conn, {"customer_id": customer_id, "sku": sku}, sources_of)
 
 
-# Public for the benchmark's raw reference, which sends the same statement.
-INPUTS = _INPUTS
+# Public for the benchmark's raw reference, which sends the same statement (an order's).
+SOURCES = _SOURCES_LOCKED
 
 
 # --- The rows of a charge, in one statement ----------------------------------------------------
