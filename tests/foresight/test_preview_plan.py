@@ -39,7 +39,7 @@ def test_a_monthly_subscription_renews_twelve_times_through_short_months() -> No
 
     [renewal] = preview.renewals
     # Jan 31 → Feb 28 → Mar 31 …: the period ends stay at the month's end, none is lost.
-    assert (renewal.at, renewal.period_end) == (
+    assert (renewal.renews_at, renewal.period_end) == (
         datetime(2026, 2, 28, 9, tzinfo=UTC),
         datetime(2026, 3, 31, 9, tzinfo=UTC),
     )

@@ -59,11 +59,11 @@ class PlannedRenewal:
 
 @dataclass(frozen=True, slots=True)
 class RenewalPreview:
-    """A subscription's next renewal (at ``at``, for the period up to ``period_end``) now and
+    """A subscription's next renewal (at ``renews_at``, for the period up to ``period_end``) now and
     after the switch, and how many of its renewals fall within the horizon."""
 
     subscription: Subscription
-    at: datetime
+    renews_at: datetime
     period_end: datetime
     now: PlannedRenewal
     after: PlannedRenewal
@@ -146,7 +146,7 @@ def _preview_renewal(
         _, period_end = next_period(sub.created_at, sub.current_period_end, product.period_months)
     return RenewalPreview(
         subscription=sub,
-        at=sub.current_period_end,
+        renews_at=sub.current_period_end,
         period_end=period_end,
         now=_plan_renewal(given, sub, product, given.partnership),
         after=_plan_renewal(given, sub, product, after),

@@ -21,8 +21,11 @@ class RenewalPreviewRead(BaseModel):
     subscription_id: str
     sku: str
     quantity: int
-    at: str = Field(description="When the renewal run renews it: the end of its current period.")
-    period_end: str = Field(description="The end of the period the renewal charges (it starts at `at`).")
+    renews_at: str = Field(description="When the renewal run renews it: the end of its current period.")
+    period_end: str = Field(
+        description="The end of the period the renewal charges (it starts at `renews_at`).",
+        json_schema_extra={"format": "date-time"},
+    )
     renewals_in_twelve_months: int = Field(
         description="How many renewals of the subscription are due up to `until` (an overdue one included)."
     )
@@ -58,7 +61,10 @@ class BillingModePreviewRead(BaseModel):
     billing_mode_now: BillingMode
     billing_mode_after: BillingMode
     as_of: str
-    until: str = Field(description="`as_of` plus twelve months: the end of the totals' horizon.")
+    until: str = Field(
+        description="`as_of` plus twelve months: the end of the totals' horizon.",
+        json_schema_extra={"format": "date-time"},
+    )
     subscriptions: list[RenewalPreviewRead]
     twelve_months: list[PayerTotalsRead] = Field(
         description="Per payer and currency, every renewal due up to `until`, now and after."

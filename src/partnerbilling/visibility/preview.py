@@ -44,7 +44,7 @@ def _renewal(viewer: str | None, renewal: RenewalPreview) -> JSON:
         "subscription_id": sub.id,
         "sku": sub.sku,
         "quantity": sub.quantity,
-        "at": rfc3339(renewal.at),
+        "renews_at": rfc3339(renewal.renews_at),
         "period_end": rfc3339(renewal.period_end),
         "renewals_in_twelve_months": renewal.renewals_in_horizon,
         "now": _charge(viewer, renewal.now),
