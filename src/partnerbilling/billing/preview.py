@@ -110,6 +110,9 @@ class PayerTotals:
 
 @dataclass(frozen=True, slots=True)
 class BillingModePreview:
+    """The preview of a switch from ``partnership``'s billing mode to ``billing_mode_after``,
+    planned at ``as_of``; the totals reach ``until``."""
+
     partnership: ActivePartnership
     billing_mode_after: BillingMode
     as_of: datetime
