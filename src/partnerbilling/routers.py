@@ -10,6 +10,7 @@ from partnerbilling.catalog import router as catalog
 from partnerbilling.dunning import router as dunning
 from partnerbilling.events import router as events
 from partnerbilling.foresight import preview_router
+from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
 from partnerbilling.orders import router as orders
@@ -23,6 +24,7 @@ from partnerbilling.webhooks import router as webhooks
 
 ALL_ROUTERS: list[APIRouter] = [
     orders.router,
+    foresight.router,
     invoices.router,
     payments.router,
     organizations.router,

@@ -29,6 +29,7 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
     "GET /v1/partnerships/{partnership_id}/changes": {"partnership_id": "partnership"},
     "GET /v1/partnerships/{partnership_id}/billing-mode-preview": {"partnership_id": "partnership"},
     "GET /v1/orders/{order_id}": {"order_id": "order"},
+    "GET /v1/orders/{order_id}/explanation": {"order_id": "order"},
     "GET /v1/subscriptions/{subscription_id}": {"subscription_id": "subscription"},
     "POST /v1/subscriptions/{subscription_id}/renew": {"subscription_id": "subscription"},
     "POST /v1/subscriptions/{subscription_id}/cancel": {"subscription_id": "subscription"},

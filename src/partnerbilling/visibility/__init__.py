@@ -25,7 +25,13 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
-from partnerbilling.visibility.foresight import charge_view
+from partnerbilling.visibility.exports import exported_entry_view, exported_invoice_view
+from partnerbilling.visibility.foresight import (
+    charge_view,
+    explanation_view,
+    order_explanation_view,
+    quote_view,
+)
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
 from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
@@ -44,8 +50,12 @@ __all__ = [
     "delivery_view",
     "endpoint_view",
     "event_view",
+    "explanation_view",
+    "exported_entry_view",
+    "exported_invoice_view",
     "invoice_view",
     "issuer_view",
+    "order_explanation_view",
     "order_view",
     "organization_view",
     "partnership_change_view",
@@ -53,6 +63,7 @@ __all__ = [
     "payment_view",
     "payout_view",
     "product_view",
+    "quote_view",
     "rfc3339",
     "run_result",
     "subscription_view",
