@@ -9,6 +9,7 @@ from partnerbilling.cashback import router as cashback
 from partnerbilling.catalog import router as catalog
 from partnerbilling.dunning import router as dunning
 from partnerbilling.events import router as events
+from partnerbilling.foresight import preview_router
 from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
@@ -29,6 +30,7 @@ ALL_ROUTERS: list[APIRouter] = [
     organizations.router,
     catalog.router,
     partnerships.router,
+    preview_router.router,
     subscriptions.router,
     cashback.router,
     accounts.router,

@@ -33,6 +33,7 @@ from partnerbilling.visibility.foresight import (
     quote_view,
 )
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
+from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
@@ -42,6 +43,7 @@ __all__ = [
     "account_entry_view",
     "account_view",
     "api_key_view",
+    "billing_mode_preview_view",
     "cashback_balances_view",
     "cashback_entry_view",
     "charge_view",
