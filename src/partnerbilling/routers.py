@@ -11,6 +11,7 @@ from partnerbilling.dunning import router as dunning
 from partnerbilling.events import router as events
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
+from partnerbilling.jobs import router as jobs
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
@@ -41,5 +42,6 @@ ALL_ROUTERS: list[APIRouter] = [
     payments.admin,
     renewals.admin,
     dunning.admin,
+    jobs.admin,
     payouts.admin,
 ]

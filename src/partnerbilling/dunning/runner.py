@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -41,6 +41,8 @@ class DunningReport:
 
 
 Progress = Callable[[DunningReport], None]
+# Called after each batch is claimed (see the renewal runner's).
+BatchHook = Callable[[], Awaitable[None]]
 
 
 async def run_dunning(
@@ -52,6 +54,7 @@ async def run_dunning(
     concurrency: int = 4,
     lease: timedelta = timedelta(minutes=5),
     on_progress: Progress | None = None,
+    after_batch: BatchHook | None = None,
 ) -> DunningReport:
     """Take, for every unpaid invoice past due at ``as_of``, its next step if one is due."""
     report = DunningReport(as_of)
@@ -75,6 +78,8 @@ async def run_dunning(
                 rows.sort(key=lambda row: (row.due_at, row.id))
                 after[0] = (rows[-1].due_at, rows[-1].id)
                 queue.extend(row.id for row in rows)
+                if after_batch is not None:
+                    await after_batch()
             return queue.popleft() if queue else None
 
     async def work() -> None:
