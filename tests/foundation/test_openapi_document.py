@@ -219,6 +219,8 @@ DATA_OF = {
     "account": "AccountEntryRead",
     "payment": "PaymentRead",
     "payout": "PayoutRead",
+    # The platform's log only (GET /v1/admin/events).
+    "job": "JobRead",
 }
 
 
