@@ -107,7 +107,13 @@ async def _run_keeping_the_lease(run: _Run, settings: Settings) -> JSON:
     async def keep_lease() -> None:
         while True:
             await asyncio.sleep(run.lease.total_seconds() / 3)
-            await run.heartbeat()
+            try:
+                await run.heartbeat()
+            except LeaseLost:
+                raise
+            except Exception as exc:
+                # A missed heartbeat leaves two thirds of the lease; the next batch's tries again.
+                log.warning("job %s: could not keep its lease: %r", run.job.id, exc)
 
     async with asyncio.TaskGroup() as tasks:
         keeper = tasks.create_task(keep_lease())
