@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import connection, in_transaction, transaction, utcnow
 from partnerbilling.dunning import repository
+from partnerbilling.dunning.domain import DueInvoice
 from partnerbilling.dunning.service import take_step
 from partnerbilling.errors import DomainError
 from partnerbilling.failures import classify_exception
@@ -67,11 +68,7 @@ async def run_dunning(
     async def next_id() -> str | None:
         async with lock:
             while not queue and not done[0]:
-                now = utcnow()
-                async with transaction(engine) as conn:
-                    rows = await repository.claim_due(
-                        conn, due_before, after[0], batch_size, now, now + lease
-                    )
+                rows = await _claim(engine, due_before, after[0], batch_size, lease)
                 if not rows:
                     done[0] = True
                     break
@@ -107,6 +104,18 @@ async def run_dunning(
     finally:
         await _release(engine, report.failed_ids)
     return report
+
+
+async def _claim(
+    engine: AsyncEngine,
+    due_before: datetime,
+    after: tuple[datetime, str] | None,
+    limit: int,
+    lease: timedelta,
+) -> list[DueInvoice]:
+    now = utcnow()
+    async with transaction(engine) as conn:
+        return await repository.claim_due(conn, due_before, after, limit, now, now + lease)
 
 
 def _record_failure(report: DunningReport, invoice_id: str, exc: Exception) -> None:
