@@ -9,6 +9,8 @@ from partnerbilling.cashback import router as cashback
 from partnerbilling.catalog import router as catalog
 from partnerbilling.dunning import router as dunning
 from partnerbilling.events import router as events
+from partnerbilling.foresight import preview_router
+from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
 from partnerbilling.jobs import router as jobs
@@ -23,11 +25,13 @@ from partnerbilling.webhooks import router as webhooks
 
 ALL_ROUTERS: list[APIRouter] = [
     orders.router,
+    foresight.router,
     invoices.router,
     payments.router,
     organizations.router,
     catalog.router,
     partnerships.router,
+    preview_router.router,
     subscriptions.router,
     cashback.router,
     accounts.router,

@@ -27,7 +27,9 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
     "POST /v1/partnerships/{partnership_id}/accept": {"partnership_id": "partnership"},
     "POST /v1/partnerships/{partnership_id}/end": {"partnership_id": "partnership"},
     "GET /v1/partnerships/{partnership_id}/changes": {"partnership_id": "partnership"},
+    "GET /v1/partnerships/{partnership_id}/billing-mode-preview": {"partnership_id": "partnership"},
     "GET /v1/orders/{order_id}": {"order_id": "order"},
+    "GET /v1/orders/{order_id}/explanation": {"order_id": "order"},
     "GET /v1/subscriptions/{subscription_id}": {"subscription_id": "subscription"},
     "POST /v1/subscriptions/{subscription_id}/renew": {"subscription_id": "subscription"},
     "POST /v1/subscriptions/{subscription_id}/cancel": {"subscription_id": "subscription"},
@@ -53,6 +55,11 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
 BODIES: dict[str, Any] = {
     "PATCH /v1/partnerships/{partnership_id}": {"billing_mode": "partner"},
     "PATCH /v1/webhook-endpoints/{endpoint_id}": {"enabled": False},
+}
+
+# A valid query, where an operation needs one: a 422 must not stand in for the 404.
+QUERIES: dict[str, dict[str, str]] = {
+    "GET /v1/partnerships/{partnership_id}/billing-mode-preview": {"billing_mode": "partner"},
 }
 
 # Path parameters of the platform's operations → the kind of object whose real id they take.
@@ -170,7 +177,9 @@ async def test_a_stranger_gets_404_for_every_object_of_others(api: Api, db: Asyn
     for method, template in with_ids:
         operation = f"{method} {template}"
         path = _fill(template, ORG_OPERATIONS[operation], ids)
-        kwargs = {"json": BODIES[operation]} if operation in BODIES else {}
+        kwargs: dict[str, Any] = {"json": BODIES[operation]} if operation in BODIES else {}
+        if operation in QUERIES:
+            kwargs["params"] = QUERIES[operation]
         response = await api.call(w.stranger, method, path, **kwargs)
         assert_problem(response, 404, "not_found")
         # The same answer as for an id that does not exist at all.

@@ -182,6 +182,9 @@ def test_each_operation_lists_only_the_statuses_its_kind_can_answer(doc: dict[st
         elif method == "get" and path.endswith(("/pdf", "/xml", "/payouts/export")):
             # A document issued without an issuer; a payout file without the issuer's account.
             assert _codes(op, 409) == {"issuer_not_configured"}, where
+        elif method == "get" and path.endswith("/billing-mode-preview"):
+            # Only an active partnership has a billing mode to switch.
+            assert _codes(op, 409) == {"partnership_not_active", "partnership_ended"}, where
         elif method == "get":
             assert 409 not in statuses, where
         if path.startswith("/v1/admin/"):

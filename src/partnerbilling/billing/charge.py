@@ -16,6 +16,7 @@ from partnerbilling.billing.domain import (
     Organization,
     PlannedEvent,
     Product,
+    RateSource,
     Subscription,
     buyer_snapshot,
 )
@@ -150,6 +151,8 @@ def plan_charge(c: ChargeRequest, new_id: NewId) -> ChargePlan:
             price.partner_rate, price.cashback, CashbackStatus.PENDING, c.at, c.at,
         )  # fmt: skip
     order = _order(c, route, payer, price, order_id, invoice_id, entry)
+    if route.benefit is not Benefit.NONE:
+        order = _with_terms(order, c, partner)
     recipients = (c.customer.id, route.partner_id)
     events = [PlannedEvent(EventType.ORDER_CREATED, recipients, lambda v: order_view(v, order))]
     if entry is not None:
@@ -195,6 +198,24 @@ def _order(
         cashback_rate=entry.rate if entry else None,
         cashback_amount=entry.amount if entry else None,
         cashback_status=entry.status if entry else None,
+    )
+
+
+def _with_terms(order: Order, c: ChargeRequest, partner: Organization | None) -> Order:
+    """The order with what it was routed and rated by, for its explanation (SPEC §11)."""
+    assert c.partnership is not None  # a partner benefits only within a partnership
+    tier = partner.tier if partner is not None else None
+    if tier is None:
+        source = RateSource.NO_TIER
+    else:
+        source = RateSource.CATEGORY if c.product.category in tier.rates else RateSource.DEFAULT
+    return replace(
+        order,
+        access=c.partnership.access.value,
+        billing_mode=c.partnership.billing_mode.value,
+        tier_code=tier.code if tier is not None else None,
+        category=c.product.category,
+        rate_source=source.value,
     )
 
 

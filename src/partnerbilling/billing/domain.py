@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import NamedTuple
 
 from partnerbilling.billing.pricing import Tier
@@ -23,6 +24,15 @@ from partnerbilling.states import OrderKind
 
 # A recipient's redacted payload of an event's object, or None if it may not see it.
 View = Callable[[str], JSON | None]
+
+
+class RateSource(StrEnum):
+    """Where a charge's partner rate came from: the tier's rate for the product's category, the
+    tier's default rate, or no tier at all (a partner that lost its tier earns 0)."""
+
+    CATEGORY = "category"
+    DEFAULT = "default"
+    NO_TIER = "no_tier"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,14 @@ class Order:
     cashback_rate: Decimal | None = None
     cashback_amount: Decimal | None = None
     cashback_status: str | None = None
+    # What it was routed and rated by, for its explanation: the partnership's terms, the
+    # partner's tier, the product's category and the rate's :class:`RateSource` (None without
+    # a partnership, and on orders placed before these were recorded).
+    access: str | None = None
+    billing_mode: str | None = None
+    tier_code: str | None = None
+    category: str | None = None
+    rate_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

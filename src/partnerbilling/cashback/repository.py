@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Integer, bindparam, case, func, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry
+from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry, ExportedCashbackEntry
 from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
+from partnerbilling.invoices.models import Invoice as Invoices
+from partnerbilling.organizations.models import Organization as Organizations
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.sql import Statement, column_values
-from partnerbilling.states import CASHBACK, CashbackStatus, sources_of
+from partnerbilling.states import CASHBACK, CashbackStatus, InvoiceKind, sources_of
 
 # Every charge runs it: precompiled (partnerbilling.sql).
 _ADD = Statement(insert(CashbackEntries), column_keys=[c.key for c in CashbackEntries.__table__.columns])
@@ -80,3 +82,45 @@ _BALANCES = Statement(
 async def balances(conn: AsyncConnection, partner_id: str) -> list[CashbackBalance]:
     """Per currency: the sum of pending and of available entries."""
     return await _BALANCES.rows(conn, {"partner_id": partner_id}, CashbackBalance)
+
+
+# The CSV export's batches (SPEC §12): the partner's entries created in [start, end), oldest
+# first, after a (created_at, id) key, with the customer's name and the number and payer of the
+# order's invoice (whether the partner may see that number is the view's to decide).
+_EXPORT_BATCH = Statement(
+    select(
+        CashbackEntries.id,
+        CashbackEntries.partner_id,
+        CashbackEntries.customer_id,
+        Organizations.name.label("customer_name"),
+        CashbackEntries.order_id,
+        CashbackEntries.currency,
+        CashbackEntries.rate,
+        CashbackEntries.amount,
+        CashbackEntries.status,
+        CashbackEntries.created_at,
+        Invoices.number.label("invoice_number"),
+        Invoices.payer_id.label("invoice_payer_id"),
+    )
+    .join(Organizations, Organizations.id == CashbackEntries.customer_id)
+    .outerjoin(
+        Invoices, (Invoices.order_id == CashbackEntries.order_id) & (Invoices.kind == InvoiceKind.INVOICE)
+    )
+    .where(
+        CashbackEntries.partner_id == bindparam("partner_id"),
+        tuple_(CashbackEntries.created_at, CashbackEntries.id)
+        > tuple_(bindparam("after_created_at", type_=CashbackEntries.created_at.type), bindparam("after_id")),
+        CashbackEntries.created_at < bindparam("end"),
+    )
+    .order_by(CashbackEntries.created_at, CashbackEntries.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+async def export_batch(
+    conn: AsyncConnection, partner_id: str, end: datetime, after: tuple[datetime, str], limit: int
+) -> list[ExportedCashbackEntry]:
+    """Up to ``limit`` of the partner's entries created after the key ``after`` and before
+    ``end``, oldest first."""
+    values = {"partner_id": partner_id, "after_created_at": after[0], "after_id": after[1], "end": end}
+    return await _EXPORT_BATCH.rows(conn, {**values, "limit": limit}, ExportedCashbackEntry)

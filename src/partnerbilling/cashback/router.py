@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from partnerbilling.cashback import repository
+from partnerbilling.cashback import export, repository, service
 from partnerbilling.cashback.schemas import BalanceList, CashbackEntryList
 from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import cashback_balances_view, cashback_entry_view
 from partnerbilling.web_auth import OrgId
+from partnerbilling.web_export import Engine, ExportPeriod, csv_document, csv_response
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(prefix="/v1/cashback", tags=["cashback"], route_class=TransactionalRoute)
+
+
+# Before any "/entries/{...}" route, which would take "export.csv" for an id.
+@router.get(
+    "/entries/export.csv",
+    response_class=Response,
+    summary="Export your cashback entries as CSV",
+    operation_id="exportCashbackEntries",
+    responses={
+        200: csv_document("Your cashback entries earned in [`from`, `to`), one row each.", export.COLUMNS)
+    },
+)
+async def export_entries(conn: Conn, org_id: OrgId, engine: Engine, period: ExportPeriod) -> Response:
+    """The cashback you earned as a partner, as a spreadsheet reads it; streamed."""
+    chunks = await service.export_entries(conn, engine, org_id, period)
+    return csv_response(chunks, "cashback-entries.csv")
 
 
 @router.get(

@@ -51,3 +51,24 @@ class Invoice:
         """What is still to pay (:func:`partnerbilling.billing.payments.amount_due`): what its
         payment part, a reminder and a payment from the balance ask for."""
         return amount_due(self.kind, self.status, self.total, self.amount_paid)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedInvoice:
+    """What the CSV export (SPEC §12) reads of an invoice or credit note: the stored columns
+    its rows show, without the snapshots of seller and buyer."""
+
+    id: str
+    number: str
+    kind: str
+    payer_id: str
+    currency: str
+    lines: list[JSON]
+    tax_rate: Decimal
+    tax: Decimal
+    total: Decimal
+    amount_paid: Decimal
+    status: str
+    issued_at: datetime
+    due_at: datetime
+    created_at: datetime

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import Integer, bindparam, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import Numeric, String
@@ -16,7 +16,7 @@ from partnerbilling.billing.domain import InvoiceDocument
 from partnerbilling.db import new_id
 from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.events.schemas import EventType
-from partnerbilling.invoices.domain import Invoice
+from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import KeysetQuery, PageParams
@@ -173,3 +173,28 @@ _PAYERS_PAGE = KeysetQuery(
 
 async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Invoice]:
     return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page, Invoice)
+
+
+# The CSV export's batches (SPEC §12): the payer's documents created in [start, end), oldest
+# first, after a (created_at, id) key, along the index ix_invoices_payer_created. A document is
+# created when it is issued (``created_at`` = ``issued_at``).
+_EXPORT_BATCH = Statement(
+    select(*(Invoices.__table__.c[name] for name in ExportedInvoice.__dataclass_fields__))
+    .where(
+        Invoices.payer_id == bindparam("payer_id"),
+        tuple_(Invoices.created_at, Invoices.id)
+        > tuple_(bindparam("after_created_at", type_=Invoices.created_at.type), bindparam("after_id")),
+        Invoices.created_at < bindparam("end"),
+    )
+    .order_by(Invoices.created_at, Invoices.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+async def export_batch(
+    conn: AsyncConnection, payer_id: str, end: datetime, after: tuple[datetime, str], limit: int
+) -> list[ExportedInvoice]:
+    """Up to ``limit`` of the payer's invoices and credit notes created after the key ``after``
+    and before ``end``, oldest first."""
+    values = {"payer_id": payer_id, "after_created_at": after[0], "after_id": after[1], "end": end}
+    return await _EXPORT_BATCH.rows(conn, {**values, "limit": limit}, ExportedInvoice)

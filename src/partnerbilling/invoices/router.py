@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, Response
 from partnerbilling.documents.facturx import facturx_xml
 from partnerbilling.documents.pdf import render_pdf
 from partnerbilling.errors import InvalidState, IssuerNotConfigured
-from partnerbilling.invoices import repository, service
+from partnerbilling.invoices import export, repository, service
 from partnerbilling.invoices.documents import NO_ISSUER
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
 from partnerbilling.jsonio import JSON
@@ -20,6 +20,7 @@ from partnerbilling.payments import service as paying
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view
 from partnerbilling.web_auth import OrgId, Platform
+from partnerbilling.web_export import Engine, ExportPeriod, csv_document, csv_response
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
@@ -36,6 +37,28 @@ async def list_invoices(conn: Conn, org_id: OrgId, page: Page) -> Response:
     """Invoices and credit notes addressed to you (the payer), newest first."""
     rows = await repository.list_for_payer(conn, org_id, page)
     return JsonResponse(page_of(rows, page, lambda inv: invoice_view(org_id, inv)))
+
+
+# Before "/invoices/{invoice_id}", which would take "export.csv" for an id.
+@router.get(
+    "/invoices/export.csv",
+    response_class=Response,
+    summary="Export your invoices as CSV",
+    operation_id="exportInvoices",
+    responses={
+        200: csv_document(
+            "Your invoices and credit notes issued in [`from`, `to`), one row per line. VAT, total "
+            "and amount paid are the document's, written on its line 1 only (empty on its other "
+            "lines): each amount column sums to the documents' totals.",
+            export.COLUMNS,
+        )
+    },
+)
+async def export_invoices(conn: Conn, org_id: OrgId, engine: Engine, period: ExportPeriod) -> Response:
+    """The invoices and credit notes addressed to you (the payer), as a spreadsheet reads them;
+    streamed, so a file of any size starts at once."""
+    chunks = await service.export_invoices(conn, engine, org_id, period)
+    return csv_response(chunks, "invoices.csv")
 
 
 @router.get(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from partnerbilling import exports
 from partnerbilling.accounts.service import Movement, move
 from partnerbilling.billing.credit import plan_credit_note
 from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, PlannedEvent
@@ -16,9 +18,10 @@ from partnerbilling.documents.domain import Document
 from partnerbilling.errors import InvalidState, NotFound
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit_many
-from partnerbilling.invoices import repository
+from partnerbilling.exports import Period, stream_csv
+from partnerbilling.invoices import export, repository
 from partnerbilling.invoices.documents import renderable
-from partnerbilling.invoices.domain import Invoice
+from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.orders import repository as orders
 from partnerbilling.states import (
     INVOICE,
@@ -152,3 +155,17 @@ async def _cancel_subscription(conn: AsyncConnection, subscription_id: str, now:
         },
     )
     return True
+
+
+async def export_invoices(
+    conn: AsyncConnection, engine: AsyncEngine, payer_id: str, period: Period
+) -> AsyncIterator[bytes]:
+    """The payer's invoices and credit notes issued in ``period`` as CSV, oldest first, one row
+    per line (SPEC §12), read in batches as the file is sent."""
+
+    async def read(batch_conn: AsyncConnection, after: tuple[datetime, str]) -> list[ExportedInvoice]:
+        return await repository.export_batch(batch_conn, payer_id, period.end, after, exports.BATCH_SIZE)
+
+    return await stream_csv(
+        conn, engine, period, export.HEADER, read, lambda inv: export.invoice_rows(payer_id, inv)
+    )

@@ -15,6 +15,9 @@ class Order(Base):
         CheckConstraint("quantity BETWEEN 1 AND 1000", name="quantity"),
         CheckConstraint("net_amount = public_amount - discount", name="net"),
         CheckConstraint("discount >= 0 AND discount <= public_amount", name="discount"),
+        CheckConstraint("access IN ('full', 'limited')", name="access"),
+        CheckConstraint("billing_mode IN ('customer', 'partner')", name="billing_mode"),
+        CheckConstraint("rate_source IN ('category', 'default', 'no_tier')", name="rate_source"),
         # Exactly one charge per subscription period, whoever triggers it and however often.
         UniqueConstraint("subscription_id", "period_start", name="uq_orders_subscription_period"),
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
@@ -44,3 +47,11 @@ class Order(Base):
     period_start: Mapped[datetime]
     period_end: Mapped[datetime]
     created_at: Mapped[datetime]
+    # What the charge was routed and rated by (its explanation, SPEC §11): the partnership's
+    # terms, the partner's tier and the product's category at that moment, and where the rate
+    # came from. Null without a partnership, and on orders placed before they were recorded.
+    access: Mapped[str | None] = mapped_column(String(16))
+    billing_mode: Mapped[str | None] = mapped_column(String(16))
+    tier_code: Mapped[str | None] = mapped_column(String(64))
+    category: Mapped[str | None] = mapped_column(String(64))
+    rate_source: Mapped[str | None] = mapped_column(String(16))

@@ -4,101 +4,34 @@ partner's cashback entry, the events and the payer's invoice, in the caller's tr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.accounts import repository as accounts
-from partnerbilling.billing.charge import ChargePlan, NoPriceInCurrency, plan_order
-from partnerbilling.billing.domain import InvoiceDocument, Order, Organization
-from partnerbilling.billing.pricing import AmountTooLarge
-from partnerbilling.billing.routing import (
-    ActivePartnership,
-    ChargeRefused,
-    initiating_channel,
-)
+from partnerbilling.billing.charge import ChargePlan, plan_order
+from partnerbilling.billing.domain import InvoiceDocument, Order
 from partnerbilling.cashback import repository as cashback
-from partnerbilling.catalog import repository as catalog
-from partnerbilling.catalog.domain import product_of
 from partnerbilling.db import new_id, utcnow
-from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable, Unprocessable, ValidationFailed
+from partnerbilling.errors import NotFound
 from partnerbilling.events.service import emit_many
 from partnerbilling.invoices.service import issue_invoice
 from partnerbilling.orders import repository
+from partnerbilling.orders.loading import UnknownProduct, load_order_inputs, load_partner, refusals
 from partnerbilling.orders.schemas import OrderCreate
-from partnerbilling.organizations import repository as organizations
-from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
-from partnerbilling.partnerships.repository import lock_active_partnership
 from partnerbilling.payments.service import auto_pay
 from partnerbilling.states import OrderKind
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import order_view
 
 
-class UnknownProduct(Unprocessable):
-    code, title = "unknown_product", "No product has this sku"
-
-
-def refuse(refusal: ChargeRefused) -> Exception:
-    """The API answer to a refused initiator: 403 if it may see the customer, else 404."""
-    if refusal.visible:
-        return Forbidden("A partner with limited access cannot order or renew for its customer.")
-    return NotFound("No such customer.")
-
-
 async def place_order(conn: AsyncConnection, caller_id: str, data: OrderCreate) -> Order:
     """A new order: the caller is the customer (direct) or its full-access partner (partner)."""
-    row = await organizations.get(conn, data.customer_id)
-    if row is None:
-        raise NotFound("No such customer.")
-    customer = organization_of(row)
-    partnership = await lock_active_partnership(conn, customer.id)
-    try:
-        channel = initiating_channel(caller_id, customer.id, partnership)
-    except ChargeRefused as refusal:
-        raise refuse(refusal) from None
-    product_row = await catalog.get_product(conn, data.sku)
-    if product_row is None:
-        raise UnknownProduct(
-            f"No product '{data.sku}'.", errors=[{"loc": ["body", "sku"], "msg": "unknown sku"}]
-        )
-    product = product_of(product_row)
-    partner = await load_partner(conn, partnership)
+    inputs = await load_order_inputs(conn, caller_id, data, lock=True)
     with refusals(OrderKind.NEW):
         plan = plan_order(
-            customer, product, data.quantity, channel, caller_id, partnership, partner, new_id, utcnow()
-        )
+            inputs.customer, inputs.product, data.quantity, inputs.channel, caller_id,
+            inputs.partnership, inputs.partner, new_id, utcnow(),
+        )  # fmt: skip
     return await save_charge(conn, plan)
-
-
-async def load_partner(
-    conn: AsyncConnection,
-    partnership: ActivePartnership | None,
-    known: OrganizationWithTier | None = None,
-) -> Organization | None:
-    """The partnership's partner with its tier: ``known`` (a row read with its tier) if it is
-    that partner, else read now; None without a partnership."""
-    if partnership is None:
-        return None
-    row = known if known is not None and known.id == partnership.partner_id else None
-    if row is None:
-        row = await organizations.get_with_tier(conn, partnership.partner_id)
-    return organization_of(row) if row is not None else None
-
-
-@contextmanager
-def refusals(kind: OrderKind) -> Iterator[None]:
-    """Planning a charge (:func:`plan_order`, :func:`plan_charge`), with its refusals as the API
-    answers them: no price in the payer's currency, or an amount too large to store (the
-    quantity is what a new order chose; a renewal's is the subscription's)."""
-    try:
-        yield
-    except NoPriceInCurrency as exc:
-        raise PriceNotAvailable(str(exc)) from None
-    except AmountTooLarge as exc:
-        errors = [{"loc": ["body", "quantity"], "msg": str(exc)}] if kind == OrderKind.NEW else None
-        raise ValidationFailed(f"The charge is too large: {exc}.", errors=errors) from None
 
 
 async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
@@ -136,4 +69,4 @@ async def load_visible(conn: AsyncConnection, viewer: str, order_id: str) -> Ord
 
 
 # The renewals load the partner and save their charges with these.
-__all__ = ["load_partner", "place_order", "refusals", "save_charge"]
+__all__ = ["UnknownProduct", "load_partner", "place_order", "refusals", "save_charge"]

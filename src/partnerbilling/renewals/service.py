@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partnerbilling.billing.charge import ChargeRequest, plan_charge
+from partnerbilling.billing.charge import plan_charge
 from partnerbilling.billing.domain import Order, PlannedEvent, Subscription
-from partnerbilling.billing.renewal import automatic_channel, next_period
+from partnerbilling.billing.renewal import automatic_channel, next_period, renewal_request
 from partnerbilling.billing.routing import ActivePartnership, Channel
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.catalog.domain import Product, product_of
@@ -150,20 +150,10 @@ async def _charge_period(
         lambda viewer: subscription_view(viewer, renewed, partner_id),
     )
     start, end = renewed.current_period_start, renewed.current_period_end
-    request = ChargeRequest(
-        kind=OrderKind.RENEWAL,
-        customer=organization_of(parties.customer),
-        product=product_of(parties.product),
-        quantity=renewed.quantity,
-        channel=channel,
-        placed_by_id=placed_by_id,
-        partnership=partnership,
-        partner=await load_partner(conn, partnership, parties.partner),
-        subscription_id=renewed.id,
-        period_start=start,
-        period_end=end,
-        at=utcnow(),
-        also_emit=(event,),
+    customer, product = organization_of(parties.customer), product_of(parties.product)
+    partner = await load_partner(conn, partnership, parties.partner)
+    request = renewal_request(
+        renewed, customer, product, channel, placed_by_id, partnership, partner, utcnow(), (event,)
     )
     with refusals(OrderKind.RENEWAL):
         plan = plan_charge(request, new_id)

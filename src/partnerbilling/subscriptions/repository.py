@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.billing.domain import Subscription as NewSubscription
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.partnerships.models import Partnership
-from partnerbilling.sql import Statement, column_values
+from partnerbilling.sql import Statement, column_values, fetch_all
+from partnerbilling.states import SubscriptionStatus
 from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.subscriptions.models import Subscription
 
@@ -78,3 +79,18 @@ async def change(conn: AsyncConnection, subscription_id: str, values: Mapping[st
 async def list_visible(conn: AsyncConnection, org_id: str, page: PageParams) -> list[StoredSubscription]:
     """The org's own subscriptions, and those of customers it is the active partner of."""
     return await _VISIBLE.rows(conn, {"org_id": org_id}, page, StoredSubscription)
+
+
+async def renewable_of_customer(conn: AsyncConnection, customer_id: str) -> list[StoredSubscription]:
+    """The customer's subscriptions that the renewal run renews (active, so neither suspended
+    nor cancelled, and auto-renewing), the next to end first."""
+    stmt = (
+        select(Subscription, _ACTIVE_PARTNER)
+        .where(
+            Subscription.customer_id == customer_id,
+            Subscription.status == SubscriptionStatus.ACTIVE,
+            Subscription.auto_renew.is_(True),
+        )
+        .order_by(Subscription.current_period_end, Subscription.id)
+    )
+    return await fetch_all(conn, stmt, StoredSubscription)

@@ -25,7 +25,15 @@ from partnerbilling.visibility.billing import (
     subscription_view,
 )
 from partnerbilling.visibility.catalog import product_view, tier_view
+from partnerbilling.visibility.exports import exported_entry_view, exported_invoice_view
+from partnerbilling.visibility.foresight import (
+    charge_view,
+    explanation_view,
+    order_explanation_view,
+    quote_view,
+)
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
+from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
@@ -35,13 +43,19 @@ __all__ = [
     "account_entry_view",
     "account_view",
     "api_key_view",
+    "billing_mode_preview_view",
     "cashback_balances_view",
     "cashback_entry_view",
+    "charge_view",
     "delivery_view",
     "endpoint_view",
     "event_view",
+    "explanation_view",
+    "exported_entry_view",
+    "exported_invoice_view",
     "invoice_view",
     "issuer_view",
+    "order_explanation_view",
     "order_view",
     "organization_view",
     "partnership_change_view",
@@ -49,6 +63,7 @@ __all__ = [
     "payment_view",
     "payout_view",
     "product_view",
+    "quote_view",
     "rfc3339",
     "run_result",
     "subscription_view",
