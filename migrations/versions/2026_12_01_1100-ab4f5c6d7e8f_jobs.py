@@ -1,8 +1,8 @@
 """jobs: the renewal and dunning runs, executed by a worker under a lease
 
 Revision ID: ab4f5c6d7e8f
-Revises: 9e3f4a5b6c7d
-Create Date: 2026-12-01 09:00:00.000000+00:00
+Revises: ae4f5a6b7c8d
+Create Date: 2026-12-01 11:00:00.000000+00:00
 
 A new table; nothing existing changes.
 """
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "ab4f5c6d7e8f"
-down_revision: str | None = "9e3f4a5b6c7d"
+down_revision: str | None = "ae4f5a6b7c8d"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
