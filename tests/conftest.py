@@ -6,10 +6,12 @@ Each run creates its own fresh database on it, so parallel runs never share stat
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -20,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
 from partnerbilling.db import EmbeddedPostgres, make_engine, transaction
+from partnerbilling.jobs.worker import run_job_worker
 from partnerbilling.migrate import upgrade_to_head
 from partnerbilling.settings import Settings
 from tests.support import ADMIN_TOKEN, Api, connect_plain
@@ -65,6 +68,8 @@ def settings(database_url: str) -> Settings:
         # Tests that time out on purpose set their own; a busy test machine may take more than
         # the default 3 s to open a connection, which is not what any test is about.
         db_connect_timeout=15.0,
+        # The renewal and dunning runs are jobs: a worker takes them at once.
+        job_poll_interval=0.05,
     )
 
 
@@ -99,8 +104,25 @@ async def db(engine: AsyncEngine, table_names: list[str]) -> AsyncEngine:
 
 @pytest.fixture
 async def api(db: AsyncEngine, settings: Settings) -> AsyncIterator[Api]:
-    """The application on an empty database, called in process."""
+    """The application on an empty database, called in process, with a job worker beside it
+    (as ``serve`` runs one) for the renewal and dunning runs; webhooks and mail are delivered
+    by the tests that want them."""
     app = create_app(settings, engine=db)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with (
+        running_jobs(db, settings),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
         yield Api(client)
+
+
+@asynccontextmanager
+async def running_jobs(engine: AsyncEngine, settings: Settings) -> AsyncIterator[None]:
+    """A job worker for the block's duration."""
+    stop = asyncio.Event()
+    worker = asyncio.create_task(run_job_worker(engine, settings, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await worker

@@ -128,7 +128,7 @@ def _lifespan(
     settings: Settings, engine: AsyncEngine | None, run_worker: bool
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """The application's lifespan: the engine (and the embedded PostgreSQL) when none is given,
-    and the delivery worker when asked for; stopped in reverse order."""
+    and the worker (delivery and jobs) when asked for; stopped in reverse order."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -200,7 +200,8 @@ def create_app(
 ) -> FastAPI:
     """Build the application. Without an engine, one is made at start-up from the settings
     (starting the embedded PostgreSQL when no database URL is configured). With ``run_worker``,
-    the webhook and e-mail delivery worker runs inside the process."""
+    the worker runs inside the process: webhook and e-mail delivery, and the jobs (renewal and
+    dunning runs) that the admin API starts."""
     settings = settings or get_settings()
     app = FastAPIOffline(
         title="partnerbilling",

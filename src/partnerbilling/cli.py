@@ -154,10 +154,10 @@ def _as_of(value: str) -> object:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="partnerbilling", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the API (and a delivery worker)")
+    serve = sub.add_parser("serve", help="run the API (and a worker: delivery and jobs)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--no-worker", action="store_true", help="do not deliver webhooks/mail")
+    serve.add_argument("--no-worker", action="store_true", help="do not deliver webhooks/mail nor run jobs")
     sub.add_parser("migrate", help="apply pending database migrations")
     renew = sub.add_parser("renew-due", help="renew every subscription period due by --as-of")
     renew.add_argument(
@@ -167,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     dun.add_argument(
         "--as-of", metavar="T", type=_as_of, default=None, help="RFC 3339 time or date (default: now)"
     )
-    sub.add_parser("worker", help="deliver webhooks and e-mail until stopped (run as many as you like)")
+    sub.add_parser(
+        "worker", help="deliver webhooks and e-mail and run jobs until stopped (run as many as you like)"
+    )
     demo = sub.add_parser("demo", help="charge the four worked examples of who pays; print commands to try")
     demo.add_argument(
         "--host", default=os.environ.get("HOST", "127.0.0.1"), help="as given to serve (default: $HOST)"

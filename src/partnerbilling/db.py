@@ -181,14 +181,15 @@ def database_url(settings: Settings) -> Iterator[str]:
                 log.info("embedded PostgreSQL left running for the other processes using it")
 
 
-def make_engine(url: str, settings: Settings) -> AsyncEngine:
+def make_engine(url: str, settings: Settings, *, connections: int | None = None) -> AsyncEngine:
     """An async engine with bounded waits: connect, statement and lock timeouts. It serves as
     the pool of connections (:func:`connection`) and for Alembic; its JSON settings are the
-    driver's JSONB codecs, which :mod:`partnerbilling.sql` relies on too."""
+    driver's JSONB codecs, which :mod:`partnerbilling.sql` relies on too. With ``connections``,
+    a pool of that many and never more (a job's budget, beside the API's pool)."""
     return create_async_engine(
         url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        pool_size=connections or settings.db_pool_size,
+        max_overflow=0 if connections else settings.db_pool_size,
         pool_timeout=settings.db_connect_timeout,
         pool_recycle=1800,
         # Statement parameters carry webhook secrets and personal data: keep them out of error

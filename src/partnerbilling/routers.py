@@ -13,6 +13,7 @@ from partnerbilling.foresight import preview_router
 from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
+from partnerbilling.jobs import router as jobs
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
@@ -45,5 +46,6 @@ ALL_ROUTERS: list[APIRouter] = [
     payments.admin,
     renewals.admin,
     dunning.admin,
+    jobs.admin,
     payouts.admin,
 ]

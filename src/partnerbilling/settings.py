@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     worker_batch_size: int = 50
     worker_concurrency: int = 32
     worker_poll_interval: float = 0.5
+    # The renewal and dunning runs are jobs (README, "Jobs"): how long a request waits for its
+    # job before answering 202, and how gently a worker runs one beside the live traffic.
+    job_wait_seconds: float = 20.0
+    job_poll_interval: float = 0.5
+    job_lease_seconds: float = 60.0
+    job_max_attempts: int = 5
+    job_db_pool_size: int = 2
+    job_concurrency: int = 1
+    job_batch_size: int = 50
+    job_batch_pause: float = 0.05
     max_body_bytes: int = 1024 * 1024
     # A bank notification (POST /v1/admin/payments/import) may be larger: 10,000 entries are ~7 MB.
     import_max_bytes: int = 32 * 1024 * 1024

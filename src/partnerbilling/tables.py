@@ -8,6 +8,7 @@ from partnerbilling.events.models import Event
 from partnerbilling.idempotency.models import IdempotencyRecord
 from partnerbilling.invoices.models import Invoice, InvoiceCounter
 from partnerbilling.issuer.models import Issuer
+from partnerbilling.jobs.models import Job
 from partnerbilling.mail.models import OutboxMail
 from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
@@ -30,6 +31,7 @@ __all__ = [
     "Invoice",
     "InvoiceCounter",
     "Issuer",
+    "Job",
     "Order",
     "Organization",
     "OutboxMail",

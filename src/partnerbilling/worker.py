@@ -1,4 +1,4 @@
-"""The delivery worker: webhooks, outbox e-mail, and the purge of expired idempotency records.
+"""The worker: webhooks, outbox e-mail, the purge of expired idempotency records, and jobs.
 
 Several workers may run against one database (``partnerbilling worker``, or inside
 ``partnerbilling serve``): they share the work through ``FOR UPDATE SKIP LOCKED`` claims.
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction
 from partnerbilling.idempotency.repository import purge_expired
+from partnerbilling.jobs.worker import run_job_worker
 from partnerbilling.mail.sender import send_due_mails
 from partnerbilling.settings import Settings
 from partnerbilling.webhooks.delivery import deliver_due
@@ -28,7 +29,17 @@ _BACKOFF_AFTER_ERROR = 5.0
 
 
 async def run_worker(engine: AsyncEngine, settings: Settings, stop: asyncio.Event) -> None:
-    """Deliver until ``stop`` is set; a round in progress is finished first."""
+    """Deliver, and run jobs (a task of its own, :mod:`partnerbilling.jobs.worker`), until
+    ``stop`` is set; a delivery round in progress is finished first."""
+    jobs = asyncio.create_task(run_job_worker(engine, settings, stop))
+    try:
+        await _deliver(engine, settings, stop)
+    finally:
+        stop.set()
+        await jobs
+
+
+async def _deliver(engine: AsyncEngine, settings: Settings, stop: asyncio.Event) -> None:
     log.info("delivery worker started")
     next_purge = time.monotonic()
     async with webhook_transport(settings) as transport:

@@ -70,6 +70,7 @@ ADMIN_PARAMETERS = {
     "sku": "product",
     "invoice_id": "invoice",
     "payout_id": "payout",
+    "job_id": "job",
 }
 
 # What the stranger must not be able to change (compared before and after its calls).
@@ -124,6 +125,9 @@ async def _objects(
     ]
     if ("POST", "/v1/payouts") in operations:
         ids["payout"] = await _payout(api, db, w)
+    if ("GET", "/v1/admin/jobs/{job_id}") in operations:
+        await api.ok(None, "POST", "/v1/admin/renewals/run", json={})
+        [ids["job"]] = [r.id for r in await rows(db, "SELECT id FROM jobs")]
     if "endpoint" in ids:
         deliveries = await rows(
             db, "SELECT id FROM webhook_deliveries WHERE endpoint_id = :e LIMIT 1", e=ids["endpoint"]

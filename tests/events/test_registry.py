@@ -53,7 +53,16 @@ def test_model_names_follow_the_type() -> None:
 
 def test_the_platforms_own_events_go_to_the_platform_only() -> None:
     platform = [t for t, spec in EVENTS.items() if spec.recipients is Recipients.PLATFORM]
-    assert set(platform) == PLATFORM_EVENT_TYPES == {EventType.ORGANIZATION_UPDATED, EventType.ISSUER_UPDATED}
+    assert (
+        set(platform)
+        == PLATFORM_EVENT_TYPES
+        == {
+            EventType.ORGANIZATION_UPDATED,
+            EventType.ISSUER_UPDATED,
+            EventType.JOB_COMPLETED,
+            EventType.JOB_FAILED,
+        }
+    )
     assert tuple(t for t in EVENT_TYPES if t not in PLATFORM_EVENT_TYPES) == ORGANIZATION_EVENT_TYPES
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from partnerbilling.app import create_app
-from partnerbilling.events.schemas import ORGANIZATION_EVENT_TYPES
+from partnerbilling.events.schemas import ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES
 from partnerbilling.settings import Settings
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -142,7 +142,8 @@ def test_each_error_status_has_its_own_examples(doc: dict[str, Any]) -> None:
         413: {"payload_too_large"},
         415: {"unsupported_media_type"},
         500: {"internal_error"},
-        503: {"service_unavailable", "timeout", "conflict_retry"},
+        # A run's job that failed (its request may start another): POST /v1/admin/*/run.
+        503: {"service_unavailable", "timeout", "conflict_retry", "job_failed"},
     }
     for method, path, op in operations(doc):
         for status, bodies in _problems(op).items():
@@ -222,6 +223,10 @@ DATA_OF = {
     "account": "AccountEntryRead",
     "payment": "PaymentRead",
     "payout": "PayoutRead",
+    # The platform's log only (GET /v1/admin/events).
+    "organization": "OrganizationRead",
+    "issuer": "IssuerRead",
+    "job": "JobRead",
 }
 
 
@@ -251,3 +256,17 @@ def test_each_event_type_has_a_typed_document_and_a_webhook(doc: dict[str, Any])
         assert sorted(headers) == ["webhook-id", "webhook-signature", "webhook-timestamp"]
         assert all(h["required"] and h["description"] for h in headers.values())
         assert hook["security"] == []
+
+
+def test_each_event_type_of_the_platforms_log_has_a_typed_document(doc: dict[str, Any]) -> None:
+    schemas = doc["components"]["schemas"]
+    listed = schemas["PlatformEventList"]["properties"]["data"]["items"]
+    mapping = listed["discriminator"]["mapping"]
+    assert sorted(mapping) == sorted(PLATFORM_EVENT_TYPES)
+    assert {"job.completed", "job.failed"} <= set(mapping)
+    for event_type, ref in mapping.items():
+        schema = schemas[ref.rsplit("/", 1)[1]]
+        assert schema["properties"]["data"] == {
+            "$ref": f"#/components/schemas/{DATA_OF[event_type.split('.')[0]]}"
+        }
+        assert schema["description"].strip()

@@ -14,6 +14,7 @@ it and also lets Hypothesis pick new random seeds instead of the fixed ones CI u
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import random
@@ -35,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.app import create_app
 from partnerbilling.db import make_engine, transaction
+from partnerbilling.jobs.worker import run_job_worker
 from partnerbilling.settings import Settings
 from tests.support import ADMIN_TOKEN, Api, build_world
 
@@ -64,6 +66,9 @@ class _Target:
     settings: Settings | None = None
     app: Any = None
     engine: AsyncEngine | None = None
+    # The job worker that runs the renewal and dunning runs, as beside the test app.
+    jobs: asyncio.Task[None] | None = None
+    stop_jobs: asyncio.Event | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "lifespan":
@@ -79,8 +84,14 @@ class _Target:
                 # the disk would only slow it down.
                 event.listen(self.engine.sync_engine, "connect", _commit_without_waiting_for_disk)
                 self.app = create_app(self.settings, engine=self.engine)
+                self.stop_jobs = asyncio.Event()
+                self.jobs = asyncio.create_task(run_job_worker(self.engine, self.settings, self.stop_jobs))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.jobs is not None and self.stop_jobs is not None:
+                    self.stop_jobs.set()
+                    await self.jobs
+                    self.jobs = self.stop_jobs = None
                 if self.engine is not None:
                     await self.engine.dispose()
                 self.app = self.engine = None

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from partnerbilling.dunning.domain import DueInvoice
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Statement, fetch_value
 from partnerbilling.states import InvoiceStatus
 
 # What a run may dun. Literal, so that the planner matches the partial index
@@ -110,3 +110,9 @@ async def release_many(conn: AsyncConnection, invoice_ids: list[str]) -> None:
     """Give these invoices back to any run."""
     if invoice_ids:
         await _RELEASE_MANY.execute(conn, {"ids": invoice_ids})
+
+
+async def count_due(conn: AsyncConnection, due_before: datetime) -> int:
+    """How many unpaid invoices a run would look at: due at or before ``due_before``."""
+    stmt = select(func.count()).select_from(Invoices).where(_DUNNABLE, Invoices.due_at <= due_before)
+    return int(await fetch_value(conn, stmt) or 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import connection, in_transaction, transaction, utcnow
 from partnerbilling.dunning import repository
+from partnerbilling.dunning.domain import DueInvoice
 from partnerbilling.dunning.service import take_step
 from partnerbilling.errors import DomainError
 from partnerbilling.failures import classify_exception
@@ -41,6 +42,8 @@ class DunningReport:
 
 
 Progress = Callable[[DunningReport], None]
+# Called after each batch is claimed (see the renewal runner's).
+BatchHook = Callable[[], Awaitable[None]]
 
 
 async def run_dunning(
@@ -52,6 +55,7 @@ async def run_dunning(
     concurrency: int = 4,
     lease: timedelta = timedelta(minutes=5),
     on_progress: Progress | None = None,
+    after_batch: BatchHook | None = None,
 ) -> DunningReport:
     """Take, for every unpaid invoice past due at ``as_of``, its next step if one is due."""
     report = DunningReport(as_of)
@@ -64,17 +68,15 @@ async def run_dunning(
     async def next_id() -> str | None:
         async with lock:
             while not queue and not done[0]:
-                now = utcnow()
-                async with transaction(engine) as conn:
-                    rows = await repository.claim_due(
-                        conn, due_before, after[0], batch_size, now, now + lease
-                    )
+                rows = await _claim(engine, due_before, after[0], batch_size, lease)
                 if not rows:
                     done[0] = True
                     break
                 rows.sort(key=lambda row: (row.due_at, row.id))
                 after[0] = (rows[-1].due_at, rows[-1].id)
                 queue.extend(row.id for row in rows)
+                if after_batch is not None:
+                    await after_batch()
             return queue.popleft() if queue else None
 
     async def work() -> None:
@@ -102,6 +104,18 @@ async def run_dunning(
     finally:
         await _release(engine, report.failed_ids)
     return report
+
+
+async def _claim(
+    engine: AsyncEngine,
+    due_before: datetime,
+    after: tuple[datetime, str] | None,
+    limit: int,
+    lease: timedelta,
+) -> list[DueInvoice]:
+    now = utcnow()
+    async with transaction(engine) as conn:
+        return await repository.claim_due(conn, due_before, after, limit, now, now + lease)
 
 
 def _record_failure(report: DunningReport, invoice_id: str, exc: Exception) -> None:

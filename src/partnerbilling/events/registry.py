@@ -16,6 +16,7 @@ from partnerbilling.cashback.schemas import CashbackEntryRead
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.issuer.schemas import IssuerRead
+from partnerbilling.jobs.schemas import JobRead
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
@@ -182,6 +183,17 @@ EVENTS: dict[EventType, EventSpec] = {
         Recipients.PLATFORM,
         "The issuer changed: documents issued from now on name it as their seller; in the "
         "platform's log only.",
+    ),
+    EventType.JOB_COMPLETED: EventSpec(
+        JobRead,
+        Recipients.PLATFORM,
+        "A job (a renewal or dunning run) completed; the job with its report. In the platform's log only.",
+    ),
+    EventType.JOB_FAILED: EventSpec(
+        JobRead,
+        Recipients.PLATFORM,
+        "A job (a renewal or dunning run) failed; the job with its error and what it did before. "
+        "In the platform's log only.",
     ),
 }
 """Each event type's payload model, recipients and description, in the order of ``EventType``."""

@@ -57,5 +57,6 @@ async def list_platform_events(
 ) -> Response:
     """The platform's own log, newest first: every change of an organisation
     (`organization.updated`, by the platform or the organisation itself) and of the issuer
-    (`issuer.updated`). These events are never sent to an organisation or a webhook."""
+    (`issuer.updated`), and the end of every job (`job.completed`, `job.failed`). These events
+    are never sent to an organisation or a webhook."""
     return JsonResponse(await service.list_platform_events(conn, event_type, page))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -69,6 +69,9 @@ class RunReport:
 
 
 Progress = Callable[[RunReport], None]
+# Called after each batch is claimed, before it is worked on: a job keeps its lease there and
+# gives the live traffic its turn.
+BatchHook = Callable[[], Awaitable[None]]
 
 
 async def renew_due_subscriptions(
@@ -79,12 +82,13 @@ async def renew_due_subscriptions(
     concurrency: int = 4,
     lease: timedelta = timedelta(minutes=5),
     on_progress: Progress | None = None,
+    after_batch: BatchHook | None = None,
 ) -> RunReport:
     """Renew, for every active auto-renewing subscription whose period ends at or before
     ``as_of``, every period that is due, each in its own transaction. A failed renewal is
     reported and not retried in this run; the run goes on with the others."""
     report = RunReport(as_of)
-    claims = _Claims(engine, as_of, batch_size, lease)
+    claims = _Claims(engine, as_of, batch_size, lease, after_batch)
 
     async def work() -> None:
         async with connection(engine) as conn:
@@ -115,8 +119,16 @@ class _Claims:
     customer and product read once for the batch. The keyset only moves forward, except for
     the one sweep from the start when it reaches the end."""
 
-    def __init__(self, engine: AsyncEngine, as_of: datetime, batch_size: int, lease: timedelta):
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        as_of: datetime,
+        batch_size: int,
+        lease: timedelta,
+        after_batch: BatchHook | None,
+    ):
         self._engine, self._as_of, self._batch_size, self._lease = engine, as_of, batch_size, lease
+        self._after_batch = after_batch
         self._queue: deque[Claimed] = deque()
         self._after: tuple[datetime, str] | None = None
         self._sweeps = 1
@@ -127,6 +139,8 @@ class _Claims:
         async with self._lock:
             while not self._queue and not self._exhausted:
                 await self._claim_batch()
+                if self._after_batch is not None:
+                    await self._after_batch()
             return self._queue.popleft() if self._queue else None
 
     async def _claim_batch(self) -> None:
