@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from partnerbilling.billing.charge import ChargePlan
+from typing import TYPE_CHECKING
+
 from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order
 from partnerbilling.billing.explanation import Amount, Explanation, Step, StepName, Value, format_exact
 from partnerbilling.billing.money import format_money, format_rate
 from partnerbilling.jsonio import JSON
+
+if TYPE_CHECKING:  # billing.charge renders its events with this package's views
+    from partnerbilling.billing.charge import ChargePlan
 
 
 def charge_view(
