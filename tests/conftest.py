@@ -70,6 +70,9 @@ def settings(database_url: str) -> Settings:
         db_connect_timeout=15.0,
         # The renewal and dunning runs are jobs: a worker takes them at once.
         job_poll_interval=0.05,
+        # Runs of a few subscriptions: the pause that spares live traffic only slows the suite.
+        job_batch_size=50,
+        job_batch_pause=0.0,
     )
 
 
