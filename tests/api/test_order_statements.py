@@ -4,6 +4,7 @@ locks the year's counter until commit, so nothing may follow it)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,21 +21,25 @@ from tests.support import Api, build_world
 
 @contextmanager
 def sent_statements(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The text of every statement sent meanwhile, in order: precompiled ones and any that
-    SQLAlchemy runs itself (the transactions' BEGIN and COMMIT are neither)."""
+    """The text of every statement the calling task sends meanwhile (the request runs in it;
+    the test app's job and delivery workers poll in tasks of their own), in order: precompiled
+    ones and any that SQLAlchemy runs itself (the transactions' BEGIN and COMMIT are neither)."""
     sent: list[str] = []
+    caller = asyncio.current_task()
 
     def recording(name: str) -> None:
         original = getattr(sql.Statement, name)
 
         async def run(self: sql.Statement, *args: Any, **kwargs: Any) -> Any:
-            sent.append(self.sql)
+            if asyncio.current_task() is caller:
+                sent.append(self.sql)
             return await original(self, *args, **kwargs)
 
         monkeypatch.setattr(sql.Statement, name, run)
 
     def executed(*args: Any) -> None:
-        sent.append(str(args[2]))
+        if asyncio.current_task() is caller:
+            sent.append(str(args[2]))
 
     for name in ("rows", "row", "value", "execute"):
         recording(name)
