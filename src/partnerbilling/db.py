@@ -14,8 +14,8 @@ import os
 import secrets
 import time
 import warnings
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -23,11 +23,15 @@ from typing import Any
 
 import orjson
 from sqlalchemy import DateTime, MetaData
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
 from partnerbilling.settings import Settings
-from partnerbilling.sql import driver
+
+# The transactions (partnerbilling.transactions), opened on this engine, where their callers import them.
+from partnerbilling.transactions import connection as connection
+from partnerbilling.transactions import in_transaction as in_transaction
+from partnerbilling.transactions import transaction as transaction
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +196,10 @@ def make_engine(url: str, settings: Settings, *, connections: int | None = None)
         max_overflow=0 if connections else settings.db_pool_size,
         pool_timeout=settings.db_connect_timeout,
         pool_recycle=1800,
+        # The transactions are the driver's (partnerbilling.transactions); a Core statement run on
+        # a connection (a test's, a check's) joins the one open instead of beginning its own.
+        # Alembic asks for a transaction of its own (partnerbilling.migrate).
+        isolation_level="AUTOCOMMIT",
         # Statement parameters carry webhook secrets and personal data: keep them out of error
         # messages and logs.
         hide_parameters=True,
@@ -209,60 +217,3 @@ def make_engine(url: str, settings: Settings, *, connections: int | None = None)
             },
         },
     )
-
-
-@asynccontextmanager
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A pooled connection for :func:`in_transaction` blocks (a long-running loop's): SQLAlchemy
-    in autocommit mode, the transactions are the driver's, and statements run through
-    :mod:`partnerbilling.sql`. A connection the server dropped is discarded, not returned to
-    the pool."""
-    async with engine.connect() as conn:
-        await conn.execution_options(isolation_level="AUTOCOMMIT")
-        raw = driver(conn)
-        try:
-            yield conn
-        except BaseException:
-            # SQLAlchemy invalidates a connection its own statements found broken; the
-            # driver's ones only close it.
-            if not conn.invalidated and raw.is_closed():
-                await conn.invalidate()
-            raise
-
-
-@asynccontextmanager
-async def in_transaction(conn: AsyncConnection, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
-    """One transaction on a connection from :func:`connection`, for the statements of
-    :mod:`partnerbilling.sql`: committed on success, rolled back on any error. With
-    ``snapshot``, a read-only one that sees the database as it was at its first statement
-    (repeatable read)."""
-    raw = driver(conn)
-    tx = raw.transaction(isolation="repeatable_read", readonly=True) if snapshot else raw.transaction()
-    try:
-        await tx.start()
-    except BaseException:
-        # A connection that cannot even begin (closed, or left busy by a cancelled statement)
-        # is discarded.
-        raw.terminate()
-        raise
-    try:
-        yield conn
-    except BaseException:
-        try:
-            await tx.rollback()
-        except Exception as failure:
-            # The connection is broken (the server went away, or a statement was cut off in
-            # the middle): the first error is the one to report; the connection is discarded.
-            log.warning("rollback failed, closing the connection: %r", failure)
-            raw.terminate()
-        raise
-    else:
-        await tx.commit()
-
-
-@asynccontextmanager
-async def transaction(engine: AsyncEngine, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
-    """One connection in one transaction: committed on success, rolled back on any error (read
-    only and repeatable read with ``snapshot``, see :func:`in_transaction`)."""
-    async with connection(engine) as conn, in_transaction(conn, snapshot=snapshot):
-        yield conn

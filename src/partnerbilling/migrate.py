@@ -26,6 +26,9 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
     """Apply every pending migration, under an advisory lock so that concurrent starts wait."""
     config = alembic_config()
     async with engine.connect() as conn:
+        # The engine's connections autocommit (partnerbilling.db.make_engine); each migration
+        # runs in a transaction.
+        await conn.execution_options(isolation_level="READ COMMITTED")
         await conn.exec_driver_sql("SELECT pg_advisory_lock(727274)")
         try:
 

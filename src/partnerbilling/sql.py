@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import asyncpg
 import orjson
+from sqlalchemy import ARRAY, Boolean
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import TypeEngine
 
 from partnerbilling.errors import DuplicateKey
 
@@ -53,7 +55,7 @@ def driver(conn: AsyncConnection) -> asyncpg.Connection:
 class Statement:
     """One statement, compiled once; its parameters are passed by name."""
 
-    __slots__ = ("_params", "names", "sql")
+    __slots__ = ("_conversions", "_lookups", "_plain", "names", "sql")
 
     _MISSING = object()
 
@@ -78,41 +80,68 @@ class Statement:
                 literal = expanded[name]
             else:
                 literal = self._MISSING if bind.required else bind.effective_value
-            process = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
-            params.append((name, process, literal))
-        self._params = params
+            params.append((name, _conversion(bind.type), literal))
         self.names = tuple(name for name, _, _ in params)
+        # Most parameters take the value as it is: one lookup each, then the few conversions.
+        self._lookups = tuple((name, literal) for name, _, literal in params)
+        self._conversions = tuple((i, process) for i, (_, process, _) in enumerate(params) if process)
+        self._plain = not self._conversions and all(literal is self._MISSING for _, literal in self._lookups)
 
     def _args(self, values: Mapping[str, object]) -> list[object]:
-        args = []
-        for name, process, literal in self._params:
-            value = values[name] if literal is self._MISSING else values.get(name, literal)
-            args.append(process(value) if process is not None and value is not None else value)
+        if self._plain:
+            return [values[name] for name in self.names]
+        missing = self._MISSING
+        args = [
+            values[name] if literal is missing else values.get(name, literal)
+            for name, literal in self._lookups
+        ]
+        for i, process in self._conversions:
+            if args[i] is not None:
+                args[i] = process(args[i])
         return args
+
+    async def _send(self, conn: AsyncConnection, method: str, values: Mapping[str, object]) -> Any:
+        """The statement through one of asyncpg's methods; a database refusal a service may act
+        on becomes the service's own error, any other passes as it is
+        (:mod:`partnerbilling.failures` answers those)."""
+        raw = _driver_in_transaction(conn)
+        try:
+            return await getattr(raw, method)(self.sql, *self._args(values))
+        except asyncpg.UniqueViolationError as exc:
+            raise DuplicateKey(str(exc.constraint_name or "")) from exc
 
     async def rows(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> list[T]:
         """All rows, each made into ``into`` by column name."""
-        with _translated_errors():
-            records = await _checked(conn).fetch(self.sql, *self._args(values))
+        records = await self._send(conn, "fetch", values)
         return [into(**record) for record in records]
 
     async def row(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> T | None:
         """The first row made into ``into``, or None."""
-        with _translated_errors():
-            record = await _checked(conn).fetchrow(self.sql, *self._args(values))
+        record = await self._send(conn, "fetchrow", values)
         return None if record is None else into(**record)
 
     async def value(self, conn: AsyncConnection, values: Mapping[str, object]) -> Any:
         """The first column of the first row, or None."""
-        with _translated_errors():
-            return await _checked(conn).fetchval(self.sql, *self._args(values))
+        return await self._send(conn, "fetchval", values)
 
     async def execute(self, conn: AsyncConnection, values: Mapping[str, object]) -> int:
         """Run it; the number of rows it touched (0 for a statement that reports none)."""
-        with _translated_errors():
-            status = await _checked(conn).execute(self.sql, *self._args(values))
+        status: str = await self._send(conn, "execute", values)
         count = status.rsplit(" ", 1)[-1]
         return int(count) if count.isdigit() else 0
+
+
+def _conversion(type_: TypeEngine[Any]) -> Callable[[Any], Any] | None:
+    """What a value of the column type goes through on its way to asyncpg: the dialect's bind
+    processor, except where asyncpg takes the Python value as it is (a boolean, an array of
+    values that need no conversion), which saves a call per value and row."""
+    impl = type_.dialect_impl(_DIALECT)
+    if isinstance(impl, Boolean):
+        return None
+    if isinstance(impl, ARRAY) and _conversion(impl.item_type) is None:
+        return None
+    process: Callable[[Any], Any] | None = impl.bind_processor(_DIALECT)
+    return process
 
 
 def column_values(obj: DataclassInstance) -> dict[str, object]:
@@ -140,18 +169,34 @@ async def execute(conn: AsyncConnection, stmt: ClauseElement) -> int:
     return await Statement(stmt).execute(conn, {})
 
 
-@contextmanager
-def _translated_errors() -> Iterator[None]:
-    """A database refusal a service may act on becomes the service's own error; any other error
-    passes as it is (:mod:`partnerbilling.failures` answers those)."""
-    try:
-        yield
-    except asyncpg.UniqueViolationError as exc:
-        raise DuplicateKey(str(exc.constraint_name or "")) from exc
+# The driver connection under each connection that partnerbilling.db.connection() holds open:
+# one dictionary lookup per statement instead of three proxies' properties.
+_open: dict[int, tuple[AsyncConnection, asyncpg.Connection]] = {}
 
 
-def _checked(conn: AsyncConnection) -> asyncpg.Connection:
+def hold(conn: AsyncConnection) -> asyncpg.Connection:
+    """The driver connection under ``conn``, remembered for its statements until :func:`let_go`."""
     raw = driver(conn)
+    _open[id(conn)] = (conn, raw)
+    return raw
+
+
+def let_go(conn: AsyncConnection) -> None:
+    _open.pop(id(conn), None)
+
+
+@contextmanager
+def held(conn: AsyncConnection) -> Iterator[asyncpg.Connection]:
+    """:func:`hold` for the block."""
+    try:
+        yield hold(conn)
+    finally:
+        let_go(conn)
+
+
+def _driver_in_transaction(conn: AsyncConnection) -> asyncpg.Connection:
+    entry = _open.get(id(conn))
+    raw = entry[1] if entry is not None and entry[0] is conn else driver(conn)
     if not raw.is_in_transaction():
         raise NotInTransaction("precompiled statements run inside partnerbilling.db.transaction()")
     return raw

@@ -73,7 +73,9 @@ async def check_body(request: Request, media_types: tuple[str, ...] | None = Non
     if not is_json_media_type(request.headers.get("content-type")):
         raise HTTPException(415, SEND_JSON)
     try:
-        read_body(body)
+        # Starlette's cache of the parsed body: FastAPI then validates this value instead of
+        # parsing the body a second time.
+        request._json = read_body(body)
     except UnreadableJson as exc:
         raise unreadable_body(str(exc)) from None
 

@@ -43,6 +43,7 @@ async def old_database(server_url: str, settings: Settings) -> AsyncIterator[Asy
 async def _migrate(engine: AsyncEngine, revision: str, *, down: bool = False) -> None:
     config = alembic_config()
     async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="READ COMMITTED")
 
         def run(sync_conn: object) -> None:
             config.attributes["connection"] = sync_conn

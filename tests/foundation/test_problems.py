@@ -52,6 +52,7 @@ async def test_409_for_an_idempotency_key_still_in_use(api: Api, db: AsyncEngine
     """While the first request with a key is still running, a second one with that key is 409."""
     headers = {**api.admin_auth, "Idempotency-Key": "create-acme"}
     async with db.connect() as blocker:
+        await blocker.execution_options(isolation_level="READ COMMITTED")
         # Hold the first request inside its transaction: its insert waits for this table lock.
         await blocker.execute(text("LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE"))
         first = asyncio.create_task(api.client.post("/v1/admin/organizations", json=ORG, headers=headers))

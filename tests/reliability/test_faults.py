@@ -201,6 +201,7 @@ async def test_a_held_row_lock_ends_in_a_timeout_answer(database: Database) -> N
         world = await build_world(svc.api)
         # Another transaction holds the partnership row, as a slow billing-mode change would.
         async with svc.engine.connect() as holder:
+            await holder.execution_options(isolation_level="READ COMMITTED")
             await holder.execute(
                 text("SELECT id FROM partnerships WHERE id = :id FOR UPDATE"), {"id": world.partnership["id"]}
             )

@@ -1,0 +1,123 @@
+"""The request's and the loops' transactions: a pooled connection (SQLAlchemy in autocommit mode
+on top, serving as the pool) in one transaction of the driver's, for the statements of
+:mod:`partnerbilling.sql`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import TracebackType
+
+import asyncpg
+from asyncpg.transaction import Transaction
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from partnerbilling.sql import driver, held, hold, let_go
+
+log = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled connection for :func:`in_transaction` blocks (a long-running loop's): SQLAlchemy
+    in autocommit mode (the engine's), the transactions are the driver's, and statements run through
+    :mod:`partnerbilling.sql`. A connection the server dropped is discarded, not returned to
+    the pool."""
+    async with engine.connect() as conn:
+        with held(conn) as raw:
+            try:
+                yield conn
+            except BaseException:
+                await _discard_if_closed(conn, raw)
+                raise
+
+
+async def _discard_if_closed(conn: AsyncConnection, raw: asyncpg.Connection) -> None:
+    # SQLAlchemy invalidates a connection its own statements found broken; the driver's ones
+    # only close it.
+    if not conn.invalidated and raw.is_closed():
+        await conn.invalidate()
+
+
+@asynccontextmanager
+async def in_transaction(conn: AsyncConnection, *, snapshot: bool = False) -> AsyncIterator[AsyncConnection]:
+    """One transaction on a connection from :func:`connection`, for the statements of
+    :mod:`partnerbilling.sql`: committed on success, rolled back on any error. With
+    ``snapshot``, a read-only one that sees the database as it was at its first statement
+    (repeatable read)."""
+    raw = driver(conn)
+    tx = await _begin(raw, snapshot)
+    try:
+        yield conn
+    except BaseException:
+        await _roll_back(tx, raw)
+        raise
+    await tx.commit()
+
+
+async def _begin(raw: asyncpg.Connection, snapshot: bool) -> Transaction:
+    tx = raw.transaction(isolation="repeatable_read", readonly=True) if snapshot else raw.transaction()
+    try:
+        await tx.start()
+    except BaseException:
+        # A connection that cannot even begin (closed, or left busy by a cancelled statement)
+        # is discarded.
+        raw.terminate()
+        raise
+    return tx
+
+
+async def _roll_back(tx: Transaction, raw: asyncpg.Connection) -> None:
+    try:
+        await tx.rollback()
+    except Exception as failure:
+        # The connection is broken (the server went away, or a statement was cut off in the
+        # middle): the first error is the one to report; the connection is discarded.
+        log.warning("rollback failed, closing the connection: %r", failure)
+        raw.terminate()
+
+
+class transaction:
+    """One connection in one transaction: committed on success, rolled back on any error (read
+    only and repeatable read with ``snapshot``, see :func:`in_transaction`). The same as
+    :func:`in_transaction` inside :func:`connection`, written out as one context manager since
+    every request opens one."""
+
+    __slots__ = ("_conn", "_connecting", "_engine", "_raw", "_snapshot", "_tx")
+
+    def __init__(self, engine: AsyncEngine, *, snapshot: bool = False) -> None:
+        self._engine = engine
+        self._snapshot = snapshot
+
+    async def __aenter__(self) -> AsyncConnection:
+        self._connecting = self._engine.connect()
+        conn = self._conn = await self._connecting.__aenter__()
+        self._raw = raw = hold(conn)
+        try:
+            self._tx = await _begin(raw, self._snapshot)
+        except BaseException as exc:
+            await self._release(exc)
+            raise
+        return conn
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc is None:
+                await self._tx.commit()
+            else:
+                await _roll_back(self._tx, self._raw)
+        except BaseException as failure:
+            await self._release(failure)
+            raise
+        await self._release(exc)
+
+    async def _release(self, exc: BaseException | None) -> None:
+        let_go(self._conn)
+        if exc is None:
+            await self._connecting.__aexit__(None, None, None)
+            return
+        await _discard_if_closed(self._conn, self._raw)
+        await self._connecting.__aexit__(type(exc), exc, exc.__traceback__)
