@@ -84,6 +84,23 @@ def requests_for(kind: str, n: int) -> list[tuple[str, str, list[tuple[bytes, by
     return out
 
 
+# Requests in flight at once (--concurrency): 1 measures one request's work alone; more lets the
+# requests of one process wait on each other (the year's invoice counter) as under load.
+CONCURRENCY = 1
+
+
+async def drive(app: Asgi, work: list[tuple[str, str, list[tuple[bytes, bytes]], bytes]]) -> None:
+    """Send ``work`` through the app, :data:`CONCURRENCY` requests at a time."""
+    queue = list(reversed(work))
+
+    async def client() -> None:
+        while queue:
+            method, path, headers, body = queue.pop()
+            await call(app, method, path, headers, body)
+
+    await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
+
+
 async def measure(app: Asgi, kind: str, n: int, profile: bool) -> tuple[float, float, str]:
     """``(CPU µs per request, wall µs per request, profile text)`` over ``n`` requests, after a
     warm-up of 20."""
@@ -95,8 +112,7 @@ async def measure(app: Asgi, kind: str, n: int, profile: bool) -> tuple[float, f
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
-    for method, path, headers, body in work:
-        await call(app, method, path, headers, body)
+    await drive(app, work)
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -190,10 +206,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=6, help="batches per target, alternating (6)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--only", choices=["get", "post"])
+    parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once (1)")
     args = parser.parse_args()
     if "PARTNERBILLING_DATABASE_URL" not in os.environ:
         raise SystemExit("set PARTNERBILLING_DATABASE_URL to the seeded benchmark database")
-    os.environ.setdefault("PARTNERBILLING_DB_POOL_SIZE", "2")
+    global CONCURRENCY
+    CONCURRENCY = max(1, args.concurrency)
+    os.environ.setdefault("PARTNERBILLING_DB_POOL_SIZE", str(max(2, CONCURRENCY)))
     try:
         import uvloop
 
