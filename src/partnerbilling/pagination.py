@@ -82,6 +82,33 @@ class KeysetQuery:
         return await self.after.rows(conn, values, into)
 
 
+class Batches:
+    """The other direction, for a file read in batches (the CSV exports): oldest first, the rows
+    created after a ``(created_at, id)`` key and before ``end``, precompiled. The statement's own
+    parameters are passed to :meth:`rows` by name."""
+
+    def __init__(self, stmt: Any, created_at: Any, row_id: Any) -> None:
+        after = tuple_(bindparam("after_created_at", type_=created_at.type), bindparam("after_id"))
+        self.statement = Statement(
+            stmt.where(tuple_(created_at, row_id) > after, created_at < bindparam("end"))
+            .order_by(created_at, row_id)
+            .limit(bindparam("limit", type_=Integer))
+        )
+
+    async def rows(
+        self,
+        conn: AsyncConnection,
+        values: JSON,
+        end: datetime,
+        after: tuple[datetime, str],
+        limit: int,
+        into: Into[T],
+    ) -> list[T]:
+        """Up to ``limit`` rows created after the key ``after`` and before ``end``, oldest first."""
+        batch = {**values, "after_created_at": after[0], "after_id": after[1], "end": end, "limit": limit}
+        return await self.statement.rows(conn, batch, into)
+
+
 class Keyed(Protocol):
     """A row of a keyset page: ordered by its creation time, then its id."""
 
@@ -104,4 +131,4 @@ def page_of(rows: Sequence[K], page: PageParams, render: Callable[[K], JSON | No
     return {"data": data, "next_cursor": next_cursor}
 
 
-__all__ = ["KeysetQuery", "PageParams", "decode_cursor", "encode_cursor", "keyset", "page_of"]
+__all__ = ["Batches", "KeysetQuery", "PageParams", "decode_cursor", "encode_cursor", "keyset", "page_of"]

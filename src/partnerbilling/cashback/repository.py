@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry, ExportedCashbackEntry
 from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.organizations.models import Organization as Organizations
-from partnerbilling.pagination import KeysetQuery, PageParams
+from partnerbilling.pagination import Batches, KeysetQuery, PageParams
 from partnerbilling.sql import Statement
 from partnerbilling.states import CASHBACK, CashbackStatus, InvoiceKind, sources_of
 
@@ -80,7 +80,7 @@ async def balances(conn: AsyncConnection, partner_id: str) -> list[CashbackBalan
 # The CSV export's batches (SPEC §12): the partner's entries created in [start, end), oldest
 # first, after a (created_at, id) key, with the customer's name and the number and payer of the
 # order's invoice (whether the partner may see that number is the view's to decide).
-_EXPORT_BATCH = Statement(
+_EXPORT_BATCH = Batches(
     select(
         CashbackEntries.id,
         CashbackEntries.partner_id,
@@ -99,14 +99,9 @@ _EXPORT_BATCH = Statement(
     .outerjoin(
         Invoices, (Invoices.order_id == CashbackEntries.order_id) & (Invoices.kind == InvoiceKind.INVOICE)
     )
-    .where(
-        CashbackEntries.partner_id == bindparam("partner_id"),
-        tuple_(CashbackEntries.created_at, CashbackEntries.id)
-        > tuple_(bindparam("after_created_at", type_=CashbackEntries.created_at.type), bindparam("after_id")),
-        CashbackEntries.created_at < bindparam("end"),
-    )
-    .order_by(CashbackEntries.created_at, CashbackEntries.id)
-    .limit(bindparam("limit", type_=Integer))
+    .where(CashbackEntries.partner_id == bindparam("partner_id")),
+    CashbackEntries.created_at,
+    CashbackEntries.id,
 )
 
 
@@ -115,5 +110,6 @@ async def export_batch(
 ) -> list[ExportedCashbackEntry]:
     """Up to ``limit`` of the partner's entries created after the key ``after`` and before
     ``end``, oldest first."""
-    values = {"partner_id": partner_id, "after_created_at": after[0], "after_id": after[1], "end": end}
-    return await _EXPORT_BATCH.rows(conn, {**values, "limit": limit}, ExportedCashbackEntry)
+    return await _EXPORT_BATCH.rows(
+        conn, {"partner_id": partner_id}, end, after, limit, ExportedCashbackEntry
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, bindparam, select, text, tuple_, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import Numeric, String
@@ -19,7 +19,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
-from partnerbilling.pagination import KeysetQuery, PageParams
+from partnerbilling.pagination import Batches, KeysetQuery, PageParams
 from partnerbilling.sql import Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
 
@@ -178,16 +178,12 @@ async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams)
 # The CSV export's batches (SPEC §12): the payer's documents created in [start, end), oldest
 # first, after a (created_at, id) key, along the index ix_invoices_payer_created. A document is
 # created when it is issued (``created_at`` = ``issued_at``).
-_EXPORT_BATCH = Statement(
-    select(*(Invoices.__table__.c[name] for name in ExportedInvoice.__dataclass_fields__))
-    .where(
-        Invoices.payer_id == bindparam("payer_id"),
-        tuple_(Invoices.created_at, Invoices.id)
-        > tuple_(bindparam("after_created_at", type_=Invoices.created_at.type), bindparam("after_id")),
-        Invoices.created_at < bindparam("end"),
-    )
-    .order_by(Invoices.created_at, Invoices.id)
-    .limit(bindparam("limit", type_=Integer))
+_EXPORT_BATCH = Batches(
+    select(*(Invoices.__table__.c[name] for name in ExportedInvoice.__dataclass_fields__)).where(
+        Invoices.payer_id == bindparam("payer_id")
+    ),
+    Invoices.created_at,
+    Invoices.id,
 )
 
 
@@ -196,5 +192,4 @@ async def export_batch(
 ) -> list[ExportedInvoice]:
     """Up to ``limit`` of the payer's invoices and credit notes created after the key ``after``
     and before ``end``, oldest first."""
-    values = {"payer_id": payer_id, "after_created_at": after[0], "after_id": after[1], "end": end}
-    return await _EXPORT_BATCH.rows(conn, {**values, "limit": limit}, ExportedInvoice)
+    return await _EXPORT_BATCH.rows(conn, {"payer_id": payer_id}, end, after, limit, ExportedInvoice)
