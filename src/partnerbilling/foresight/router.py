@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable
+from partnerbilling.errors import NotFound
 from partnerbilling.foresight import quotes
 from partnerbilling.foresight.quotes_schemas import OrderExplanationRead, QuoteRead
 from partnerbilling.openapi import problems
-from partnerbilling.orders.loading import UnknownProduct
+from partnerbilling.orders.loading import REFUSALS
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import order_explanation_view, quote_view
@@ -26,12 +26,7 @@ router = APIRouter(prefix="/v1", tags=["orders"], route_class=TransactionalRoute
     response_model=QuoteRead,
     summary="Quote an order",
     operation_id="quoteOrder",
-    responses=problems(
-        NotFound("No such customer."),
-        Forbidden("A partner with limited access cannot order or renew for its customer."),
-        UnknownProduct,
-        PriceNotAvailable,
-    ),
+    responses=problems(*REFUSALS),
 )
 async def quote_order(conn: Conn, org_id: OrgId, body: OrderCreate) -> Response:
     """The charge that `POST /v1/orders` with this body would make now — payer, channel,

@@ -46,7 +46,7 @@ async def load_order_inputs(
     lands wholly before or wholly after the charge; a quote, which writes nothing, does not."""
     found = await repository.load_sources(conn, data.customer_id, data.sku, lock=lock)
     if found is None:
-        raise NotFound("No such customer.")
+        raise NotFound(_NO_SUCH_CUSTOMER)
     customer = organization_of(found.customer)
     partnership = found.partnership
     try:
@@ -61,11 +61,17 @@ async def load_order_inputs(
     return OrderInputs(customer, partnership, channel, product_of(found.product), partner)
 
 
+_NO_SUCH_CUSTOMER = "No such customer."
+_LIMITED_ACCESS = "A partner with limited access cannot order or renew for its customer."
+
+# How placing an order (and quoting one, which has the same rights) is refused: the operations'
+# documented problems.
+REFUSALS = (NotFound(_NO_SUCH_CUSTOMER), Forbidden(_LIMITED_ACCESS), UnknownProduct, PriceNotAvailable)
+
+
 def refuse(refusal: ChargeRefused) -> Exception:
     """The API answer to a refused initiator: 403 if it may see the customer, else 404."""
-    if refusal.visible:
-        return Forbidden("A partner with limited access cannot order or renew for its customer.")
-    return NotFound("No such customer.")
+    return Forbidden(_LIMITED_ACCESS) if refusal.visible else NotFound(_NO_SUCH_CUSTOMER)
 
 
 async def load_partner(

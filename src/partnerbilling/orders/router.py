@@ -6,11 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from partnerbilling.errors import Forbidden, NotFound, PriceNotAvailable
 from partnerbilling.openapi import problems
 from partnerbilling.orders import repository, service
+from partnerbilling.orders.loading import REFUSALS
 from partnerbilling.orders.schemas import OrderCreate, OrderList, OrderRead
-from partnerbilling.orders.service import UnknownProduct
 from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import order_view
@@ -27,12 +26,7 @@ router = APIRouter(prefix="/v1", tags=["orders"], route_class=TransactionalRoute
     response_model=OrderRead,
     summary="Place an order",
     operation_id="placeOrder",
-    responses=problems(
-        NotFound("No such customer."),
-        Forbidden("A partner with limited access cannot order or renew for its customer."),
-        UnknownProduct,
-        PriceNotAvailable,
-    ),
+    responses=problems(*REFUSALS),
 )
 async def place_order(conn: Conn, org_id: OrgId, body: OrderCreate) -> Response:
     """Order a product for a customer: as the customer itself (channel `direct`) or as its
