@@ -84,13 +84,12 @@ def requests_for(kind: str, n: int) -> list[tuple[str, str, list[tuple[bytes, by
     return out
 
 
-# Requests in flight at once (--concurrency): 1 measures one request's work alone; more lets the
-# requests of one process wait on each other (the year's invoice counter) as under load.
-CONCURRENCY = 1
-
-
-async def drive(app: Asgi, work: list[tuple[str, str, list[tuple[bytes, bytes]], bytes]]) -> None:
-    """Send ``work`` through the app, :data:`CONCURRENCY` requests at a time."""
+async def drive(
+    app: Asgi, work: list[tuple[str, str, list[tuple[bytes, bytes]], bytes]], concurrency: int
+) -> None:
+    """Send ``work`` through the app, ``concurrency`` requests at a time: 1 measures one
+    request's work alone; more lets the requests of one process wait on each other (the year's
+    invoice counter) as under load."""
     queue = list(reversed(work))
 
     async def client() -> None:
@@ -98,10 +97,10 @@ async def drive(app: Asgi, work: list[tuple[str, str, list[tuple[bytes, bytes]],
             method, path, headers, body = queue.pop()
             await call(app, method, path, headers, body)
 
-    await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
+    await asyncio.gather(*(client() for _ in range(concurrency)))
 
 
-async def measure(app: Asgi, kind: str, n: int, profile: bool) -> tuple[float, float, str]:
+async def measure(app: Asgi, kind: str, n: int, profile: bool, concurrency: int) -> tuple[float, float, str]:
     """``(CPU µs per request, wall µs per request, profile text)`` over ``n`` requests, after a
     warm-up of 20."""
     for method, path, headers, body in requests_for(kind, 20):
@@ -112,7 +111,7 @@ async def measure(app: Asgi, kind: str, n: int, profile: bool) -> tuple[float, f
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
-    await drive(app, work)
+    await drive(app, work, concurrency)
     if profiler:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -165,7 +164,7 @@ async def calls_per_request(app: Asgi, kind: str, n: int) -> float:
     return pstats.Stats(profiler).total_calls / n  # type: ignore[attr-defined,no-any-return]
 
 
-async def main_async(n: int, rounds: int, profile: bool, kinds: list[str]) -> None:
+async def main_async(n: int, rounds: int, profile: bool, kinds: list[str], concurrency: int) -> None:
     apps = {}
     closers = []
     for name, factory in (("service", service_app), ("reference", reference_app)):
@@ -179,7 +178,7 @@ async def main_async(n: int, rounds: int, profile: bool, kinds: list[str]) -> No
             texts: dict[str, str] = {}
             for r in range(rounds):  # alternate, so that background load weighs on both alike
                 for name in list(apps) if r % 2 == 0 else list(apps)[::-1]:
-                    cpu, wall, text = await measure(apps[name], kind, n, profile and r == 0)
+                    cpu, wall, text = await measure(apps[name], kind, n, profile and r == 0, concurrency)
                     samples[name].append((cpu, wall))
                     texts[name] = texts.get(name) or text
             for name, values in samples.items():
@@ -210,9 +209,8 @@ def main() -> int:
     args = parser.parse_args()
     if "PARTNERBILLING_DATABASE_URL" not in os.environ:
         raise SystemExit("set PARTNERBILLING_DATABASE_URL to the seeded benchmark database")
-    global CONCURRENCY
-    CONCURRENCY = max(1, args.concurrency)
-    os.environ.setdefault("PARTNERBILLING_DB_POOL_SIZE", str(max(2, CONCURRENCY)))
+    concurrency = max(1, args.concurrency)
+    os.environ.setdefault("PARTNERBILLING_DB_POOL_SIZE", str(max(2, concurrency)))
     try:
         import uvloop
 
@@ -220,7 +218,13 @@ def main() -> int:
     except ImportError:
         pass
     asyncio.run(
-        main_async(args.requests, args.rounds, args.profile, [args.only] if args.only else ["get", "post"])
+        main_async(
+            args.requests,
+            args.rounds,
+            args.profile,
+            [args.only] if args.only else ["get", "post"],
+            concurrency,
+        )
     )
     return 0
 

@@ -47,8 +47,17 @@ class NotInTransaction(RuntimeError):
     """A precompiled statement ran outside a transaction (a programming error)."""
 
 
+# The driver connection under each connection that partnerbilling.db.connection() holds open:
+# one dictionary lookup per statement instead of three proxies' properties.
+_open: dict[int, tuple[AsyncConnection, asyncpg.Connection]] = {}
+
+
 def driver(conn: AsyncConnection) -> asyncpg.Connection:
-    """The asyncpg connection under a SQLAlchemy connection."""
+    """The asyncpg connection under a SQLAlchemy connection: the one :func:`hold` remembered for
+    it, else read through SQLAlchemy's proxies."""
+    entry = _open.get(id(conn))
+    if entry is not None and entry[0] is conn:
+        return entry[1]
     return cast(asyncpg.Connection, conn.sync_connection.connection.driver_connection)  # type: ignore[union-attr]
 
 
@@ -169,11 +178,6 @@ async def execute(conn: AsyncConnection, stmt: ClauseElement) -> int:
     return await Statement(stmt).execute(conn, {})
 
 
-# The driver connection under each connection that partnerbilling.db.connection() holds open:
-# one dictionary lookup per statement instead of three proxies' properties.
-_open: dict[int, tuple[AsyncConnection, asyncpg.Connection]] = {}
-
-
 def hold(conn: AsyncConnection) -> asyncpg.Connection:
     """The driver connection under ``conn``, remembered for its statements until :func:`let_go`."""
     raw = driver(conn)
@@ -195,8 +199,7 @@ def held(conn: AsyncConnection) -> Iterator[asyncpg.Connection]:
 
 
 def _driver_in_transaction(conn: AsyncConnection) -> asyncpg.Connection:
-    entry = _open.get(id(conn))
-    raw = entry[1] if entry is not None and entry[0] is conn else driver(conn)
+    raw = driver(conn)
     if not raw.is_in_transaction():
         raise NotInTransaction("precompiled statements run inside partnerbilling.db.transaction()")
     return raw

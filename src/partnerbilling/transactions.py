@@ -115,9 +115,11 @@ class transaction:
         await self._release(exc)
 
     async def _release(self, exc: BaseException | None) -> None:
+        """Back to the pool (SQLAlchemy's exit closes it whatever the error), discarded if the
+        server dropped it."""
         let_go(self._conn)
-        if exc is None:
+        try:
+            if exc is not None:
+                await _discard_if_closed(self._conn, self._raw)
+        finally:
             await self._connecting.__aexit__(None, None, None)
-            return
-        await _discard_if_closed(self._conn, self._raw)
-        await self._connecting.__aexit__(type(exc), exc, exc.__traceback__)
