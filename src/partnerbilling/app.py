@@ -236,8 +236,12 @@ def create_app(
         larger={IMPORT_PATH: settings.import_max_bytes},
     )
 
-    for router in ALL_ROUTERS:
-        app.include_router(router)
+    # The API's routes go into the app's own router, first and hottest first (ALL_ROUTERS'
+    # order), rather than as included routers: FastAPI walks an included router twice per
+    # request (to match it, then to pick its route), and the app's own routes once. The
+    # routers add nothing to their routes when included: prefix, tags, route class and
+    # dependencies are already each route's own.
+    app.router.routes[:0] = [route for router in ALL_ROUTERS for route in router.routes]
     _add_operations_routes(app, settings)
 
     openapi.install(app)
