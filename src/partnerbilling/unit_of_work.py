@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated
+import dataclasses
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Annotated, cast
 
 from fastapi import Depends, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.exceptions import HTTPException
@@ -28,7 +32,16 @@ class TransactionalRoute(APIRoute):
     run at most once."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[object, object, Response]]:
-        handler = super().get_route_handler()
+        # FastAPI solves what is left of the operation's dependencies; the ones that take the
+        # request alone (the caller, the connection) the route class calls itself, first, as
+        # FastAPI would have: solving one costs FastAPI more than calling it. The operation's
+        # dependant (the OpenAPI document's) stays whole.
+        full = self.dependant
+        direct, self.dependant = _take_request_only(full)
+        try:
+            handler = super().get_route_handler()
+        finally:
+            self.dependant = full
         admin_only, media_types = platform_only(self), body_media_types(self)
 
         async def run_in_transaction(request: Request) -> Response:
@@ -39,12 +52,75 @@ class TransactionalRoute(APIRoute):
                 if admin_only:
                     require_platform(caller)  # 403 before anything about the request's input
                 await check_body(request, media_types)
+                request.state.solved = await _solve(direct, request)
                 key = idempotency_key(request)
                 if key is None:
                     return await handler(request)
                 return await run_idempotently(conn, caller.scope, key, request, lambda: handler(request))
 
         return run_in_transaction
+
+
+# A dependency the route class calls itself: its parameter's name (None for one a router declares
+# for its effect only) and the call, which takes the request.
+RequestOnly = tuple[str | None, Callable[[Request], Awaitable[object]]]
+
+# The name the request is passed to an operation under when the operation does not take it.
+_REQUEST = "_transactional_request"
+
+
+def _take_request_only(dependant: Dependant) -> tuple[tuple[RequestOnly, ...], Dependant]:
+    """The dependencies of ``dependant`` that are coroutines of the request alone, and a copy of
+    it without them whose endpoint takes their values from ``request.state.solved``."""
+    direct = tuple(
+        (d.name, cast(Callable[[Request], Awaitable[object]], d.call))
+        for d in dependant.dependencies
+        if _request_only(d)
+    )
+    if not direct:
+        return (), dependant
+    endpoint = cast(Callable[..., Awaitable[object]], dependant.call)
+    takes_request = dependant.request_param_name is not None
+    request_name = dependant.request_param_name or _REQUEST
+
+    @functools.wraps(endpoint)
+    async def call(**values: object) -> object:
+        request = cast(Request, values[request_name] if takes_request else values.pop(request_name))
+        return await endpoint(**values, **request.state.solved)
+
+    rest = [d for d in dependant.dependencies if not _request_only(d)]
+    return direct, dataclasses.replace(
+        dependant, dependencies=rest, call=call, request_param_name=request_name
+    )
+
+
+def _request_only(d: Dependant) -> bool:
+    """A coroutine that takes the request and nothing else."""
+    takes_nothing_else = not (
+        d.dependencies
+        or d.path_params
+        or d.query_params
+        or d.header_params
+        or d.cookie_params
+        or d.body_params
+        or d.http_connection_param_name
+        or d.websocket_param_name
+        or d.response_param_name
+        or d.background_tasks_param_name
+        or d.security_scopes_param_name
+    )
+    coroutine = inspect.iscoroutinefunction(d.call) or inspect.iscoroutinefunction(type(d.call).__call__)
+    return bool(d.request_param_name) and takes_nothing_else and coroutine
+
+
+async def _solve(direct: tuple[RequestOnly, ...], request: Request) -> dict[str, object]:
+    """The values of the dependencies the route class calls itself, by parameter name."""
+    solved = {}
+    for name, call in direct:
+        value = await call(request)
+        if name is not None:
+            solved[name] = value
+    return solved
 
 
 def body_media_types(route: APIRoute) -> tuple[str, ...] | None:

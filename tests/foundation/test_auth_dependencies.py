@@ -64,3 +64,16 @@ async def test_a_missing_key_is_401_before_the_input_is_looked_at(api: Api) -> N
     assert_problem(response, 401, "unauthenticated")
     assert_problem(await api.client.post("/v1/orders", json={"sku": 1}), 401, "unauthenticated")
     assert_problem(await api.client.get("/v1/orders/ord_unknown"), 401, "unauthenticated")
+
+
+async def test_the_wrong_kind_of_caller_is_refused_before_the_input_is_validated(api: Api) -> None:
+    """The route class calls the caller and connection dependencies itself, before FastAPI
+    validates the rest of the input, in the order FastAPI would: the platform token on an
+    organisation's operation is 403 whatever its body, query or path, an organisation key on
+    an admin operation too."""
+    assert_problem(await api.admin("POST", "/v1/orders", json={"sku": 1}), 403, "forbidden")
+    assert_problem(await api.admin("GET", "/v1/orders?limit=abc"), 403, "forbidden")
+    assert_problem(await api.admin("GET", f"/v1/orders/{'x' * 41}"), 403, "forbidden")
+    acme = await api.org("Acme")
+    refused = await api.call(acme, "POST", "/v1/admin/renewals/run", json={"as_of": "not a time"})
+    assert_problem(refused, 403, "forbidden")
