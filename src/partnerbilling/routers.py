@@ -1,6 +1,7 @@
-"""Every API router. A request is matched against the routers in this order, route by route, so
-the operations every client calls most (placing orders, polling invoices) come first; the
-OpenAPI document orders its tags by ``openapi.TAGS``, not by this list."""
+"""Every API router. Their routes go into the app's own router in this order (``app.create_app``),
+and a request is matched against them route by route, so the operations every client calls most
+(placing orders, polling invoices) come first; the OpenAPI document orders its tags by
+``openapi.TAGS``, not by this list."""
 
 from fastapi import APIRouter
 
