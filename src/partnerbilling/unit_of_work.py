@@ -72,13 +72,13 @@ _REQUEST = "_transactional_request"
 def _take_request_only(dependant: Dependant) -> tuple[tuple[RequestOnly, ...], Dependant]:
     """The dependencies of ``dependant`` that are coroutines of the request alone, and a copy of
     it without them whose endpoint takes their values from ``request.state.solved``."""
-    direct = tuple(
-        (d.name, cast(Callable[[Request], Awaitable[object]], d.call))
-        for d in dependant.dependencies
-        if _request_only(d)
-    )
-    if not direct:
+    inlined: list[Dependant] = []
+    rest: list[Dependant] = []
+    for d in dependant.dependencies:
+        (inlined if _request_only(d) else rest).append(d)
+    if not inlined:
         return (), dependant
+    direct = tuple((d.name, cast(Callable[[Request], Awaitable[object]], d.call)) for d in inlined)
     endpoint = cast(Callable[..., Awaitable[object]], dependant.call)
     takes_request = dependant.request_param_name is not None
     request_name = dependant.request_param_name or _REQUEST
@@ -88,7 +88,6 @@ def _take_request_only(dependant: Dependant) -> tuple[tuple[RequestOnly, ...], D
         request = cast(Request, values[request_name] if takes_request else values.pop(request_name))
         return await endpoint(**values, **request.state.solved)
 
-    rest = [d for d in dependant.dependencies if not _request_only(d)]
     return direct, dataclasses.replace(
         dependant, dependencies=rest, call=call, request_param_name=request_name
     )
