@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
-from partnerbilling import openapi
+from partnerbilling import driver_pool, openapi
 from partnerbilling.db import make_engine, resolve_database_url, transaction
 from partnerbilling.errors import (
     FIELD_ERRORS,
@@ -162,6 +162,7 @@ def _lifespan(
             if worker is not None:
                 await worker
             if own_engine:
+                await driver_pool.close(app.state.engine)
                 await app.state.engine.dispose()
             if embedded is not None:
                 await asyncio.to_thread(embedded.stop)

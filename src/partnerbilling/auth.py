@@ -8,10 +8,9 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import Forbidden, Unauthenticated
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Connection, Statement
 
 KEY_PREFIX = "pb_"
 PLATFORM = "platform"
@@ -58,7 +57,7 @@ def bearer_token(header: str | None) -> str | None:
 _KEY_OWNER = Statement(text("SELECT org_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL"))
 
 
-async def authenticate(conn: AsyncConnection, token: str | None, admin_token: str | None) -> Caller:
+async def authenticate(conn: Connection, token: str | None, admin_token: str | None) -> Caller:
     """Resolve a bearer token to its caller, or raise 401."""
     if not token:
         raise Unauthenticated("Send an API key as 'Authorization: Bearer <key>'.")

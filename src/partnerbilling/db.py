@@ -1,9 +1,10 @@
 """Database plumbing: the engine, the declarative base, and the embedded PostgreSQL server.
 
-The engine is the connection pool (and Alembic's way in, :mod:`partnerbilling.migrate`); the
+The engine is the loops' connection pool (and Alembic's way in, :mod:`partnerbilling.migrate`),
+and registers the requests' driver pool beside it (:mod:`partnerbilling.driver_pool`); the
 service's statements do not run through SQLAlchemy's execution layer but through
-:mod:`partnerbilling.sql`, on the asyncpg connection under a pooled one, in the driver's
-transactions that :func:`transaction` and :func:`in_transaction` open. The declarative models
+:mod:`partnerbilling.sql`, on asyncpg connections, in the driver's transactions that
+:mod:`partnerbilling.transactions` opens. The declarative models
 describe the tables for Alembic and give the statements their columns.
 """
 
@@ -26,6 +27,8 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 
+from partnerbilling import driver_pool
+from partnerbilling.driver_pool import PoolConfig
 from partnerbilling.settings import Settings
 
 # The transactions (partnerbilling.transactions), opened on this engine, where their callers import them.
@@ -190,7 +193,17 @@ def make_engine(url: str, settings: Settings, *, connections: int | None = None)
     the pool of connections (:func:`connection`) and for Alembic; its JSON settings are the
     driver's JSONB codecs, which :mod:`partnerbilling.sql` relies on too. With ``connections``,
     a pool of that many and never more (a job's budget, beside the API's pool)."""
-    return create_async_engine(
+    connect_args: dict[str, Any] = {
+        "timeout": settings.db_connect_timeout,
+        "command_timeout": settings.db_statement_timeout_ms / 1000 + 5,
+        "server_settings": {
+            "statement_timeout": str(settings.db_statement_timeout_ms),
+            "lock_timeout": str(settings.db_lock_timeout_ms),
+            "idle_in_transaction_session_timeout": "60000",
+            "application_name": "partnerbilling",
+        },
+    }
+    engine = create_async_engine(
         url,
         pool_size=connections or settings.db_pool_size,
         max_overflow=0 if connections else settings.db_pool_size,
@@ -206,14 +219,10 @@ def make_engine(url: str, settings: Settings, *, connections: int | None = None)
         # JSONB columns (invoice lines, event payloads) through orjson rather than the stdlib.
         json_serializer=lambda value: orjson.dumps(value).decode(),
         json_deserializer=orjson.loads,
-        connect_args={
-            "timeout": settings.db_connect_timeout,
-            "command_timeout": settings.db_statement_timeout_ms / 1000 + 5,
-            "server_settings": {
-                "statement_timeout": str(settings.db_statement_timeout_ms),
-                "lock_timeout": str(settings.db_lock_timeout_ms),
-                "idle_in_transaction_session_timeout": "60000",
-                "application_name": "partnerbilling",
-            },
-        },
+        connect_args=connect_args,
     )
+    # The requests' connections (partnerbilling.driver_pool): the same connections, the same bound.
+    size = connections or 2 * settings.db_pool_size
+    _, url_args = engine.dialect.create_connect_args(engine.url)
+    driver_pool.register(engine, PoolConfig({**url_args, **connect_args}, size, settings.db_connect_timeout))
+    return engine

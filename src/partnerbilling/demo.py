@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.billing.routing import Access, BillingMode
 from partnerbilling.catalog import repository as catalog_repository
@@ -39,7 +39,7 @@ from partnerbilling.organizations.schemas import OrganizationCreate, Organizatio
 from partnerbilling.partnerships import repository as partnerships_repository
 from partnerbilling.partnerships import service as partnerships
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
-from partnerbilling.sql import Statement, execute, fetch_one, fetch_value
+from partnerbilling.sql import Connection, Statement, execute, fetch_one, fetch_value
 from partnerbilling.states import OrderKind, PartnershipStatus
 from partnerbilling.visibility import product_view, tier_view
 
@@ -185,7 +185,7 @@ async def load_demo(engine: AsyncEngine) -> Demo:
     return Demo(acme.id, acme_key, agency.id, agency_key, partnership_id, partnership.billing_mode, outcomes)
 
 
-async def _ensure_catalogue(conn: AsyncConnection) -> None:
+async def _ensure_catalogue(conn: Connection) -> None:
     tier = await catalog_repository.get_tier(conn, TIER)
     if tier is None or tier_view(tier) != {"code": TIER, **TIER_TERMS}:
         await catalog.put_tier(conn, TIER, TierPut.model_validate(TIER_TERMS))
@@ -195,7 +195,7 @@ async def _ensure_catalogue(conn: AsyncConnection) -> None:
             await catalog.put_product(conn, sku, ProductPut.model_validate(terms))
 
 
-async def _ensure_organization(conn: AsyncConnection, fields: dict[str, object]) -> Organization:
+async def _ensure_organization(conn: Connection, fields: dict[str, object]) -> Organization:
     """The demo organisation of that name and billing address, created, or set back to the
     examples' terms if someone changed them."""
     named = (
@@ -214,7 +214,7 @@ async def _ensure_organization(conn: AsyncConnection, fields: dict[str, object])
     return await organizations.update_organization(conn, found.id, OrganizationUpdate.model_validate(differs))
 
 
-async def _ensure_partnership(conn: AsyncConnection, customer_id: str, partner_id: str) -> str:
+async def _ensure_partnership(conn: Connection, customer_id: str, partner_id: str) -> str:
     """The customer's open partnership with the partner, created and accepted if need be."""
     p = await partnerships_repository.open_for_customer(conn, customer_id)
     if p is not None and p.partner_id != partner_id:
@@ -232,7 +232,7 @@ async def _ensure_partnership(conn: AsyncConnection, customer_id: str, partner_i
 
 
 async def _walk(
-    conn: AsyncConnection, case: Case, acme: Organization, agency: Organization, partnership_id: str
+    conn: Connection, case: Case, acme: Organization, agency: Organization, partnership_id: str
 ) -> Outcome:
     """The case's order and invoice: found if an earlier run placed it, else placed now, in the
     example's billing mode."""
@@ -265,7 +265,7 @@ async def _walk(
     )
 
 
-async def _fresh_key(conn: AsyncConnection, org_id: str) -> str:
+async def _fresh_key(conn: Connection, org_id: str) -> str:
     """Revoke the organisation's keys and issue one new key (the only way to show one)."""
     live = update(ApiKey).where(ApiKey.org_id == org_id, ApiKey.revoked_at.is_(None))
     await execute(conn, live.values(revoked_at=utcnow()))

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.csv_cells import Row, encode_rows
 from partnerbilling.db import transaction
 from partnerbilling.errors import ValidationFailed
 from partnerbilling.pagination import K
+from partnerbilling.sql import Connection
 
 # Rows of the table read per statement: large enough that a million rows take a thousand round
 # trips, small enough that a batch is a few megabytes at most.
@@ -44,11 +45,11 @@ def period_of(first_day: date | None, end_day: date | None, now: datetime) -> Pe
 
 
 # Reads the batch after a (created_at, id) key; the first batch is read after (start, "").
-ReadBatch = Callable[[AsyncConnection, tuple[datetime, str]], Awaitable[Sequence[K]]]
+ReadBatch = Callable[[Connection, tuple[datetime, str]], Awaitable[Sequence[K]]]
 
 
 async def stream_csv(
-    conn: AsyncConnection,
+    conn: Connection,
     engine: AsyncEngine,
     period: Period,
     columns: Row,

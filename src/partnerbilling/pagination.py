@@ -11,12 +11,11 @@ from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Integer, bindparam, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import ValidationFailed
 from partnerbilling.fields import checked_time
 from partnerbilling.jsonio import JSON
-from partnerbilling.sql import Into, Statement, T
+from partnerbilling.sql import Connection, Into, Statement, T
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +73,7 @@ class KeysetQuery:
         self.first = Statement(ordered)
         self.after = Statement(ordered.where(_older_than(created_at, row_id, *cursor)))
 
-    async def rows(self, conn: AsyncConnection, values: JSON, page: PageParams, into: Into[T]) -> list[T]:
+    async def rows(self, conn: Connection, values: JSON, page: PageParams, into: Into[T]) -> list[T]:
         if page.after is None:
             return await self.first.rows(conn, {**values, "limit": page.limit + 1}, into)
         at, row_id = page.after
@@ -97,7 +96,7 @@ class Batches:
 
     async def rows(
         self,
-        conn: AsyncConnection,
+        conn: Connection,
         values: JSON,
         end: datetime,
         after: tuple[datetime, str],

@@ -9,8 +9,10 @@ import; they are still written as Core statements (or ``text()``), so that the S
 same and the parameters are named. A statement built per call (:func:`fetch_all`,
 :func:`fetch_one`, :func:`execute`) is compiled the same way when it runs.
 
-Both share one transaction: :func:`partnerbilling.db.transaction` opens it on the driver
-connection, with the SQLAlchemy connection in autocommit mode on top.
+They run on a request's driver connection (:class:`partnerbilling.transactions.request_transaction`)
+or on the one under a SQLAlchemy connection of the engine's pool, in autocommit mode on top
+(:func:`partnerbilling.db.transaction`), where a Core statement run on it joins the same
+transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 import asyncpg
 import orjson
@@ -39,6 +41,9 @@ _DIALECT = PGDialect_asyncpg(json_serializer=lambda value: orjson.dumps(value).d
 
 
 T = TypeVar("T")
+# What a statement runs on: a request's driver connection (partnerbilling.driver_pool), or a
+# SQLAlchemy connection of the engine's pool (the loops', the jobs', a test's).
+Connection: TypeAlias = AsyncConnection | asyncpg.Connection
 # What a row becomes: a frozen domain object (or any callable) taking the columns by name.
 Into = Callable[..., T]
 
@@ -52,9 +57,11 @@ class NotInTransaction(RuntimeError):
 _open: dict[int, tuple[AsyncConnection, asyncpg.Connection]] = {}
 
 
-def driver(conn: AsyncConnection) -> asyncpg.Connection:
-    """The asyncpg connection under a SQLAlchemy connection: the one :func:`hold` remembered for
-    it, else read through SQLAlchemy's proxies."""
+def driver(conn: Connection) -> asyncpg.Connection:
+    """The asyncpg connection itself (a request's), or the one under a SQLAlchemy connection:
+    the one :func:`hold` remembered for it, else read through SQLAlchemy's proxies."""
+    if not isinstance(conn, AsyncConnection):
+        return conn
     entry = _open.get(id(conn))
     if entry is not None and entry[0] is conn:
         return entry[1]
@@ -109,7 +116,7 @@ class Statement:
                 args[i] = process(args[i])
         return args
 
-    async def _send(self, conn: AsyncConnection, method: str, values: Mapping[str, object]) -> Any:
+    async def _send(self, conn: Connection, method: str, values: Mapping[str, object]) -> Any:
         """The statement through one of asyncpg's methods; a database refusal a service may act
         on becomes the service's own error, any other passes as it is
         (:mod:`partnerbilling.failures` answers those)."""
@@ -119,21 +126,21 @@ class Statement:
         except asyncpg.UniqueViolationError as exc:
             raise DuplicateKey(str(exc.constraint_name or "")) from exc
 
-    async def rows(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> list[T]:
+    async def rows(self, conn: Connection, values: Mapping[str, object], into: Into[T]) -> list[T]:
         """All rows, each made into ``into`` by column name."""
         records = await self._send(conn, "fetch", values)
         return [into(**record) for record in records]
 
-    async def row(self, conn: AsyncConnection, values: Mapping[str, object], into: Into[T]) -> T | None:
+    async def row(self, conn: Connection, values: Mapping[str, object], into: Into[T]) -> T | None:
         """The first row made into ``into``, or None."""
         record = await self._send(conn, "fetchrow", values)
         return None if record is None else into(**record)
 
-    async def value(self, conn: AsyncConnection, values: Mapping[str, object]) -> Any:
+    async def value(self, conn: Connection, values: Mapping[str, object]) -> Any:
         """The first column of the first row, or None."""
         return await self._send(conn, "fetchval", values)
 
-    async def execute(self, conn: AsyncConnection, values: Mapping[str, object]) -> int:
+    async def execute(self, conn: Connection, values: Mapping[str, object]) -> int:
         """Run it; the number of rows it touched (0 for a statement that reports none)."""
         status: str = await self._send(conn, "execute", values)
         count = status.rsplit(" ", 1)[-1]
@@ -158,22 +165,22 @@ def column_values(obj: DataclassInstance) -> dict[str, object]:
     return {field.name: getattr(obj, field.name) for field in fields(obj)}
 
 
-async def fetch_all(conn: AsyncConnection, stmt: ClauseElement, into: Into[T]) -> list[T]:
+async def fetch_all(conn: Connection, stmt: ClauseElement, into: Into[T]) -> list[T]:
     """The rows of a statement built for this call (its values bound in it)."""
     return await Statement(stmt).rows(conn, {}, into)
 
 
-async def fetch_one(conn: AsyncConnection, stmt: ClauseElement, into: Into[T]) -> T | None:
+async def fetch_one(conn: Connection, stmt: ClauseElement, into: Into[T]) -> T | None:
     """The first row of a statement built for this call, or None."""
     return await Statement(stmt).row(conn, {}, into)
 
 
-async def fetch_value(conn: AsyncConnection, stmt: ClauseElement) -> Any:
+async def fetch_value(conn: Connection, stmt: ClauseElement) -> Any:
     """The first column of the first row of a statement built for this call, or None."""
     return await Statement(stmt).value(conn, {})
 
 
-async def execute(conn: AsyncConnection, stmt: ClauseElement) -> int:
+async def execute(conn: Connection, stmt: ClauseElement) -> int:
     """Run a statement built for this call; the number of rows it touched."""
     return await Statement(stmt).execute(conn, {})
 
@@ -198,7 +205,7 @@ def held(conn: AsyncConnection) -> Iterator[asyncpg.Connection]:
         let_go(conn)
 
 
-def _driver_in_transaction(conn: AsyncConnection) -> asyncpg.Connection:
+def _driver_in_transaction(conn: Connection) -> asyncpg.Connection:
     raw = driver(conn)
     if not raw.is_in_transaction():
         raise NotInTransaction("precompiled statements run inside partnerbilling.db.transaction()")

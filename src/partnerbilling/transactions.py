@@ -1,6 +1,8 @@
-"""The request's and the loops' transactions: a pooled connection (SQLAlchemy in autocommit mode
-on top, serving as the pool) in one transaction of the driver's, for the statements of
-:mod:`partnerbilling.sql`."""
+"""The requests' and the loops' transactions, one transaction of the driver's each, for the
+statements of :mod:`partnerbilling.sql`: a request's on a connection of the engine's driver pool
+(:class:`request_transaction`, :mod:`partnerbilling.driver_pool`); the loops', the jobs' and the
+tests' on a connection of the engine's own pool, SQLAlchemy in autocommit mode on top
+(:class:`transaction`, :func:`connection` and :func:`in_transaction`)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import asyncpg
 from asyncpg.transaction import Transaction
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from partnerbilling import driver_pool
 from partnerbilling.sql import driver, held, hold, let_go
 
 log = logging.getLogger(__name__)
@@ -123,3 +126,37 @@ class transaction:
                 await _discard_if_closed(self._conn, self._raw)
         finally:
             await self._connecting.__aexit__(None, None, None)
+
+
+class request_transaction:
+    """:class:`transaction` on a connection of the engine's driver pool
+    (:mod:`partnerbilling.driver_pool`), for a request: the same transaction, without
+    SQLAlchemy's checkout and return. Yields the driver connection itself."""
+
+    __slots__ = ("_engine", "_pool", "_raw", "_snapshot", "_tx")
+
+    def __init__(self, engine: AsyncEngine, *, snapshot: bool = False) -> None:
+        self._engine = engine
+        self._snapshot = snapshot
+
+    async def __aenter__(self) -> asyncpg.Connection:
+        pool = self._pool = await driver_pool.pool_of(self._engine)
+        raw = self._raw = await pool.acquire(timeout=driver_pool.wait_seconds(self._engine))
+        try:
+            self._tx = await _begin(raw, self._snapshot)
+        except BaseException:
+            await pool.release(raw)
+            raise
+        return raw
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc is None:
+                await self._tx.commit()
+            else:
+                await _roll_back(self._tx, self._raw)
+        finally:
+            # A connection the server dropped, or left busy, is replaced by the pool.
+            await self._pool.release(self._raw)

@@ -12,13 +12,13 @@ from typing import Annotated, cast
 from fastapi import Depends, Request, Response
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from sqlalchemy.ext.asyncio import AsyncConnection
 from starlette.exceptions import HTTPException
 
 from partnerbilling.auth import require_platform
-from partnerbilling.db import transaction
 from partnerbilling.errors import unreadable_body
 from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
+from partnerbilling.sql import Connection
+from partnerbilling.transactions import request_transaction
 from partnerbilling.web_auth import authenticate_request, platform_only
 from partnerbilling.web_idempotency import idempotency_key, run_idempotently
 
@@ -46,7 +46,7 @@ class TransactionalRoute(APIRoute):
 
         async def run_in_transaction(request: Request) -> Response:
             engine = request.app.state.engine
-            async with transaction(engine) as conn:
+            async with request_transaction(engine) as conn:
                 request.state.conn = conn
                 caller = await authenticate_request(request, conn)
                 if admin_only:
@@ -157,9 +157,9 @@ async def check_body(request: Request, media_types: tuple[str, ...] | None = Non
 
 # The dependencies are coroutines: FastAPI runs a plain function in a thread, which costs a
 # thread switch per dependency and request.
-async def _conn(request: Request) -> AsyncConnection:
-    conn: AsyncConnection = request.state.conn
+async def _conn(request: Request) -> Connection:
+    conn: Connection = request.state.conn
     return conn
 
 
-Conn = Annotated[AsyncConnection, Depends(_conn)]
+Conn = Annotated[Connection, Depends(_conn)]

@@ -19,9 +19,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.auth import Caller, authenticate, bearer_token, require_org, require_platform
+from partnerbilling.sql import Connection
 
 _SCHEME = "bearer"
 _DESCRIPTION = "An organisation API key, or the platform token for /v1/admin."
@@ -52,7 +52,7 @@ class _BearerPlatform(_BearerCaller):
         return caller
 
 
-async def authenticate_request(request: Request, conn: AsyncConnection) -> Caller:
+async def authenticate_request(request: Request, conn: Connection) -> Caller:
     """The caller of ``request`` (or 401), kept on the request for the dependencies below."""
     header = request.headers.get("authorization")
     caller = await authenticate(conn, bearer_token(header), request.app.state.settings.admin_token)

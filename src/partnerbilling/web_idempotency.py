@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.errors import IdempotencyKeyInUse, IdempotencyKeyReused, ValidationFailed
 from partnerbilling.idempotency import repository
 from partnerbilling.idempotency.redaction import secret_fields, without_secrets
 from partnerbilling.idempotency.service import HEADER, KEPT_HEADERS, REPLAYED_HEADER, request_fingerprint
+from partnerbilling.sql import Connection
 
 
 def _body_optional(route: object) -> bool:
@@ -36,7 +36,7 @@ def idempotency_key(request: Request) -> str | None:
 
 
 async def run_idempotently(
-    conn: AsyncConnection,
+    conn: Connection,
     scope: str,
     key: str,
     request: Request,

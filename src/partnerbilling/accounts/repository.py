@@ -5,14 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import bindparam, select, text
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime, Numeric, String
 
 from partnerbilling.accounts.domain import AccountBalance, AccountEntry, AccountSummary
 from partnerbilling.accounts.models import AccountBalance as Balances
 from partnerbilling.accounts.models import AccountEntry as Entries
 from partnerbilling.pagination import PageParams, keyset
-from partnerbilling.sql import Statement, column_values, fetch_all
+from partnerbilling.sql import Connection, Statement, column_values, fetch_all
 
 _TEXTS = (
     "id",
@@ -66,7 +65,7 @@ _POST = Statement(
 )
 
 
-async def post(conn: AsyncConnection, entry: AccountEntry, *, floor: Decimal | None) -> Decimal | None:
+async def post(conn: Connection, entry: AccountEntry, *, floor: Decimal | None) -> Decimal | None:
     """Add ``entry`` to its account unless that would take the balance below ``floor`` (None:
     no floor); the balance after it, or None if it was refused (nothing written)."""
     balance: Decimal | None = await _POST.value(conn, {**column_values(entry), "floor": floor})
@@ -83,7 +82,7 @@ _BALANCE_LOCKED = Statement(
 )
 
 
-async def balance(conn: AsyncConnection, org_id: str, currency: str, *, lock: bool = False) -> Decimal:
+async def balance(conn: Connection, org_id: str, currency: str, *, lock: bool = False) -> Decimal:
     """The account's balance (0 before its first entry); ``lock``: the row locked until commit."""
     row = await (_BALANCE_LOCKED if lock else _BALANCE).row(
         conn, {"org_id": org_id, "currency": currency}, AccountBalance
@@ -91,7 +90,7 @@ async def balance(conn: AsyncConnection, org_id: str, currency: str, *, lock: bo
     return row.balance if row is not None else Decimal("0.00")
 
 
-async def balances(conn: AsyncConnection, org_id: str) -> list[AccountBalance]:
+async def balances(conn: Connection, org_id: str) -> list[AccountBalance]:
     """Every account of the organisation, by currency."""
     stmt = select(Balances).where(Balances.org_id == org_id).order_by(Balances.currency)
     return await fetch_all(conn, stmt, AccountBalance)
@@ -116,13 +115,13 @@ _SUMMARY = Statement(
 )
 
 
-async def summary(conn: AsyncConnection, org_id: str) -> list[AccountSummary]:
+async def summary(conn: Connection, org_id: str) -> list[AccountSummary]:
     """Every currency the organisation has an account or pending cashback in."""
     return await _SUMMARY.rows(conn, {"org_id": org_id}, AccountSummary)
 
 
 async def list_entries(
-    conn: AsyncConnection, org_id: str, currency: str | None, page: PageParams
+    conn: Connection, org_id: str, currency: str | None, page: PageParams
 ) -> list[AccountEntry]:
     """The organisation's entries, newest first, optionally of one currency."""
     stmt = select(Entries).where(Entries.org_id == org_id)

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.accounts import repository
 from partnerbilling.accounts.domain import AccountEntry
 from partnerbilling.db import new_id
 from partnerbilling.errors import Conflict
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
+from partnerbilling.sql import Connection
 from partnerbilling.states import EntryKind
 from partnerbilling.visibility import account_entry_view
 
@@ -36,7 +35,7 @@ class Movement:
 
 
 async def move(
-    conn: AsyncConnection,
+    conn: Connection,
     org_id: str,
     currency: str,
     amount: Decimal,

@@ -6,14 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, bindparam, case, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry, ExportedCashbackEntry
 from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.organizations.models import Organization as Organizations
 from partnerbilling.pagination import Batches, KeysetQuery, PageParams
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Connection, Statement
 from partnerbilling.states import CASHBACK, CashbackStatus, InvoiceKind, sources_of
 
 
@@ -35,7 +34,7 @@ _MOVE_TO = {status: _move_to(status) for status in CashbackStatus if sources_of(
 
 
 async def move_to(
-    conn: AsyncConnection, order_id: str, to_status: CashbackStatus, at: datetime
+    conn: Connection, order_id: str, to_status: CashbackStatus, at: datetime
 ) -> CashbackEntry | None:
     """Move the order's entry to ``to_status`` if its lifecycle allows it from where it is (else
     leave it, and return None)."""
@@ -50,7 +49,7 @@ _PARTNERS_PAGE = KeysetQuery(
 )
 
 
-async def list_for_partner(conn: AsyncConnection, partner_id: str, page: PageParams) -> list[CashbackEntry]:
+async def list_for_partner(conn: Connection, partner_id: str, page: PageParams) -> list[CashbackEntry]:
     return await _PARTNERS_PAGE.rows(conn, {"partner_id": partner_id}, page, CashbackEntry)
 
 
@@ -72,7 +71,7 @@ _BALANCES = Statement(
 )
 
 
-async def balances(conn: AsyncConnection, partner_id: str) -> list[CashbackBalance]:
+async def balances(conn: Connection, partner_id: str) -> list[CashbackBalance]:
     """Per currency: the sum of pending and of available entries."""
     return await _BALANCES.rows(conn, {"partner_id": partner_id}, CashbackBalance)
 
@@ -106,7 +105,7 @@ _EXPORT_BATCH = Batches(
 
 
 async def export_batch(
-    conn: AsyncConnection, partner_id: str, end: datetime, after: tuple[datetime, str], limit: int
+    conn: Connection, partner_id: str, end: datetime, after: tuple[datetime, str], limit: int
 ) -> list[ExportedCashbackEntry]:
     """Up to ``limit`` of the partner's entries created after the key ``after`` and before
     ``end``, oldest first."""

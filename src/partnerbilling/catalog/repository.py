@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog import models
 from partnerbilling.catalog.domain import Product, ResellerTier
-from partnerbilling.sql import Statement, column_values, fetch_all, fetch_one
+from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 
 
-async def get_tier(conn: AsyncConnection, code: str) -> ResellerTier | None:
+async def get_tier(conn: Connection, code: str) -> ResellerTier | None:
     return await fetch_one(
         conn, select(models.ResellerTier).where(models.ResellerTier.code == code), ResellerTier
     )
 
 
-async def put_tier(conn: AsyncConnection, tier: ResellerTier) -> ResellerTier:
+async def put_tier(conn: Connection, tier: ResellerTier) -> ResellerTier:
     values = column_values(tier)
     stmt = insert(models.ResellerTier).values(**values)
     stmt = stmt.on_conflict_do_update(
@@ -32,11 +31,11 @@ async def put_tier(conn: AsyncConnection, tier: ResellerTier) -> ResellerTier:
 _GET_PRODUCT = Statement(select(models.Product).where(models.Product.sku == bindparam("sku")))
 
 
-async def get_product(conn: AsyncConnection, sku: str) -> Product | None:
+async def get_product(conn: Connection, sku: str) -> Product | None:
     return await _GET_PRODUCT.row(conn, {"sku": sku}, Product)
 
 
-async def put_product(conn: AsyncConnection, product: Product) -> Product:
+async def put_product(conn: Connection, product: Product) -> Product:
     values = column_values(product)
     stmt = insert(models.Product).values(**values)
     stmt = stmt.on_conflict_do_update(
@@ -48,7 +47,7 @@ async def put_product(conn: AsyncConnection, product: Product) -> Product:
     return put
 
 
-async def list_products(conn: AsyncConnection, after_sku: str | None, limit: int) -> list[Product]:
+async def list_products(conn: Connection, after_sku: str | None, limit: int) -> list[Product]:
     stmt = select(models.Product).order_by(models.Product.sku).limit(limit + 1)
     if after_sku is not None:
         stmt = stmt.where(models.Product.sku > after_sku)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.catalog import repository
 from partnerbilling.catalog.domain import Product, ResellerTier
 from partnerbilling.catalog.schemas import ProductPut, TierPut
 from partnerbilling.db import utcnow
 from partnerbilling.errors import Unprocessable
+from partnerbilling.sql import Connection
 
 
 class CategoryRatesRequired(Unprocessable):
     code, title = "category_rates_required", "The tier's category rates must be sent"
 
 
-async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> ResellerTier:
+async def put_tier(conn: Connection, code: str, data: TierPut) -> ResellerTier:
     """Create or replace a reseller tier."""
     if not data.rates:
         await _refuse_dropping_category_rates(conn, code, data.default_rate)
@@ -25,14 +24,14 @@ async def put_tier(conn: AsyncConnection, code: str, data: TierPut) -> ResellerT
     return await repository.put_tier(conn, ResellerTier(code, data.name, data.default_rate, rates, utcnow()))
 
 
-async def put_product(conn: AsyncConnection, sku: str, data: ProductPut) -> Product:
+async def put_product(conn: Connection, sku: str, data: ProductPut) -> Product:
     """Create or replace a product and its prices."""
     prices: dict[str, str] = {currency: str(price) for currency, price in data.prices.items()}
     product = Product(sku, data.name, data.category, data.period_months, prices, utcnow())
     return await repository.put_product(conn, product)
 
 
-async def _refuse_dropping_category_rates(conn: AsyncConnection, code: str, default_rate: Decimal) -> None:
+async def _refuse_dropping_category_rates(conn: Connection, code: str, default_rate: Decimal) -> None:
     """An empty ``rates`` may not change what a category of the tier earns: it is what a client
     that lost the map on its way (a generated model without fields) would send."""
     current = await repository.get_tier(conn, code)

@@ -6,12 +6,11 @@ from datetime import datetime
 
 from sqlalchemy import Integer, String, any_, bindparam, func, or_, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.dunning.domain import DueInvoice
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
-from partnerbilling.sql import Statement, fetch_value
+from partnerbilling.sql import Connection, Statement, fetch_value
 from partnerbilling.states import InvoiceStatus
 
 # What a run may dun. Literal, so that the planner matches the partial index
@@ -76,7 +75,7 @@ _RELEASE_MANY = Statement(
 
 
 async def claim_due(
-    conn: AsyncConnection,
+    conn: Connection,
     due_before: datetime,
     after: tuple[datetime, str] | None,
     limit: int,
@@ -98,7 +97,7 @@ async def claim_due(
 
 
 async def step(
-    conn: AsyncConnection, invoice_id: str, from_level: int, to_level: int, at: datetime
+    conn: Connection, invoice_id: str, from_level: int, to_level: int, at: datetime
 ) -> Invoice | None:
     """Record the step ``from_level`` → ``to_level`` taken by a run at ``at`` (status overdue,
     the claim let go) if the invoice is still unpaid at ``from_level``; the stored row, or None."""
@@ -106,13 +105,13 @@ async def step(
     return await _STEP.row(conn, values, Invoice)
 
 
-async def release_many(conn: AsyncConnection, invoice_ids: list[str]) -> None:
+async def release_many(conn: Connection, invoice_ids: list[str]) -> None:
     """Give these invoices back to any run."""
     if invoice_ids:
         await _RELEASE_MANY.execute(conn, {"ids": invoice_ids})
 
 
-async def count_due(conn: AsyncConnection, due_before: datetime) -> int:
+async def count_due(conn: Connection, due_before: datetime) -> int:
     """How many unpaid invoices a run would look at: due at or before ``due_before``."""
     stmt = select(func.count()).select_from(Invoices).where(_DUNNABLE, Invoices.due_at <= due_before)
     return int(await fetch_value(conn, stmt) or 0)

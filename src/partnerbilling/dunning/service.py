@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.domain import PlannedEvent, event_rows
 from partnerbilling.billing.dunning import FINAL_NOTICE, SUSPENSION, next_step, suspends_at
 from partnerbilling.billing.money import format_money
@@ -25,13 +23,14 @@ from partnerbilling.invoices.domain import Invoice
 from partnerbilling.mail import repository as mail
 from partnerbilling.orders import repository as orders
 from partnerbilling.organizations import repository as organizations
+from partnerbilling.sql import Connection
 from partnerbilling.states import SUBSCRIPTION, UNPAID_INVOICE, InvoiceKind, SubscriptionStatus
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import invoice_view, subscription_view
 
 
 async def take_step(
-    conn: AsyncConnection, invoice_id: str, as_of: datetime, schedule: Sequence[int], now: datetime
+    conn: Connection, invoice_id: str, as_of: datetime, schedule: Sequence[int], now: datetime
 ) -> int | None:
     """Take the invoice's next dunning step if one is due at ``as_of``; the new level, or None
     (paid, credited, not due yet, or taken by another run meanwhile)."""
@@ -65,7 +64,7 @@ def _suspension(invoice: Invoice, as_of: datetime, schedule: Sequence[int]) -> d
 
 
 async def _mail_payer(
-    conn: AsyncConnection, invoice: Invoice, level: int, suspension: datetime, now: datetime
+    conn: Connection, invoice: Invoice, level: int, suspension: datetime, now: datetime
 ) -> None:
     payer = await organizations.get(conn, invoice.payer_id)
     assert payer is not None  # an invoice's payer is never deleted
@@ -81,7 +80,7 @@ async def _mail_payer(
 
 
 async def _put_at_risk(
-    conn: AsyncConnection, invoice: Invoice, level: int, at: tuple[datetime, datetime], suspension: datetime
+    conn: Connection, invoice: Invoice, level: int, at: tuple[datetime, datetime], suspension: datetime
 ) -> list[PlannedEvent]:
     """The subscription the invoice charged: at risk from the final notice, suspended at the
     last step; when the partner pays, its customer is told (without an amount or the invoice).
@@ -121,7 +120,7 @@ async def _put_at_risk(
 
 
 async def _mail_customer(
-    conn: AsyncConnection,
+    conn: Connection,
     partner_id: str,
     customer_id: str,
     sku: str,

@@ -4,19 +4,18 @@ whichever way the money came (API, bank file, balance)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.domain import PlannedEvent
 from partnerbilling.billing.dunning import FINAL_NOTICE
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.orders import repository as orders
+from partnerbilling.sql import Connection
 from partnerbilling.states import SubscriptionStatus
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import subscription_view
 
 
-async def settled(conn: AsyncConnection, invoice: Invoice) -> list[PlannedEvent]:
+async def settled(conn: Connection, invoice: Invoice) -> list[PlannedEvent]:
     """The invoice is paid: if dunning put its subscription at risk or suspended it, clear that
     (reactivating a suspended one); the events to record (none if nothing changed)."""
     if invoice.dunning_level < FINAL_NOTICE:

@@ -7,14 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import String
 
 from partnerbilling.db import new_id
 from partnerbilling.events.domain import Event, NewEvent
 from partnerbilling.events.models import Event as Events
 from partnerbilling.pagination import PageParams, keyset
-from partnerbilling.sql import Statement, fetch_all, fetch_one
+from partnerbilling.sql import Connection, Statement, fetch_all, fetch_one
 
 # A new webhook delivery's id (``whd_`` and 32 hex digits, as ``db.new_id("whd")`` would make),
 # for the deliveries that SQL inserts in bulk.
@@ -74,7 +73,7 @@ def new_events_values(events: Sequence[NewEvent], created_at: datetime) -> dict[
 
 
 async def record(
-    conn: AsyncConnection,
+    conn: Connection,
     events: Sequence[NewEvent],
     created_at: datetime,
 ) -> None:
@@ -84,14 +83,14 @@ async def record(
     await _RECORD.execute(conn, new_events_values(events, created_at))
 
 
-async def record_platform(conn: AsyncConnection, event: NewEvent, created_at: datetime) -> None:
+async def record_platform(conn: Connection, event: NewEvent, created_at: datetime) -> None:
     """Write an event of the platform's own log (its ``org_id`` None: no organisation lists it,
     no endpoint subscribes to it), in the caller's transaction."""
     assert event.org_id is None, "an organisation's event is recorded by record()"
     await record(conn, [event], created_at)
 
 
-async def list_platform(conn: AsyncConnection, event_type: str | None, page: PageParams) -> list[Event]:
+async def list_platform(conn: Connection, event_type: str | None, page: PageParams) -> list[Event]:
     """The platform's own log, newest first, optionally of one type."""
     stmt = select(Events).where(Events.org_id.is_(None))
     if event_type is not None:
@@ -99,13 +98,13 @@ async def list_platform(conn: AsyncConnection, event_type: str | None, page: Pag
     return await fetch_all(conn, keyset(stmt, Events.created_at, Events.id, page), Event)
 
 
-async def get_for_org(conn: AsyncConnection, org_id: str, event_id: str) -> Event | None:
+async def get_for_org(conn: Connection, org_id: str, event_id: str) -> Event | None:
     """One of the organisation's events."""
     return await fetch_one(conn, select(Events).where(Events.id == event_id, Events.org_id == org_id), Event)
 
 
 async def list_for_org(
-    conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams
+    conn: Connection, org_id: str, event_type: str | None, page: PageParams
 ) -> list[Event]:
     """The organisation's events, newest first, optionally of one type."""
     stmt = select(Events).where(Events.org_id == org_id)

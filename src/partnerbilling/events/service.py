@@ -8,14 +8,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.errors import NotFound, ValidationFailed
 from partnerbilling.events import repository
 from partnerbilling.events.domain import Event, NewEvent
 from partnerbilling.events.schemas import PLATFORM_EVENT_TYPES, EventType
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import PageParams, page_of
+from partnerbilling.sql import Connection
 from partnerbilling.visibility import event_view
 
 View = Callable[[str], JSON | None]
@@ -31,7 +30,7 @@ class _Pending:
 
 
 @asynccontextmanager
-async def batched(conn: AsyncConnection) -> AsyncIterator[None]:
+async def batched(conn: Connection) -> AsyncIterator[None]:
     """Inside, the events emitted (each recipient's view computed as it is emitted) are kept and
     recorded in one statement when the block ends without an error, in the caller's transaction,
     dated by the last of them: for work that emits thousands, such as a bank file's payments."""
@@ -46,7 +45,7 @@ async def batched(conn: AsyncConnection) -> AsyncIterator[None]:
 
 
 async def emit(
-    conn: AsyncConnection,
+    conn: Connection,
     event_type: EventType,
     recipients: Iterable[str | None],
     view: View,
@@ -58,7 +57,7 @@ async def emit(
 
 
 async def emit_many(
-    conn: AsyncConnection,
+    conn: Connection,
     batch: Iterable[tuple[EventType, Iterable[str | None], View]],
     at: datetime,
 ) -> None:
@@ -80,7 +79,7 @@ async def emit_many(
         pending.at = at if pending.at is None else max(pending.at, at)
 
 
-async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Event:
+async def get_event(conn: Connection, org_id: str, event_id: str) -> Event:
     """One of the caller's events, or 404."""
     event = await repository.get_for_org(conn, org_id, event_id)
     if event is None:
@@ -88,13 +87,13 @@ async def get_event(conn: AsyncConnection, org_id: str, event_id: str) -> Event:
     return event
 
 
-async def list_events(conn: AsyncConnection, org_id: str, event_type: str | None, page: PageParams) -> JSON:
+async def list_events(conn: Connection, org_id: str, event_type: str | None, page: PageParams) -> JSON:
     """The caller's events, newest first, optionally of one type."""
     rows = await repository.list_for_org(conn, org_id, event_type, page)
     return page_of(rows, page, event_view)
 
 
-async def list_platform_events(conn: AsyncConnection, event_type: EventType | None, page: PageParams) -> JSON:
+async def list_platform_events(conn: Connection, event_type: EventType | None, page: PageParams) -> JSON:
     """The platform's own log (``organization.updated``, ``issuer.updated``), newest first."""
     if event_type is not None and event_type not in PLATFORM_EVENT_TYPES:
         raise ValidationFailed(

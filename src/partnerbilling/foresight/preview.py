@@ -4,8 +4,6 @@ and return it. Nothing is written and no number is taken."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.domain import Product
 from partnerbilling.billing.preview import BillingModePreview, PreviewInput, plan_billing_mode_preview
 from partnerbilling.billing.routing import Access, BillingMode
@@ -17,6 +15,7 @@ from partnerbilling.organizations import repository as organizations
 from partnerbilling.organizations.domain import organization_of
 from partnerbilling.partnerships import repository as partnerships
 from partnerbilling.partnerships.domain import Partnership
+from partnerbilling.sql import Connection
 from partnerbilling.states import PartnershipStatus
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import partnership_view
@@ -27,7 +26,7 @@ class PartnershipNotActive(Conflict):
 
 
 async def preview_billing_mode(
-    conn: AsyncConnection, viewer: str, partnership_id: str, billing_mode: BillingMode
+    conn: Connection, viewer: str, partnership_id: str, billing_mode: BillingMode
 ) -> BillingModePreview:
     """Either side's preview of a switch to ``billing_mode``: every renewing subscription's next
     renewal now and after it, and the next twelve months' totals per payer and currency."""
@@ -55,7 +54,7 @@ async def preview_billing_mode(
 
 
 async def _load_previewable(
-    conn: AsyncConnection, viewer: str, partnership_id: str, billing_mode: BillingMode
+    conn: Connection, viewer: str, partnership_id: str, billing_mode: BillingMode
 ) -> Partnership:
     """The partnership, if the viewer is a party to it (else 404) and it is active (else 409);
     a switch to partner mode needs full access, as a change of the billing mode does (422)."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.charge import ChargePlan, plan_order
 from partnerbilling.billing.domain import Order
 from partnerbilling.billing.explanation import Explanation, explain_charge, facts_of_order, reverse_charged
@@ -17,6 +15,7 @@ from partnerbilling.invoices import repository as invoices
 from partnerbilling.orders import repository as orders
 from partnerbilling.orders.loading import load_order_inputs, refusals
 from partnerbilling.orders.schemas import OrderCreate
+from partnerbilling.sql import Connection
 from partnerbilling.states import OrderKind
 from partnerbilling.visibility import order_view
 
@@ -32,7 +31,7 @@ def _placeholder_id(prefix: str) -> str:
     return f"{prefix}_quote"
 
 
-async def quote_charge(conn: AsyncConnection, caller_id: str, data: OrderCreate) -> Quote:
+async def quote_charge(conn: Connection, caller_id: str, data: OrderCreate) -> Quote:
     """The order the caller would place now, planned and explained, with nothing written; the
     caller's rights are those of placing it (404 / 403 alike)."""
     inputs = await load_order_inputs(conn, caller_id, data, lock=False)
@@ -45,7 +44,7 @@ async def quote_charge(conn: AsyncConnection, caller_id: str, data: OrderCreate)
     return Quote(plan, explain_charge(facts))
 
 
-async def explain_order(conn: AsyncConnection, viewer: str, order_id: str) -> tuple[Order, Explanation]:
+async def explain_order(conn: Connection, viewer: str, order_id: str) -> tuple[Order, Explanation]:
     """A placed order the viewer may see (else 404), explained from what was stored when it was
     priced: its own columns and its invoice's VAT rate and reverse charge."""
     order = await orders.get(conn, order_id)

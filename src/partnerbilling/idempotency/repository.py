@@ -2,11 +2,10 @@
 precompiled (partnerbilling.sql)."""
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.idempotency.domain import StoredResponse
 from partnerbilling.jsonio import dumps
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Connection, Statement
 
 # PostgreSQL text cannot hold NUL; a scope (an org id or "platform") never holds ':', so the
 # pair still maps to one string.
@@ -35,18 +34,18 @@ _PURGE_EXPIRED = Statement(
 )
 
 
-async def try_lock(conn: AsyncConnection, scope: str, key: str) -> bool:
+async def try_lock(conn: Connection, scope: str, key: str) -> bool:
     """Take the key's transaction-scoped advisory lock, without waiting."""
     return bool(await _TRY_LOCK.value(conn, {"k": f"{scope}:{key}"}))
 
 
-async def find_fresh(conn: AsyncConnection, scope: str, key: str) -> StoredResponse | None:
+async def find_fresh(conn: Connection, scope: str, key: str) -> StoredResponse | None:
     """The stored response of a key used within the last 24 hours, if any."""
     return await _FIND_FRESH.row(conn, {"c": scope, "k": key}, StoredResponse)
 
 
 async def save(
-    conn: AsyncConnection,
+    conn: Connection,
     scope: str,
     key: str,
     request_hash: str,
@@ -59,6 +58,6 @@ async def save(
     await _SAVE.execute(conn, values)
 
 
-async def purge_expired(conn: AsyncConnection) -> int:
+async def purge_expired(conn: Connection) -> int:
     """Delete records older than 24 hours."""
     return await _PURGE_EXPIRED.execute(conn, {})

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import Numeric, String
 
 from partnerbilling.billing.domain import InvoiceDocument
@@ -20,7 +19,7 @@ from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import Batches, KeysetQuery, PageParams
-from partnerbilling.sql import Statement, column_values, fetch_all, fetch_one
+from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
 
 # The next number of the year's series, the moment the document is dated, and the issuer it
@@ -91,14 +90,14 @@ class Numbered:
     seller: JSON | None
 
 
-async def take_number(conn: AsyncConnection, year: int) -> Numbered:
+async def take_number(conn: Connection, year: int) -> Numbered:
     """The next number of ``year``'s series, locked until commit (see :data:`_TAKE_NUMBER`)."""
     row = await _TAKE_NUMBER.row(conn, {"year": year}, Numbered)
     assert row is not None
     return row
 
 
-async def insert(conn: AsyncConnection, document: InvoiceDocument, event_data: JSON) -> None:
+async def insert(conn: Connection, document: InvoiceDocument, event_data: JSON) -> None:
     """Insert a numbered invoice or credit note and its ``invoice.issued`` event (``event_data``,
     the payer's view of it)."""
     await _INSERT.execute(
@@ -116,12 +115,12 @@ _GET = Statement(select(Invoices).where(Invoices.id == bindparam("invoice_id")))
 _GET_LOCKED = Statement(select(Invoices).where(Invoices.id == bindparam("invoice_id")).with_for_update())
 
 
-async def get(conn: AsyncConnection, invoice_id: str, *, lock: bool = False) -> Invoice | None:
+async def get(conn: Connection, invoice_id: str, *, lock: bool = False) -> Invoice | None:
     """An invoice or credit note; ``lock``: locked for update until commit."""
     return await (_GET_LOCKED if lock else _GET).row(conn, {"invoice_id": invoice_id}, Invoice)
 
 
-async def by_numbers(conn: AsyncConnection, numbers: Sequence[str]) -> dict[str, Invoice]:
+async def by_numbers(conn: Connection, numbers: Sequence[str]) -> dict[str, Invoice]:
     """The invoices and credit notes with these numbers (``2026-000042``) that exist, by number,
     locked until commit (in id order, as every lock of several invoices is taken)."""
     stmt = select(Invoices).where(Invoices.number.in_(numbers)).order_by(Invoices.id).with_for_update()
@@ -129,7 +128,7 @@ async def by_numbers(conn: AsyncConnection, numbers: Sequence[str]) -> dict[str,
 
 
 async def set_status(
-    conn: AsyncConnection, invoice_id: str, status: InvoiceStatus, *, paid_at: datetime | None = None
+    conn: Connection, invoice_id: str, status: InvoiceStatus, *, paid_at: datetime | None = None
 ) -> Invoice:
     """Move an invoice to ``status`` (and, if given, record when it was paid); the stored row."""
     values = {"status": status} if paid_at is None else {"status": status, "paid_at": paid_at}
@@ -154,9 +153,7 @@ def _add_paid(in_full: bool) -> Statement:
 _ADD_PAID, _ADD_PAID_IN_FULL = _add_paid(False), _add_paid(True)
 
 
-async def add_paid(
-    conn: AsyncConnection, invoice_id: str, applied: Decimal, paid_at: datetime | None
-) -> Invoice:
+async def add_paid(conn: Connection, invoice_id: str, applied: Decimal, paid_at: datetime | None) -> Invoice:
     """Add ``applied`` to what the invoice's payments paid; with ``paid_at``, it is paid in full
     (status ``paid``). The stored row."""
     values = {"target_id": invoice_id, "applied": applied, "paid_in_full_at": paid_at}
@@ -171,7 +168,7 @@ _PAYERS_PAGE = KeysetQuery(
 )
 
 
-async def list_for_payer(conn: AsyncConnection, payer_id: str, page: PageParams) -> list[Invoice]:
+async def list_for_payer(conn: Connection, payer_id: str, page: PageParams) -> list[Invoice]:
     return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page, Invoice)
 
 
@@ -188,7 +185,7 @@ _EXPORT_BATCH = Batches(
 
 
 async def export_batch(
-    conn: AsyncConnection, payer_id: str, end: datetime, after: tuple[datetime, str], limit: int
+    conn: Connection, payer_id: str, end: datetime, after: tuple[datetime, str], limit: int
 ) -> list[ExportedInvoice]:
     """Up to ``limit`` of the payer's invoices and credit notes created after the key ``after``
     and before ``end``, oldest first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling import exports
 from partnerbilling.accounts.service import Movement, move
@@ -23,6 +23,7 @@ from partnerbilling.invoices import export, repository
 from partnerbilling.invoices.documents import renderable
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.orders import repository as orders
+from partnerbilling.sql import Connection
 from partnerbilling.states import (
     INVOICE,
     SUBSCRIPTION,
@@ -36,7 +37,7 @@ from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import cashback_entry_view, invoice_view, subscription_view
 
 
-async def issue_invoice(conn: AsyncConnection, invoice: InvoiceDocument) -> InvoiceDocument:
+async def issue_invoice(conn: Connection, invoice: InvoiceDocument) -> InvoiceDocument:
     """Number an invoice or credit note, copy its seller, due date and payment reference onto
     it, store it and announce it to its payer (``invoice.issued``, the payer's view); returns the
     stored document. Last in its transaction: the number locks the year's counter until commit."""
@@ -58,7 +59,7 @@ def document_of(row: Invoice) -> InvoiceDocument:
     )  # fmt: skip
 
 
-async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> Invoice:
+async def load_visible(conn: Connection, viewer: str, invoice_id: str) -> Invoice:
     """An invoice or credit note the viewer (its payer) may see, or 404."""
     invoice = await repository.get(conn, invoice_id)
     if invoice is None or invoice_view(viewer, invoice) is None:
@@ -66,7 +67,7 @@ async def load_visible(conn: AsyncConnection, viewer: str, invoice_id: str) -> I
     return invoice
 
 
-async def load_document(conn: AsyncConnection, viewer: str, invoice_id: str) -> Document:
+async def load_document(conn: Connection, viewer: str, invoice_id: str) -> Document:
     """The document of an invoice or credit note the viewer (its payer) may see, or 404; 409 if
     it was issued without an issuer."""
     invoice = await load_visible(conn, viewer, invoice_id)
@@ -76,14 +77,14 @@ async def load_document(conn: AsyncConnection, viewer: str, invoice_id: str) -> 
     return renderable(invoice, credited)
 
 
-async def load_for_platform(conn: AsyncConnection, invoice_id: str) -> Invoice:
+async def load_for_platform(conn: Connection, invoice_id: str) -> Invoice:
     invoice = await repository.get(conn, invoice_id, lock=True)
     if invoice is None:
         raise NotFound("No such invoice.")
     return invoice
 
 
-async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) -> InvoiceDocument:
+async def credit_invoice(conn: Connection, invoice_id: str, reason: str) -> InvoiceDocument:
     """Issue a credit note for the whole invoice: the invoice becomes credited, its cashback
     reversed and its subscription cancelled."""
     invoice = await load_for_platform(conn, invoice_id)
@@ -121,7 +122,7 @@ async def credit_invoice(conn: AsyncConnection, invoice_id: str, reason: str) ->
 
 
 async def _return_money(
-    conn: AsyncConnection, invoice: Invoice, entry: CashbackEntry | None, now: datetime
+    conn: Connection, invoice: Invoice, entry: CashbackEntry | None, now: datetime
 ) -> None:
     """The money of a credited invoice, before its credit note takes the number (which every
     charge waits for): what was paid goes back to the payer's account (``refund``); a cashback
@@ -137,7 +138,7 @@ async def _return_money(
         await move(conn, entry.partner_id, entry.currency, -entry.amount, kind, what, now, about)
 
 
-async def _cancel_subscription(conn: AsyncConnection, subscription_id: str, now: datetime) -> bool:
+async def _cancel_subscription(conn: Connection, subscription_id: str, now: datetime) -> bool:
     """Cancel the subscription if its lifecycle allows it; true if it did."""
     sub = await subscriptions.get(conn, subscription_id, lock=True)
     if sub is None or not SUBSCRIPTION.may_move(sub.status, SubscriptionStatus.CANCELLED):
@@ -158,12 +159,12 @@ async def _cancel_subscription(conn: AsyncConnection, subscription_id: str, now:
 
 
 async def export_invoices(
-    conn: AsyncConnection, engine: AsyncEngine, payer_id: str, period: Period
+    conn: Connection, engine: AsyncEngine, payer_id: str, period: Period
 ) -> AsyncIterator[bytes]:
     """The payer's invoices and credit notes issued in ``period`` as CSV, oldest first, one row
     per line (SPEC §12), read in batches as the file is sent."""
 
-    async def read(batch_conn: AsyncConnection, after: tuple[datetime, str]) -> list[ExportedInvoice]:
+    async def read(batch_conn: Connection, after: tuple[datetime, str]) -> list[ExportedInvoice]:
         return await repository.export_batch(batch_conn, payer_id, period.end, after, exports.BATCH_SIZE)
 
     return await stream_csv(

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.issuer.domain import ISSUER_ID, Issuer
 from partnerbilling.issuer.models import Issuer as Issuers
-from partnerbilling.sql import column_values, fetch_one
+from partnerbilling.sql import Connection, column_values, fetch_one
 
 
-async def get(conn: AsyncConnection, *, for_update: bool = False) -> Issuer | None:
+async def get(conn: Connection, *, for_update: bool = False) -> Issuer | None:
     """The issuer, or None before the platform configures it; locked with ``for_update``."""
     stmt = select(Issuers).where(Issuers.id == ISSUER_ID)
     return await fetch_one(conn, stmt.with_for_update() if for_update else stmt, Issuer)
 
 
-async def put(conn: AsyncConnection, issuer: Issuer) -> Issuer:
+async def put(conn: Connection, issuer: Issuer) -> Issuer:
     """Write the issuer, replacing the one there was."""
     values = column_values(issuer)
     stmt = insert(Issuers).values(**values)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.db import utcnow
 from partnerbilling.errors import NotFound
 from partnerbilling.events import repository as events
@@ -12,6 +10,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.issuer import repository
 from partnerbilling.issuer.domain import ISSUER_ID, Issuer
 from partnerbilling.issuer.schemas import IssuerPut
+from partnerbilling.sql import Connection
 from partnerbilling.visibility import issuer_view
 
 
@@ -19,7 +18,7 @@ class IssuerNotConfigured(NotFound):
     code, title = "issuer_not_configured", "No issuer is configured"
 
 
-async def get_issuer(conn: AsyncConnection) -> Issuer:
+async def get_issuer(conn: Connection) -> Issuer:
     """The issuer, or 404 ``issuer_not_configured``."""
     issuer = await repository.get(conn)
     if issuer is None:
@@ -27,7 +26,7 @@ async def get_issuer(conn: AsyncConnection) -> Issuer:
     return issuer
 
 
-async def put_issuer(conn: AsyncConnection, data: IssuerPut) -> Issuer:
+async def put_issuer(conn: Connection, data: IssuerPut) -> Issuer:
     """Replace the issuer; a change is recorded as ``issuer.updated`` in the platform's log."""
     now = utcnow()
     fields = data.model_dump(exclude={"bank_accounts"})

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ColumnElement
 from sqlalchemy.types import DateTime, Integer, String, Text
 
@@ -15,7 +14,7 @@ from partnerbilling.jobs.domain import Job
 from partnerbilling.jobs.models import Job as Jobs
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import PageParams, keyset
-from partnerbilling.sql import Statement, fetch_all
+from partnerbilling.sql import Connection, Statement, fetch_all
 
 _AT = DateTime(timezone=True)
 _COLUMNS = ", ".join(column.name for column in Jobs.__table__.columns)
@@ -105,21 +104,21 @@ _FINISH = Statement(
 )
 
 
-async def create(conn: AsyncConnection, job_id: str, kind: str, as_of: datetime, now: datetime) -> Job | None:
+async def create(conn: Connection, job_id: str, kind: str, as_of: datetime, now: datetime) -> Job | None:
     """A new queued job, or None when one of the kind is queued or running."""
     return await _CREATE.row(conn, {"id": job_id, "kind": kind, "as_of": as_of, "now": now}, Job)
 
 
-async def get_active(conn: AsyncConnection, kind: str) -> Job | None:
+async def get_active(conn: Connection, kind: str) -> Job | None:
     """The job of the kind that is queued or running, if any."""
     return await _ACTIVE.row(conn, {"kind": kind}, Job)
 
 
-async def get(conn: AsyncConnection, job_id: str) -> Job | None:
+async def get(conn: Connection, job_id: str) -> Job | None:
     return await _GET.row(conn, {"id": job_id}, Job)
 
 
-async def list_page(conn: AsyncConnection, page: PageParams, kind: str | None = None) -> list[Job]:
+async def list_page(conn: Connection, page: PageParams, kind: str | None = None) -> list[Job]:
     """Jobs, newest first."""
     stmt = select(Jobs)
     if kind is not None:
@@ -128,18 +127,18 @@ async def list_page(conn: AsyncConnection, page: PageParams, kind: str | None = 
     return await fetch_all(conn, keyset(stmt, Jobs.created_at, Jobs.id, page), Job)
 
 
-async def claim(conn: AsyncConnection, now: datetime, until: datetime) -> Job | None:
+async def claim(conn: Connection, now: datetime, until: datetime) -> Job | None:
     """Lease the oldest job that waits for a worker (or whose worker's lease lapsed)."""
     return await _CLAIM.row(conn, {"now": now, "until": until}, Job)
 
 
-async def abandon_lapsed(conn: AsyncConnection, now: datetime, max_attempts: int, error: str) -> list[Job]:
+async def abandon_lapsed(conn: Connection, now: datetime, max_attempts: int, error: str) -> list[Job]:
     """Fail the jobs whose lease lapsed ``max_attempts`` times."""
     return await _ABANDON.rows(conn, {"now": now, "max_attempts": max_attempts, "error": error}, Job)
 
 
 async def heartbeat(
-    conn: AsyncConnection, job: Job, until: datetime, done: int, total: int | None, report: JSON
+    conn: Connection, job: Job, until: datetime, done: int, total: int | None, report: JSON
 ) -> bool:
     """Extend the lease and save the progress; False if the lease is no longer this worker's."""
     values = {
@@ -150,7 +149,7 @@ async def heartbeat(
 
 
 async def finish(
-    conn: AsyncConnection,
+    conn: Connection,
     job: Job,
     status: str,
     now: datetime,

@@ -6,7 +6,7 @@ import asyncio
 import time
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import new_id, transaction, utcnow
 from partnerbilling.errors import Conflict, NotFound, ServiceUnavailable
@@ -14,6 +14,7 @@ from partnerbilling.jobs import repository
 from partnerbilling.jobs.domain import Job, JobKind, JobStatus
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import PageParams, page_of
+from partnerbilling.sql import Connection
 from partnerbilling.visibility.base import rfc3339
 from partnerbilling.visibility.jobs import job_view
 
@@ -51,7 +52,7 @@ async def start_job(engine: AsyncEngine, kind: JobKind, as_of: datetime) -> Job:
     raise JobRunning(f"Jobs of kind {kind} keep starting and ending; retry.")
 
 
-async def wait_for_job(conn: AsyncConnection, job: Job, seconds: float) -> Job:
+async def wait_for_job(conn: Connection, job: Job, seconds: float) -> Job:
     """The job once it has finished, or as it stands after ``seconds``."""
     deadline = time.monotonic() + seconds
     pause = _FIRST_LOOK
@@ -72,13 +73,13 @@ def finished_report(job: Job) -> JSON | None:
     return job.report if job.status == JobStatus.COMPLETED else None
 
 
-async def get_job(conn: AsyncConnection, job_id: str) -> Job:
+async def get_job(conn: Connection, job_id: str) -> Job:
     job = await repository.get(conn, job_id)
     if job is None:
         raise NotFound("No such job.")
     return job
 
 
-async def list_jobs(conn: AsyncConnection, page: PageParams, kind: JobKind | None) -> JSON:
+async def list_jobs(conn: Connection, page: PageParams, kind: JobKind | None) -> JSON:
     """Jobs, newest first."""
     return page_of(await repository.list_page(conn, page, kind), page, job_view)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime
 
 from partnerbilling.db import new_id
 from partnerbilling.mail.domain import ClaimedMail, MailOutcome
 from partnerbilling.mail.messages import fit_subject
 from partnerbilling.mail.models import OutboxMail
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Connection, Statement
 
 # A partnership's changes and a disabled endpoint queue a message: precompiled (partnerbilling.sql).
 _QUEUE = Statement(
@@ -31,7 +30,7 @@ _QUEUE = Statement(
 
 
 async def queue(
-    conn: AsyncConnection,
+    conn: Connection,
     to: str,
     subject: str,
     body: str,
@@ -73,9 +72,7 @@ _CLAIM = Statement(
 )
 
 
-async def claim_due(
-    conn: AsyncConnection, now: datetime, limit: int, lease_until: datetime
-) -> list[ClaimedMail]:
+async def claim_due(conn: Connection, now: datetime, limit: int, lease_until: datetime) -> list[ClaimedMail]:
     """Take up to ``limit`` due messages that no other worker holds, leased until ``lease_until``."""
     return await _CLAIM.rows(conn, {"now": now, "limit": limit, "lease_until": lease_until}, ClaimedMail)
 
@@ -101,7 +98,7 @@ _FINISH = Statement(
 )
 
 
-async def finish(conn: AsyncConnection, mail_id: str, lease_until: datetime, outcome: MailOutcome) -> bool:
+async def finish(conn: Connection, mail_id: str, lease_until: datetime, outcome: MailOutcome) -> bool:
     """Record a sending attempt, unless the lease was lost; true if recorded."""
     values = {
         "mail_id": mail_id,

@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.charge import NoPriceInCurrency
 from partnerbilling.billing.domain import Organization, Product
 from partnerbilling.billing.pricing import AmountTooLarge
@@ -20,6 +18,7 @@ from partnerbilling.orders import repository
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.organizations.domain import OrganizationWithTier, organization_of
+from partnerbilling.sql import Connection
 from partnerbilling.states import OrderKind
 
 
@@ -39,7 +38,7 @@ class OrderInputs:
 
 
 async def load_order_inputs(
-    conn: AsyncConnection, caller_id: str, data: OrderCreate, *, lock: bool
+    conn: Connection, caller_id: str, data: OrderCreate, *, lock: bool
 ) -> OrderInputs:
     """The order's inputs (one statement), with the caller's right to order checked (404 / 403 as
     SPEC §4 says). ``lock`` share-locks the partnership until commit, so that a concurrent billing-mode change
@@ -75,7 +74,7 @@ def refuse(refusal: ChargeRefused) -> Exception:
 
 
 async def load_partner(
-    conn: AsyncConnection,
+    conn: Connection,
     partnership: ActivePartnership | None,
     known: OrganizationWithTier | None = None,
 ) -> Organization | None:

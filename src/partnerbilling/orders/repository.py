@@ -21,7 +21,6 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import BindParameter
 
 from partnerbilling.billing import domain as planned
@@ -40,7 +39,7 @@ from partnerbilling.pagination import PageParams
 from partnerbilling.partnerships.domain import Partnership
 from partnerbilling.partnerships.models import Partnership as Partnerships
 from partnerbilling.partnerships.repository import active_terms
-from partnerbilling.sql import Statement, column_values
+from partnerbilling.sql import Connection, Statement, column_values
 from partnerbilling.states import OrderKind
 from partnerbilling.subscriptions.models import Subscription as Subscriptions
 
@@ -62,7 +61,7 @@ def _order(**columns: Any) -> Order:
 _GET = Statement(_with_cashback().where(Orders.id == bindparam("order_id")))
 
 
-async def get(conn: AsyncConnection, order_id: str) -> Order | None:
+async def get(conn: Connection, order_id: str) -> Order | None:
     return await _GET.row(conn, {"order_id": order_id}, _order)
 
 
@@ -92,7 +91,7 @@ def _visible_page(after_cursor: bool) -> Statement:
 _VISIBLE_FIRST, _VISIBLE_AFTER = _visible_page(False), _visible_page(True)
 
 
-async def list_visible(conn: AsyncConnection, org_id: str, page: PageParams) -> list[Order]:
+async def list_visible(conn: Connection, org_id: str, page: PageParams) -> list[Order]:
     """Orders of the org as customer, and those charged in partnerships where it is the partner."""
     values: dict[str, object] = {"org_id": org_id, "limit": page.limit + 1}
     if page.after is None:
@@ -177,9 +176,7 @@ def sources_of(**row: Any) -> OrderSources:
     )
 
 
-async def load_sources(
-    conn: AsyncConnection, customer_id: str, sku: str, *, lock: bool
-) -> OrderSources | None:
+async def load_sources(conn: Connection, customer_id: str, sku: str, *, lock: bool) -> OrderSources | None:
     """What an order of ``sku`` for ``customer_id`` is planned from (None: no such customer);
     ``lock``: its partnership stays share-locked until commit."""
     stmt = _SOURCES_LOCKED if lock else _SOURCES
@@ -241,7 +238,7 @@ def charge_values(
 
 
 async def add_charge(
-    conn: AsyncConnection,
+    conn: Connection,
     subscription: planned.Subscription | None,
     order: Order,
     cashback: planned.CashbackEntry | None,

@@ -5,8 +5,6 @@ statement), then the payer's invoice, in the caller's transaction."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.billing.charge import ChargePlan, plan_order
 from partnerbilling.billing.domain import InvoiceDocument, Order, event_rows
@@ -18,11 +16,12 @@ from partnerbilling.orders import repository
 from partnerbilling.orders.loading import UnknownProduct, load_order_inputs, load_partner, refusals
 from partnerbilling.orders.schemas import OrderCreate
 from partnerbilling.payments.service import auto_pay
+from partnerbilling.sql import Connection
 from partnerbilling.states import OrderKind
 from partnerbilling.visibility import order_view
 
 
-async def place_order(conn: AsyncConnection, caller_id: str, data: OrderCreate) -> Order:
+async def place_order(conn: Connection, caller_id: str, data: OrderCreate) -> Order:
     """A new order: the caller is the customer (direct) or its full-access partner (partner)."""
     inputs = await load_order_inputs(conn, caller_id, data, lock=True)
     with refusals(OrderKind.NEW):
@@ -33,7 +32,7 @@ async def place_order(conn: AsyncConnection, caller_id: str, data: OrderCreate) 
     return await save_charge(conn, plan)
 
 
-async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
+async def save_charge(conn: Connection, plan: ChargePlan) -> Order:
     """Write a planned charge; returns its order as :func:`order_view` reads it. Three
     statements: the rows but the invoice (with the events and their deliveries), then the
     invoice's number and the invoice."""
@@ -53,13 +52,13 @@ async def save_charge(conn: AsyncConnection, plan: ChargePlan) -> Order:
     return plan.order
 
 
-async def _covers(conn: AsyncConnection, invoice: InvoiceDocument) -> bool:
+async def _covers(conn: Connection, invoice: InvoiceDocument) -> bool:
     """Whether the payer's balance (locked until commit) pays the whole invoice."""
     balance = await accounts.balance(conn, invoice.payer_id, invoice.currency, lock=True)
     return invoice.total > 0 and balance >= invoice.total
 
 
-async def load_visible(conn: AsyncConnection, viewer: str, order_id: str) -> Order:
+async def load_visible(conn: Connection, viewer: str, order_id: str) -> Order:
     """An order the viewer may see, or 404."""
     order = await repository.get(conn, order_id)
     if order is None or order_view(viewer, order) is None:

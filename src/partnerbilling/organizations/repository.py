@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
@@ -13,17 +12,17 @@ from partnerbilling.jsonio import JSON
 from partnerbilling.organizations import models
 from partnerbilling.organizations.domain import ApiKey, Organization, OrganizationWithTier
 from partnerbilling.organizations.models import Organization as Organizations
-from partnerbilling.sql import Statement, column_values, execute, fetch_all, fetch_one
+from partnerbilling.sql import Connection, Statement, column_values, execute, fetch_all, fetch_one
 
 # Every charge runs it: precompiled (partnerbilling.sql).
 _GET = Statement(select(Organizations).where(Organizations.id == bindparam("org_id")))
 
 
-async def get(conn: AsyncConnection, org_id: str) -> Organization | None:
+async def get(conn: Connection, org_id: str) -> Organization | None:
     return await _GET.row(conn, {"org_id": org_id}, Organization)
 
 
-async def get_for_update(conn: AsyncConnection, org_id: str) -> Organization | None:
+async def get_for_update(conn: Connection, org_id: str) -> Organization | None:
     """An organisation, locked until the transaction ends (a profile change reads it first).
     ``FOR NO KEY UPDATE``, the lock its UPDATE takes anyway: the foreign-key checks of charges
     that reference the organisation (``FOR KEY SHARE``) do not wait for it."""
@@ -31,12 +30,12 @@ async def get_for_update(conn: AsyncConnection, org_id: str) -> Organization | N
     return await fetch_one(conn, stmt, Organization)
 
 
-async def get_many(conn: AsyncConnection, org_ids: Sequence[str]) -> dict[str, Organization]:
+async def get_many(conn: Connection, org_ids: Sequence[str]) -> dict[str, Organization]:
     found = await fetch_all(conn, select(Organizations).where(Organizations.id.in_(org_ids)), Organization)
     return {org.id: org for org in found}
 
 
-async def add(conn: AsyncConnection, org: Organization) -> Organization:
+async def add(conn: Connection, org: Organization) -> Organization:
     added = await fetch_one(
         conn, insert(Organizations).values(**column_values(org)).returning(Organizations), Organization
     )
@@ -44,7 +43,7 @@ async def add(conn: AsyncConnection, org: Organization) -> Organization:
     return added
 
 
-async def change(conn: AsyncConnection, org_id: str, values: JSON) -> Organization | None:
+async def change(conn: Connection, org_id: str, values: JSON) -> Organization | None:
     stmt = (
         update(Organizations)
         .where(Organizations.id == org_id)
@@ -54,11 +53,11 @@ async def change(conn: AsyncConnection, org_id: str, values: JSON) -> Organizati
     return await fetch_one(conn, stmt, Organization)
 
 
-async def add_api_key(conn: AsyncConnection, key: ApiKey) -> None:
+async def add_api_key(conn: Connection, key: ApiKey) -> None:
     await execute(conn, insert(models.ApiKey).values(**column_values(key)))
 
 
-async def revoke_api_key(conn: AsyncConnection, key_id: str) -> bool:
+async def revoke_api_key(conn: Connection, key_id: str) -> bool:
     """Revoke a key; true if the key exists (revoking twice is harmless)."""
     return (
         await execute(
@@ -80,6 +79,6 @@ _WITH_TIER = Statement(
 )
 
 
-async def get_with_tier(conn: AsyncConnection, org_id: str) -> OrganizationWithTier | None:
+async def get_with_tier(conn: Connection, org_id: str) -> OrganizationWithTier | None:
     """An organisation with its reseller tier's rates (``tier_default_rate``, ``tier_rates``)."""
     return await _WITH_TIER.row(conn, {"org_id": org_id}, OrganizationWithTier)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.auth import generate_api_key
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import new_id, utcnow
@@ -25,6 +23,7 @@ from partnerbilling.organizations.schemas import (
     OrganizationCreate,
     OrganizationUpdate,
 )
+from partnerbilling.sql import Connection
 from partnerbilling.visibility import api_key_view, organization_view
 
 
@@ -43,7 +42,7 @@ class ReverseChargeNeedsForeignAddress(Unprocessable):
     )
 
 
-async def _check_tier(conn: AsyncConnection, code: str | None) -> None:
+async def _check_tier(conn: Connection, code: str | None) -> None:
     if code is not None and await catalog.get_tier(conn, code) is None:
         raise UnknownResellerTier(
             f"No reseller tier '{code}'; create it with PUT /v1/admin/reseller-tiers/{code}.",
@@ -51,7 +50,7 @@ async def _check_tier(conn: AsyncConnection, code: str | None) -> None:
         )
 
 
-async def _check_reverse_charge(conn: AsyncConnection, org: Organization, sent: Collection[str]) -> None:
+async def _check_reverse_charge(conn: Connection, org: Organization, sent: Collection[str]) -> None:
     """Refuse a profile that asks for reverse charge without allowing it, naming the field the
     request sent that breaks the rule (``reverse_charge`` itself when it sent that)."""
     if not org.reverse_charge:
@@ -74,7 +73,7 @@ async def _check_reverse_charge(conn: AsyncConnection, org: Organization, sent: 
     )
 
 
-async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -> Organization:
+async def create_organization(conn: Connection, data: OrganizationCreate) -> Organization:
     """Create an organisation, with its billing profile if given."""
     await _check_tier(conn, data.reseller_tier)
     now = utcnow()
@@ -83,7 +82,7 @@ async def create_organization(conn: AsyncConnection, data: OrganizationCreate) -
     return await repository.add(conn, org)
 
 
-async def get_organization(conn: AsyncConnection, org_id: str) -> Organization:
+async def get_organization(conn: Connection, org_id: str) -> Organization:
     """An organisation by id, or 404."""
     org = await repository.get(conn, org_id)
     if org is None:
@@ -91,7 +90,7 @@ async def get_organization(conn: AsyncConnection, org_id: str) -> Organization:
     return org
 
 
-async def update_organization(conn: AsyncConnection, org_id: str, data: OrganizationUpdate) -> Organization:
+async def update_organization(conn: Connection, org_id: str, data: OrganizationUpdate) -> Organization:
     """Change any of an organisation's fields (the platform); ``null`` removes its tier or
     clears a profile field."""
     changes = sent_fields(data, "reseller_tier", *CLEARABLE)
@@ -100,12 +99,12 @@ async def update_organization(conn: AsyncConnection, org_id: str, data: Organiza
     return await _change(conn, org_id, changes)
 
 
-async def update_own_profile(conn: AsyncConnection, org_id: str, data: MyOrganizationUpdate) -> Organization:
+async def update_own_profile(conn: Connection, org_id: str, data: MyOrganizationUpdate) -> Organization:
     """Change the billing profile fields an organisation may change itself."""
     return await _change(conn, org_id, sent_fields(data, *CLEARABLE))
 
 
-async def _change(conn: AsyncConnection, org_id: str, changes: JSON) -> Organization:
+async def _change(conn: Connection, org_id: str, changes: JSON) -> Organization:
     """Apply the changes that change something, check the result, and record
     ``organization.updated`` in the platform's log; a change to nothing writes nothing."""
     org = await repository.get_for_update(conn, org_id)
@@ -122,7 +121,7 @@ async def _change(conn: AsyncConnection, org_id: str, changes: JSON) -> Organiza
     return updated
 
 
-async def create_api_key(conn: AsyncConnection, org_id: str) -> JSON:
+async def create_api_key(conn: Connection, org_id: str) -> JSON:
     """A new API key for an organisation; the key itself is returned only here."""
     await get_organization(conn, org_id)
     key, prefix, digest = generate_api_key()
@@ -132,7 +131,7 @@ async def create_api_key(conn: AsyncConnection, org_id: str) -> JSON:
     return api_key_view(key_id, key, prefix, now)
 
 
-async def revoke_api_key(conn: AsyncConnection, key_id: str) -> None:
+async def revoke_api_key(conn: Connection, key_id: str) -> None:
     """Revoke an API key at once."""
     if not await repository.revoke_api_key(conn, key_id):
         raise NotFound("No such API key.")

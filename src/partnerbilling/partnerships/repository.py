@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.partnerships import domain
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
-from partnerbilling.sql import Statement, column_values, execute, fetch_one
+from partnerbilling.sql import Connection, Statement, column_values, execute, fetch_one
 
 _BY_ID = select(Partnership).where(Partnership.id == bindparam("partnership_id"))
 _GET = Statement(_BY_ID)
@@ -41,12 +40,12 @@ _CHANGES = KeysetQuery(
 Value = str | datetime | None
 
 
-async def get(conn: AsyncConnection, partnership_id: str, *, lock: bool = False) -> domain.Partnership | None:
+async def get(conn: Connection, partnership_id: str, *, lock: bool = False) -> domain.Partnership | None:
     stmt = _GET_LOCKED if lock else _GET
     return await stmt.row(conn, {"partnership_id": partnership_id}, domain.Partnership)
 
 
-async def open_for_customer(conn: AsyncConnection, customer_id: str) -> domain.Partnership | None:
+async def open_for_customer(conn: Connection, customer_id: str) -> domain.Partnership | None:
     """The customer's pending or active partnership, if any."""
     stmt = select(Partnership).where(
         Partnership.customer_id == customer_id, Partnership.status.in_(("pending", "active"))
@@ -55,7 +54,7 @@ async def open_for_customer(conn: AsyncConnection, customer_id: str) -> domain.P
 
 
 async def active_for_customer(
-    conn: AsyncConnection, customer_id: str, *, share_lock: bool = False
+    conn: Connection, customer_id: str, *, share_lock: bool = False
 ) -> domain.Partnership | None:
     """The customer's active partnership, or None. With ``share_lock`` the row stays locked
     against changes until the transaction ends, so a charge reads one consistent billing mode."""
@@ -70,34 +69,34 @@ def active_terms(p: domain.Partnership | None) -> ActivePartnership | None:
     return ActivePartnership(p.id, p.partner_id, Access(p.access), BillingMode(p.billing_mode))
 
 
-async def lock_active_partnership(conn: AsyncConnection, customer_id: str) -> ActivePartnership | None:
+async def lock_active_partnership(conn: Connection, customer_id: str) -> ActivePartnership | None:
     """Read the customer's active partnership and keep it share-locked until commit, so that
     a concurrent billing-mode change lands wholly before or wholly after this charge."""
     return active_terms(await active_for_customer(conn, customer_id, share_lock=True))
 
 
-async def add(conn: AsyncConnection, partnership: domain.Partnership) -> None:
+async def add(conn: Connection, partnership: domain.Partnership) -> None:
     """Insert it; a second open partnership of its customer raises DuplicateKey."""
     await _ADD.execute(conn, column_values(partnership))
 
 
-async def change(conn: AsyncConnection, partnership_id: str, **values: Value) -> domain.Partnership:
+async def change(conn: Connection, partnership_id: str, **values: Value) -> domain.Partnership:
     stmt = update(Partnership).where(Partnership.id == partnership_id).values(**values).returning(Partnership)
     changed = await fetch_one(conn, stmt, domain.Partnership)
     assert changed is not None  # the caller holds the row locked
     return changed
 
 
-async def add_changes(conn: AsyncConnection, changes: list[domain.PartnershipChange]) -> None:
+async def add_changes(conn: Connection, changes: list[domain.PartnershipChange]) -> None:
     if changes:
         await execute(conn, insert(PartnershipChange).values([column_values(c) for c in changes]))
 
 
-async def list_for_org(conn: AsyncConnection, org_id: str, page: PageParams) -> list[domain.Partnership]:
+async def list_for_org(conn: Connection, org_id: str, page: PageParams) -> list[domain.Partnership]:
     return await _FOR_ORG.rows(conn, {"org_id": org_id}, page, domain.Partnership)
 
 
 async def list_changes(
-    conn: AsyncConnection, partnership_id: str, page: PageParams
+    conn: Connection, partnership_id: str, page: PageParams
 ) -> list[domain.PartnershipChange]:
     return await _CHANGES.rows(conn, {"partnership_id": partnership_id}, page, domain.PartnershipChange)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.routing import Access, BillingMode
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import (
@@ -25,6 +23,7 @@ from partnerbilling.organizations import repository as organizations
 from partnerbilling.partnerships import repository
 from partnerbilling.partnerships.domain import Partnership, PartnershipChange
 from partnerbilling.partnerships.schemas import PartnershipCreate, PartnershipUpdate
+from partnerbilling.sql import Connection
 from partnerbilling.states import PARTNERSHIP, PartnershipStatus
 from partnerbilling.visibility import partnership_view
 
@@ -37,7 +36,7 @@ def _check_terms(access: str, billing_mode: str) -> None:
         )
 
 
-async def _emit(conn: AsyncConnection, event_type: EventType, p: Partnership) -> None:
+async def _emit(conn: Connection, event_type: EventType, p: Partnership) -> None:
     await emit(
         conn,
         event_type,
@@ -48,7 +47,7 @@ async def _emit(conn: AsyncConnection, event_type: EventType, p: Partnership) ->
 
 
 async def load_visible(
-    conn: AsyncConnection, viewer: str, partnership_id: str, *, lock: bool = False
+    conn: Connection, viewer: str, partnership_id: str, *, lock: bool = False
 ) -> Partnership:
     """A partnership the viewer is a party to, or 404."""
     p = await repository.get(conn, partnership_id, lock=lock)
@@ -57,7 +56,7 @@ async def load_visible(
     return p
 
 
-async def create_partnership(conn: AsyncConnection, customer_id: str, data: PartnershipCreate) -> Partnership:
+async def create_partnership(conn: Connection, customer_id: str, data: PartnershipCreate) -> Partnership:
     """The customer invites a reseller; the partnership stays pending until the partner accepts."""
     if data.partner_id == customer_id:
         raise PartnerIsCustomer(
@@ -96,7 +95,7 @@ async def create_partnership(conn: AsyncConnection, customer_id: str, data: Part
     return p
 
 
-async def accept_partnership(conn: AsyncConnection, partner_id: str, partnership_id: str) -> Partnership:
+async def accept_partnership(conn: Connection, partner_id: str, partnership_id: str) -> Partnership:
     """The partner accepts a pending invitation; the partnership becomes active."""
     p = await load_visible(conn, partner_id, partnership_id, lock=True)
     if p.partner_id != partner_id:
@@ -108,7 +107,7 @@ async def accept_partnership(conn: AsyncConnection, partner_id: str, partnership
     return p
 
 
-async def end_partnership(conn: AsyncConnection, org_id: str, partnership_id: str) -> Partnership:
+async def end_partnership(conn: Connection, org_id: str, partnership_id: str) -> Partnership:
     """Either side ends the partnership (a partner ending a pending one declines it)."""
     p = await load_visible(conn, org_id, partnership_id, lock=True)
     status = PARTNERSHIP.check(p.status, PartnershipStatus.ENDED)
@@ -119,7 +118,7 @@ async def end_partnership(conn: AsyncConnection, org_id: str, partnership_id: st
 
 
 async def update_partnership(
-    conn: AsyncConnection, customer_id: str, partnership_id: str, data: PartnershipUpdate
+    conn: Connection, customer_id: str, partnership_id: str, data: PartnershipUpdate
 ) -> Partnership:
     """The customer changes access or billing mode, effective at once for every later charge.
     Each change is recorded; a billing-mode change is also e-mailed to the partner."""
@@ -163,7 +162,7 @@ async def update_partnership(
     return updated
 
 
-async def _mail_partner(conn: AsyncConnection, p: Partnership, old_mode: str, new_mode: str) -> None:
+async def _mail_partner(conn: Connection, p: Partnership, old_mode: str, new_mode: str) -> None:
     orgs = await organizations.get_many(conn, [p.customer_id, p.partner_id])
     subject, body = billing_mode_changed_mail(orgs[p.customer_id].name, old_mode, new_mode, p.updated_at)
     await mail.queue(conn, orgs[p.partner_id].billing_email, subject, body, p.updated_at)

@@ -15,12 +15,11 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.references import number_of
 from partnerbilling.errors import Conflict, DuplicateKey, Unprocessable
 from partnerbilling.jsonio import JSON
 from partnerbilling.payments.camt import CreditEntry, Skipped, read_notification
+from partnerbilling.sql import Connection
 from partnerbilling.states import PaymentMethod
 
 
@@ -48,7 +47,7 @@ class FindPayments(Protocol):
     """The payments recorded with these external ids, by external id: one round trip for a file."""
 
     async def __call__(
-        self, conn: AsyncConnection, external_ids: Sequence[str], /
+        self, conn: Connection, external_ids: Sequence[str], /
     ) -> Mapping[str, RecordedPayment]: ...
 
 
@@ -61,9 +60,7 @@ class FindInvoice(Protocol[InvoiceT_co]):
     """The invoices of these numbers (``2026-000042``) that exist, by number, read locked until
     commit: one round trip for a whole file."""
 
-    async def __call__(
-        self, conn: AsyncConnection, numbers: Sequence[str], /
-    ) -> Mapping[str, InvoiceT_co]: ...
+    async def __call__(self, conn: Connection, numbers: Sequence[str], /) -> Mapping[str, InvoiceT_co]: ...
 
 
 class RecordPayment(Protocol[InvoiceT_contra]):
@@ -73,7 +70,7 @@ class RecordPayment(Protocol[InvoiceT_contra]):
 
     async def __call__(
         self,
-        conn: AsyncConnection,
+        conn: Connection,
         invoice: InvoiceT_contra,
         amount: Decimal,
         currency: str,
@@ -159,7 +156,7 @@ def received_at(booked: date | datetime) -> datetime:
 
 
 async def _import_entry(
-    conn: AsyncConnection,
+    conn: Connection,
     entry: CreditEntry,
     number: str | None,
     invoice: InvoiceT | None,
@@ -200,7 +197,7 @@ async def _import_entry(
 
 
 async def import_notification(
-    conn: AsyncConnection,
+    conn: Connection,
     data: bytes,
     record: RecordPayment[InvoiceT],
     find_invoice: FindInvoice[InvoiceT],

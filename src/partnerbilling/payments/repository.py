@@ -6,11 +6,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.payments.domain import Payment
 from partnerbilling.payments.models import Payment as Payments
-from partnerbilling.sql import Statement, column_values, fetch_all
+from partnerbilling.sql import Connection, Statement, column_values, fetch_all
 
 # A payment with an external id already recorded is left alone (no row returned): the same
 # bank entry or card charge is one payment, also when two requests bring it at once (the
@@ -31,21 +30,21 @@ _OF_INVOICE = Statement(
 )
 
 
-async def add(conn: AsyncConnection, payment: Payment) -> bool:
+async def add(conn: Connection, payment: Payment) -> bool:
     """Insert the payment; False (nothing written) if its external id is recorded already."""
     return await _ADD.value(conn, column_values(payment)) is not None
 
 
-async def by_external_id(conn: AsyncConnection, external_id: str) -> Payment | None:
+async def by_external_id(conn: Connection, external_id: str) -> Payment | None:
     return await _BY_EXTERNAL_ID.row(conn, {"external_id": external_id}, Payment)
 
 
-async def by_external_ids(conn: AsyncConnection, external_ids: Sequence[str]) -> dict[str, Payment]:
+async def by_external_ids(conn: Connection, external_ids: Sequence[str]) -> dict[str, Payment]:
     """The payments recorded with these external ids, by external id."""
     stmt = select(Payments).where(Payments.external_id.in_(external_ids))
     return {p.external_id: p for p in await fetch_all(conn, stmt, Payment) if p.external_id is not None}
 
 
-async def of_invoice(conn: AsyncConnection, invoice_id: str) -> list[Payment]:
+async def of_invoice(conn: Connection, invoice_id: str) -> list[Payment]:
     """An invoice's payments, in the order they were received."""
     return await _OF_INVOICE.rows(conn, {"invoice_id": invoice_id}, Payment)

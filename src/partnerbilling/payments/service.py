@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.accounts.service import InsufficientBalance, Movement, move
 from partnerbilling.billing.domain import View
@@ -23,6 +21,7 @@ from partnerbilling.invoices import repository as invoices
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.payments import repository
 from partnerbilling.payments.domain import Payment
+from partnerbilling.sql import Connection
 from partnerbilling.states import CashbackStatus, EntryKind, InvoiceKind, InvoiceStatus, PaymentMethod
 from partnerbilling.visibility import cashback_entry_view, invoice_view, payment_view, rfc3339
 
@@ -38,7 +37,7 @@ def _refused(detail: str, field: str) -> ValidationFailed:
     return ValidationFailed(detail, errors=[{"loc": ["body", field], "msg": detail}])
 
 
-async def _locked(conn: AsyncConnection, invoice: str | Invoice) -> Invoice:
+async def _locked(conn: Connection, invoice: str | Invoice) -> Invoice:
     if not isinstance(invoice, str):
         return invoice  # read locked (``lock=True``) by the caller, in this transaction
     found = await invoices.get(conn, invoice, lock=True)
@@ -54,7 +53,7 @@ def _payable(invoice: Invoice) -> None:
 
 
 async def record_payment(
-    conn: AsyncConnection,
+    conn: Connection,
     invoice: str | Invoice,
     amount: Decimal,
     currency: str,
@@ -88,7 +87,7 @@ async def record_payment(
 
 
 async def record_transfer(
-    conn: AsyncConnection,
+    conn: Connection,
     invoice: Invoice,
     amount: Decimal,
     currency: str,
@@ -106,7 +105,7 @@ async def record_transfer(
     )  # fmt: skip
 
 
-async def pay_from_balance(conn: AsyncConnection, viewer: str, invoice_id: str, partial: bool) -> Invoice:
+async def pay_from_balance(conn: Connection, viewer: str, invoice_id: str, partial: bool) -> Invoice:
     """The payer pays what is due from its balance in the invoice's currency (``partial``: as
     much as the balance covers); 409 ``insufficient_balance`` if it pays nothing."""
     invoice = await invoices.get(conn, invoice_id, lock=True)
@@ -127,7 +126,7 @@ async def pay_from_balance(conn: AsyncConnection, viewer: str, invoice_id: str, 
     return paid
 
 
-async def auto_pay(conn: AsyncConnection, invoice_id: str) -> Payment | None:
+async def auto_pay(conn: Connection, invoice_id: str) -> Payment | None:
     """Pay a just issued invoice from its payer's balance if that covers it wholly (the caller
     locked the balance before the invoice was numbered); else leave it alone (None)."""
     invoice = await _locked(conn, invoice_id)
@@ -140,7 +139,7 @@ async def auto_pay(conn: AsyncConnection, invoice_id: str) -> Payment | None:
     return payment
 
 
-async def pay_what_is_due(conn: AsyncConnection, invoice_id: str, paid_at: datetime | None) -> Invoice:
+async def pay_what_is_due(conn: Connection, invoice_id: str, paid_at: datetime | None) -> Invoice:
     """The platform says the invoice is paid: a payment of what is due (method ``other``)."""
     invoice = await _locked(conn, invoice_id)
     due = invoice.amount_due
@@ -155,7 +154,7 @@ async def pay_what_is_due(conn: AsyncConnection, invoice_id: str, paid_at: datet
 
 
 async def invoice_with_payments(
-    conn: AsyncConnection, viewer: str, invoice_id: str
+    conn: Connection, viewer: str, invoice_id: str
 ) -> tuple[Invoice, list[Payment]]:
     """An invoice its payer (``viewer``) may see, with its payments; else 404."""
     invoice = await invoices.get(conn, invoice_id)
@@ -165,7 +164,7 @@ async def invoice_with_payments(
 
 
 async def _apply(
-    conn: AsyncConnection,
+    conn: Connection,
     invoice: Invoice,
     amount: Decimal,
     method: PaymentMethod,
@@ -212,7 +211,7 @@ async def _apply(
     return payment, True
 
 
-async def _completed(conn: AsyncConnection, paid: Invoice, now: datetime) -> None:
+async def _completed(conn: Connection, paid: Invoice, now: datetime) -> None:
     """The invoice is paid (its payer was told, with the payment): a subscription dunning
     suspended is active again (:mod:`partnerbilling.dunning.settlement`); its order's cashback becomes
     available and is credited to the partner's account (once: the ledger refuses a second such

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.db import utcnow
 from partnerbilling.errors import IssuerNotConfigured
 from partnerbilling.issuer import repository as issuers
 from partnerbilling.payouts import repository
 from partnerbilling.payouts.pain001 import payout_file
+from partnerbilling.sql import Connection
 from partnerbilling.states import PayoutStatus
 
 NO_ACCOUNT = "Configure the issuer with a bank account in this currency (PUT /v1/admin/issuer) first."
 
 
-async def export_payouts(conn: AsyncConnection, status: PayoutStatus, currency: str) -> bytes | None:
+async def export_payouts(conn: Connection, status: PayoutStatus, currency: str) -> bytes | None:
     """The pain.001 file of the payouts in ``status`` and ``currency`` from the issuer's account
     in that currency; None when there is none. 409 ``issuer_not_configured`` without an issuer
     or without an account in that currency."""

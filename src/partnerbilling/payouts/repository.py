@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.payouts.domain import Payout
 from partnerbilling.payouts.models import Payout as Payouts
-from partnerbilling.sql import Statement, column_values, fetch_all, fetch_one
+from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import PayoutStatus
 
 _ADD = Statement(insert(Payouts), column_keys=[c.key for c in Payouts.__table__.columns])
 
 
-async def add(conn: AsyncConnection, payout: Payout) -> None:
+async def add(conn: Connection, payout: Payout) -> None:
     await _ADD.execute(conn, column_values(payout))
 
 
@@ -24,12 +23,12 @@ _GET = Statement(select(Payouts).where(Payouts.id == bindparam("payout_id")))
 _GET_LOCKED = Statement(select(Payouts).where(Payouts.id == bindparam("payout_id")).with_for_update())
 
 
-async def get(conn: AsyncConnection, payout_id: str, *, for_update: bool = False) -> Payout | None:
+async def get(conn: Connection, payout_id: str, *, for_update: bool = False) -> Payout | None:
     """The payout; ``for_update``: locked until commit, so that two decisions on it serialise."""
     return await (_GET_LOCKED if for_update else _GET).row(conn, {"payout_id": payout_id}, Payout)
 
 
-async def set_status(conn: AsyncConnection, payout_id: str, status: PayoutStatus, at: datetime) -> Payout:
+async def set_status(conn: Connection, payout_id: str, status: PayoutStatus, at: datetime) -> Payout:
     stmt = (
         update(Payouts).where(Payouts.id == payout_id).values(status=status, updated_at=at).returning(Payouts)
     )
@@ -43,11 +42,11 @@ _ORGS_PAGE = KeysetQuery(
 )
 
 
-async def list_for_org(conn: AsyncConnection, org_id: str, page: PageParams) -> list[Payout]:
+async def list_for_org(conn: Connection, org_id: str, page: PageParams) -> list[Payout]:
     return await _ORGS_PAGE.rows(conn, {"org_id": org_id}, page, Payout)
 
 
-async def list_for_export(conn: AsyncConnection, status: PayoutStatus, currency: str) -> list[Payout]:
+async def list_for_export(conn: Connection, status: PayoutStatus, currency: str) -> list[Payout]:
     """Every payout in ``status`` and ``currency``, oldest first (a file lists them in the order
     they were asked for)."""
     stmt = (

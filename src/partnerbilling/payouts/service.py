@@ -3,8 +3,6 @@ them, or fails them and the amount comes back."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.accounts.service import InsufficientBalance, Movement, move
 from partnerbilling.billing.money import format_money
@@ -17,6 +15,7 @@ from partnerbilling.organizations import repository as organizations
 from partnerbilling.payouts import repository
 from partnerbilling.payouts.domain import MINIMUM_PAYOUT, Payout
 from partnerbilling.payouts.schemas import PayoutCreate
+from partnerbilling.sql import Connection
 from partnerbilling.states import PAYOUT, EntryKind, PayoutStatus
 from partnerbilling.visibility import payout_view
 
@@ -36,7 +35,7 @@ def _refused(field: str, detail: str) -> ValidationFailed:
     return ValidationFailed(detail, errors=[{"loc": ["body", field], "msg": detail}])
 
 
-async def request_payout(conn: AsyncConnection, org_id: str, body: PayoutCreate) -> Payout:
+async def request_payout(conn: Connection, org_id: str, body: PayoutCreate) -> Payout:
     """Take ``amount`` off the balance at once (a ``payout`` entry) and record the payout to the
     organisation's payout IBAN, in its holder's legal name of this moment."""
     org = await organizations.get(conn, org_id)
@@ -76,18 +75,18 @@ async def request_payout(conn: AsyncConnection, org_id: str, body: PayoutCreate)
     return payout
 
 
-async def complete_payout(conn: AsyncConnection, payout_id: str) -> Payout:
+async def complete_payout(conn: Connection, payout_id: str) -> Payout:
     """The bank paid it out: ``completed`` (only from ``requested``)."""
     return await _decide(conn, payout_id, PayoutStatus.COMPLETED)
 
 
-async def fail_payout(conn: AsyncConnection, payout_id: str) -> Payout:
+async def fail_payout(conn: Connection, payout_id: str) -> Payout:
     """The bank could not pay it out: ``failed`` (only from ``requested``), the amount back on the
     balance (``payout_returned``)."""
     return await _decide(conn, payout_id, PayoutStatus.FAILED)
 
 
-async def _decide(conn: AsyncConnection, payout_id: str, target: PayoutStatus) -> Payout:
+async def _decide(conn: Connection, payout_id: str, target: PayoutStatus) -> Payout:
     payout = await repository.get(conn, payout_id, for_update=True)
     if payout is None:
         raise NotFound("No such payout.")
@@ -105,13 +104,13 @@ async def _decide(conn: AsyncConnection, payout_id: str, target: PayoutStatus) -
     return payout
 
 
-async def _tell(conn: AsyncConnection, event_type: EventType, payout: Payout) -> None:
+async def _tell(conn: Connection, event_type: EventType, payout: Payout) -> None:
     data = payout_view(payout.org_id, payout)
     assert data is not None
     await events.record(conn, [NewEvent(payout.org_id, event_type, data)], payout.updated_at)
 
 
-async def load_visible(conn: AsyncConnection, org_id: str, payout_id: str) -> Payout:
+async def load_visible(conn: Connection, org_id: str, payout_id: str) -> Payout:
     """One of the caller's payouts, or 404 (another organisation's too)."""
     payout = await repository.get(conn, payout_id)
     if payout is None or payout_view(org_id, payout) is None:

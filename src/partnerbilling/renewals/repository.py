@@ -21,13 +21,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.organizations.models import Organization
 from partnerbilling.partnerships.models import Partnership
 from partnerbilling.renewals.domain import DueSubscription, LockedSubscription, PartnerOf
-from partnerbilling.sql import Statement, fetch_value
+from partnerbilling.sql import Connection, Statement, fetch_value
 from partnerbilling.subscriptions.models import Subscription
 
 # What the runner may renew. Literal, not bound, so that the planner matches the partial index
@@ -157,7 +156,7 @@ def _claim(after: bool) -> Statement:
 _CLAIM_FIRST, _CLAIM_AFTER = _claim(after=False), _claim(after=True)
 
 
-async def lock(conn: AsyncConnection, subscription_id: str) -> LockedSubscription | None:
+async def lock(conn: Connection, subscription_id: str) -> LockedSubscription | None:
     """The subscription, locked against a concurrent renewal or cancellation until commit, with
     its customer's active partnership share-locked (nulls without one): one round trip for both
     locks."""
@@ -165,7 +164,7 @@ async def lock(conn: AsyncConnection, subscription_id: str) -> LockedSubscriptio
 
 
 async def advance(
-    conn: AsyncConnection,
+    conn: Connection,
     subscription_id: str,
     customer_id: str,
     expected_end: datetime,
@@ -189,7 +188,7 @@ async def advance(
 
 
 async def claim_due(
-    conn: AsyncConnection,
+    conn: Connection,
     as_of: datetime,
     after: tuple[datetime, str] | None,
     limit: int,
@@ -206,24 +205,24 @@ async def claim_due(
     return await _CLAIM_AFTER.rows(conn, params, DueSubscription)
 
 
-async def partners_of(conn: AsyncConnection, customer_ids: list[str]) -> dict[str, PartnerOf]:
+async def partners_of(conn: Connection, customer_ids: list[str]) -> dict[str, PartnerOf]:
     """The active partner of each of these customers that has one, by customer id, with its
     tier's rates as :func:`partnerbilling.organizations.repository.get_with_tier` reads them."""
     partners = await _PARTNERS_OF.rows(conn, {"customer_ids": customer_ids}, PartnerOf)
     return {partner.partner_of: partner for partner in partners}
 
 
-async def release(conn: AsyncConnection, subscription_id: str) -> None:
+async def release(conn: Connection, subscription_id: str) -> None:
     """Give the subscription back to any runner."""
     await _RELEASE.execute(conn, {"target_id": subscription_id})
 
 
-async def release_many(conn: AsyncConnection, subscription_ids: list[str]) -> None:
+async def release_many(conn: Connection, subscription_ids: list[str]) -> None:
     """Give these subscriptions back to any runner."""
     await _RELEASE_MANY.execute(conn, {"ids": subscription_ids})
 
 
-async def count_due(conn: AsyncConnection, as_of: datetime) -> int:
+async def count_due(conn: Connection, as_of: datetime) -> int:
     """How many renewable subscriptions have a period ending at or before ``as_of``."""
     stmt = (
         select(func.count())
@@ -233,7 +232,7 @@ async def count_due(conn: AsyncConnection, as_of: datetime) -> int:
     return int(await fetch_value(conn, stmt) or 0)
 
 
-async def count_suspended_due(conn: AsyncConnection, as_of: datetime) -> int:
+async def count_suspended_due(conn: Connection, as_of: datetime) -> int:
     """How many suspended auto-renewing subscriptions would be due by ``as_of``: the run leaves
     them alone until their invoice is paid (SPEC §10)."""
     stmt = (
@@ -248,6 +247,6 @@ async def count_suspended_due(conn: AsyncConnection, as_of: datetime) -> int:
     return int(await fetch_value(conn, stmt) or 0)
 
 
-async def no_idle_timeout(conn: AsyncConnection) -> None:
+async def no_idle_timeout(conn: Connection) -> None:
     """Let this transaction wait idle as long as it takes (a request that waits for a run)."""
     await _NO_IDLE_TIMEOUT.execute(conn, {})

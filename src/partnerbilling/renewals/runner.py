@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.catalog import repository as catalog
 from partnerbilling.db import connection, in_transaction, transaction, utcnow
@@ -30,6 +30,7 @@ from partnerbilling.failures import classify_exception
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.renewals import repository
 from partnerbilling.renewals.service import Claimed, Parties, renew_due_period
+from partnerbilling.sql import Connection
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ class _Claims:
             )
 
 
-async def _renew_claimed(conn: AsyncConnection, claimed: Claimed, as_of: datetime, report: RunReport) -> None:
+async def _renew_claimed(conn: Connection, claimed: Claimed, as_of: datetime, report: RunReport) -> None:
     """Renew one claimed subscription period after period while one is due."""
     report.subscriptions += 1
     renewed = 0

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.charge import plan_charge
 from partnerbilling.billing.domain import Order, PlannedEvent, Subscription
 from partnerbilling.billing.renewal import automatic_channel, next_period, renewal_request
@@ -22,6 +20,7 @@ from partnerbilling.organizations import repository as organizations
 from partnerbilling.organizations.domain import Organization, organization_of
 from partnerbilling.renewals import repository
 from partnerbilling.renewals.domain import PartnerOf, subscription_of
+from partnerbilling.sql import Connection
 from partnerbilling.states import OrderKind, SubscriptionStatus
 from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.subscriptions.service import load_for_action
@@ -68,7 +67,7 @@ class Claimed:
     parties: Parties | None
 
 
-async def renew_subscription(conn: AsyncConnection, caller_id: str, subscription_id: str) -> Renewed:
+async def renew_subscription(conn: Connection, caller_id: str, subscription_id: str) -> Renewed:
     """Renew one period now, as the customer (channel direct) or its full-access partner
     (channel partner), priced by today's catalogue and the partnership as it is now."""
     action = await load_for_action(conn, caller_id, subscription_id)
@@ -80,7 +79,7 @@ async def renew_subscription(conn: AsyncConnection, caller_id: str, subscription
     return await _charge_period(conn, renewed, action.channel, caller_id, action.partnership, parties)
 
 
-async def renew_due_period(conn: AsyncConnection, claimed: Claimed, as_of: datetime) -> Renewed | None:
+async def renew_due_period(conn: Connection, claimed: Claimed, as_of: datetime) -> Renewed | None:
     """The runner's step: renew the subscription's next period if it is still renewable and its
     current period ends at or before ``as_of``; else do nothing and return None. The runner's
     claim on it is let go once nothing more is due."""
@@ -106,7 +105,7 @@ async def renew_due_period(conn: AsyncConnection, claimed: Claimed, as_of: datet
 
 
 async def _renew_automatically(
-    conn: AsyncConnection, renewed: Subscription, partnership: ActivePartnership | None, parties: Parties
+    conn: Connection, renewed: Subscription, partnership: ActivePartnership | None, parties: Parties
 ) -> Renewed:
     """Charge a period the runner advanced: the channel of the order that created the
     subscription while its partnership lasts, else direct; placed by nobody."""
@@ -114,7 +113,7 @@ async def _renew_automatically(
     return await _charge_period(conn, renewed, channel, None, partnership, parties)
 
 
-async def _read_parties(conn: AsyncConnection, sub: Subscription) -> Parties:
+async def _read_parties(conn: Connection, sub: Subscription) -> Parties:
     customer = await organizations.get(conn, sub.customer_id)
     product = await catalog.get_product(conn, sub.sku)
     if customer is None or product is None:
@@ -123,7 +122,7 @@ async def _read_parties(conn: AsyncConnection, sub: Subscription) -> Parties:
 
 
 async def _advance(
-    conn: AsyncConnection, sub: Subscription, parties: Parties, as_of: datetime | None
+    conn: Connection, sub: Subscription, parties: Parties, as_of: datetime | None
 ) -> Subscription:
     """Move the locked subscription on to its next period; returns it as it is now."""
     start, end = next_period(sub.created_at, sub.current_period_end, parties.product.period_months)
@@ -135,7 +134,7 @@ async def _advance(
 
 
 async def _charge_period(
-    conn: AsyncConnection,
+    conn: Connection,
     renewed: Subscription,
     channel: Channel,
     placed_by_id: str | None,

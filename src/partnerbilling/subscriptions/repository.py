@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sqlalchemy import bindparam, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.partnerships.models import Partnership
-from partnerbilling.sql import Statement, fetch_all
+from partnerbilling.sql import Connection, Statement, fetch_all
 from partnerbilling.states import SubscriptionStatus
 from partnerbilling.subscriptions.domain import StoredSubscription
 from partnerbilling.subscriptions.models import Subscription
@@ -47,15 +46,13 @@ _VISIBLE = KeysetQuery(
 _CHANGES: dict[tuple[str, ...], Statement] = {}
 
 
-async def get(
-    conn: AsyncConnection, subscription_id: str, *, lock: bool = False
-) -> StoredSubscription | None:
+async def get(conn: Connection, subscription_id: str, *, lock: bool = False) -> StoredSubscription | None:
     """A subscription with ``active_partner_id``, the partner that may currently see it."""
     stmt = _GET_LOCKED if lock else _GET
     return await stmt.row(conn, {"subscription_id": subscription_id}, StoredSubscription)
 
 
-async def change(conn: AsyncConnection, subscription_id: str, values: Mapping[str, object]) -> None:
+async def change(conn: Connection, subscription_id: str, values: Mapping[str, object]) -> None:
     columns = tuple(sorted(values))
     stmt = _CHANGES.get(columns)
     if stmt is None:
@@ -66,12 +63,12 @@ async def change(conn: AsyncConnection, subscription_id: str, values: Mapping[st
     await stmt.execute(conn, {**values, "target_id": subscription_id})
 
 
-async def list_visible(conn: AsyncConnection, org_id: str, page: PageParams) -> list[StoredSubscription]:
+async def list_visible(conn: Connection, org_id: str, page: PageParams) -> list[StoredSubscription]:
     """The org's own subscriptions, and those of customers it is the active partner of."""
     return await _VISIBLE.rows(conn, {"org_id": org_id}, page, StoredSubscription)
 
 
-async def renewable_of_customer(conn: AsyncConnection, customer_id: str) -> list[StoredSubscription]:
+async def renewable_of_customer(conn: Connection, customer_id: str) -> list[StoredSubscription]:
     """The customer's subscriptions that the renewal run renews (active, so neither suspended
     nor cancelled, and auto-renewing), the next to end first."""
     stmt = (

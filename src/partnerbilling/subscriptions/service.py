@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.billing.routing import ActivePartnership, Channel, ChargeRefused, initiating_channel
 from partnerbilling.db import utcnow
 from partnerbilling.errors import Forbidden, NotFound
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.partnerships.repository import lock_active_partnership
+from partnerbilling.sql import Connection
 from partnerbilling.states import SUBSCRIPTION, SubscriptionStatus
 from partnerbilling.subscriptions import repository
 from partnerbilling.subscriptions.domain import StoredSubscription
@@ -33,7 +32,7 @@ class SubscriptionAction:
 
 
 async def load_visible(
-    conn: AsyncConnection, viewer: str, subscription_id: str, *, lock: bool = False
+    conn: Connection, viewer: str, subscription_id: str, *, lock: bool = False
 ) -> StoredSubscription:
     """A subscription the viewer may see, or 404."""
     sub = await repository.get(conn, subscription_id, lock=lock)
@@ -42,7 +41,7 @@ async def load_visible(
     return sub
 
 
-async def load_for_action(conn: AsyncConnection, caller_id: str, subscription_id: str) -> SubscriptionAction:
+async def load_for_action(conn: Connection, caller_id: str, subscription_id: str) -> SubscriptionAction:
     """Lock a subscription the caller may act on: its customer (direct) or the customer's active
     full-access partner (partner). A limited partner gets 403; anyone who may not see it, 404."""
     sub = await load_visible(conn, caller_id, subscription_id, lock=True)
@@ -58,9 +57,7 @@ async def load_for_action(conn: AsyncConnection, caller_id: str, subscription_id
     return SubscriptionAction(sub, partnership, channel)
 
 
-async def cancel_subscription(
-    conn: AsyncConnection, caller_id: str, subscription_id: str
-) -> StoredSubscription:
+async def cancel_subscription(conn: Connection, caller_id: str, subscription_id: str) -> StoredSubscription:
     """Stop a subscription's renewals (it stays paid until its period ends); cancelling a
     cancelled subscription changes nothing."""
     action = await load_for_action(conn, caller_id, subscription_id)

@@ -21,11 +21,12 @@ from functools import lru_cache
 
 import httpx
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import new_id, transaction, utcnow
 from partnerbilling.jsonio import dumps
 from partnerbilling.settings import Settings
+from partnerbilling.sql import Connection
 from partnerbilling.states import DeliveryStatus
 from partnerbilling.visibility import event_view
 from partnerbilling.webhooks import queue, service
@@ -217,7 +218,7 @@ def _result(attempt: Attempt, schedule: Sequence[int]) -> DeliveryOutcome:
 
 
 async def _record(
-    conn: AsyncConnection,
+    conn: Connection,
     settings: Settings,
     attempts: Sequence[Attempt],
     unattempted: Sequence[ClaimedDelivery],
@@ -253,7 +254,7 @@ async def _record(
 
 
 async def _track_endpoint_health(
-    conn: AsyncConnection, settings: Settings, attempts: Sequence[Attempt]
+    conn: Connection, settings: Settings, attempts: Sequence[Attempt]
 ) -> list[tuple[str, str]]:
     """Reset the failing streak on success, start it on failure; returns the endpoints to
     disable, with why: those answering 410 Gone, and those whose deliveries have failed without

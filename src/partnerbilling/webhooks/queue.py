@@ -9,10 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime, Integer, String, Text
 
-from partnerbilling.sql import Statement
+from partnerbilling.sql import Connection, Statement
 from partnerbilling.states import DeliveryStatus
 from partnerbilling.webhooks.domain import ClaimedDelivery, DeliveryAttempt, DeliveryOutcome
 from partnerbilling.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -44,7 +43,7 @@ _CLAIM = Statement(
 
 
 async def claim_due(
-    conn: AsyncConnection, now: datetime, limit: int, lease_until: datetime
+    conn: Connection, now: datetime, limit: int, lease_until: datetime
 ) -> list[ClaimedDelivery]:
     """Take up to ``limit`` due deliveries that no other worker holds, leasing them until
     ``lease_until``: another worker takes one again only if this one never reports back."""
@@ -92,7 +91,7 @@ _FINISH = Statement(
 )
 
 
-async def add_attempts(conn: AsyncConnection, attempts: Sequence[DeliveryAttempt]) -> None:
+async def add_attempts(conn: Connection, attempts: Sequence[DeliveryAttempt]) -> None:
     """Record attempts (of deliveries that still exist)."""
     if not attempts:
         return
@@ -109,7 +108,7 @@ async def add_attempts(conn: AsyncConnection, attempts: Sequence[DeliveryAttempt
     )
 
 
-async def finish_attempts(conn: AsyncConnection, results: Sequence[DeliveryOutcome]) -> None:
+async def finish_attempts(conn: Connection, results: Sequence[DeliveryOutcome]) -> None:
     """Apply each attempt's result to its delivery, unless the worker's lease was lost (the
     delivery was taken again, redelivered or abandoned meanwhile)."""
     if not results:
@@ -161,20 +160,20 @@ _FAILING_SINCE = Statement(
 )
 
 
-async def fail_unattempted(conn: AsyncConnection, leases: Sequence[tuple[str, datetime]]) -> None:
+async def fail_unattempted(conn: Connection, leases: Sequence[tuple[str, datetime]]) -> None:
     """Mark leased deliveries whose endpoint was disabled meanwhile as failed."""
     for delivery_id, lease_until in leases:
         await _FAIL_LEASED.execute(conn, {"delivery_id": delivery_id, "lease_until": lease_until})
 
 
-async def mark_healthy(conn: AsyncConnection, endpoint_ids: Sequence[str]) -> None:
+async def mark_healthy(conn: Connection, endpoint_ids: Sequence[str]) -> None:
     """A success ends an endpoint's failing streak."""
     if endpoint_ids:
         await _MARK_HEALTHY.execute(conn, {"endpoint_ids": list(endpoint_ids)})
 
 
 async def mark_failing(
-    conn: AsyncConnection, endpoint_ids: Sequence[str], at: datetime, cutoff: datetime
+    conn: Connection, endpoint_ids: Sequence[str], at: datetime, cutoff: datetime
 ) -> list[str]:
     """Start the failing streak of endpoints that had none; returns the enabled endpoints whose
     streak began at or before ``cutoff``."""

@@ -6,13 +6,20 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import DateTime
 
 from partnerbilling.events.models import Event as Events
 from partnerbilling.events.repository import insert_deliveries
 from partnerbilling.pagination import PageParams, keyset
-from partnerbilling.sql import Statement, column_values, execute, fetch_all, fetch_one, fetch_value
+from partnerbilling.sql import (
+    Connection,
+    Statement,
+    column_values,
+    execute,
+    fetch_all,
+    fetch_one,
+    fetch_value,
+)
 from partnerbilling.states import DeliveryStatus
 from partnerbilling.webhooks.domain import Delivery, DeliveryAttempt, Endpoint
 from partnerbilling.webhooks.models import DeliveryAttempt as DeliveryAttempts
@@ -21,14 +28,14 @@ from partnerbilling.webhooks.models import WebhookDelivery, WebhookEndpoint
 # -- endpoints ---------------------------------------------------------------------------------
 
 
-async def count_endpoints(conn: AsyncConnection, org_id: str) -> int:
+async def count_endpoints(conn: Connection, org_id: str) -> int:
     count = await fetch_value(
         conn, select(func.count()).select_from(WebhookEndpoint).where(WebhookEndpoint.org_id == org_id)
     )
     return int(count or 0)
 
 
-async def add_endpoint(conn: AsyncConnection, endpoint: Endpoint) -> Endpoint:
+async def add_endpoint(conn: Connection, endpoint: Endpoint) -> Endpoint:
     added = await fetch_one(
         conn,
         insert(WebhookEndpoint).values(**column_values(endpoint)).returning(WebhookEndpoint),
@@ -38,19 +45,19 @@ async def add_endpoint(conn: AsyncConnection, endpoint: Endpoint) -> Endpoint:
     return added
 
 
-async def get_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> Endpoint | None:
+async def get_endpoint(conn: Connection, org_id: str, endpoint_id: str) -> Endpoint | None:
     """One of the organisation's endpoints."""
     stmt = select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.org_id == org_id)
     return await fetch_one(conn, stmt, Endpoint)
 
 
-async def list_endpoints(conn: AsyncConnection, org_id: str, page: PageParams) -> list[Endpoint]:
+async def list_endpoints(conn: Connection, org_id: str, page: PageParams) -> list[Endpoint]:
     stmt = select(WebhookEndpoint).where(WebhookEndpoint.org_id == org_id)
     return await fetch_all(conn, keyset(stmt, WebhookEndpoint.created_at, WebhookEndpoint.id, page), Endpoint)
 
 
 async def change_endpoint(
-    conn: AsyncConnection, endpoint_id: str, values: Mapping[str, object], only_if_enabled: bool = False
+    conn: Connection, endpoint_id: str, values: Mapping[str, object], only_if_enabled: bool = False
 ) -> Endpoint | None:
     stmt = update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
     if only_if_enabled:
@@ -58,13 +65,13 @@ async def change_endpoint(
     return await fetch_one(conn, stmt.values(**values).returning(WebhookEndpoint), Endpoint)
 
 
-async def delete_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> bool:
+async def delete_endpoint(conn: Connection, org_id: str, endpoint_id: str) -> bool:
     """Delete an endpoint with its deliveries and their attempts; true if it existed."""
     stmt = delete(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.org_id == org_id)
     return await execute(conn, stmt) > 0
 
 
-async def abandon_pending(conn: AsyncConnection, endpoint_id: str) -> None:
+async def abandon_pending(conn: Connection, endpoint_id: str) -> None:
     """Mark a disabled endpoint's undelivered deliveries as failed."""
     await execute(
         conn,
@@ -84,7 +91,7 @@ def _deliveries() -> Select[WebhookDelivery, str]:
 
 
 async def list_deliveries(
-    conn: AsyncConnection, endpoint_id: str, status: str | None, page: PageParams
+    conn: Connection, endpoint_id: str, status: str | None, page: PageParams
 ) -> list[Delivery]:
     """An endpoint's deliveries, newest first."""
     stmt = _deliveries().where(WebhookDelivery.endpoint_id == endpoint_id)
@@ -93,12 +100,12 @@ async def list_deliveries(
     return await fetch_all(conn, keyset(stmt, WebhookDelivery.created_at, WebhookDelivery.id, page), Delivery)
 
 
-async def get_delivery(conn: AsyncConnection, endpoint_id: str, delivery_id: str) -> Delivery | None:
+async def get_delivery(conn: Connection, endpoint_id: str, delivery_id: str) -> Delivery | None:
     stmt = _deliveries().where(WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint_id)
     return await fetch_one(conn, stmt, Delivery)
 
 
-async def get_deliveries(conn: AsyncConnection, delivery_ids: Sequence[str]) -> list[Delivery]:
+async def get_deliveries(conn: Connection, delivery_ids: Sequence[str]) -> list[Delivery]:
     stmt = (
         _deliveries()
         .where(WebhookDelivery.id.in_(delivery_ids))
@@ -107,7 +114,7 @@ async def get_deliveries(conn: AsyncConnection, delivery_ids: Sequence[str]) -> 
     return await fetch_all(conn, stmt, Delivery)
 
 
-async def attempts_of(conn: AsyncConnection, delivery_ids: Sequence[str]) -> dict[str, list[DeliveryAttempt]]:
+async def attempts_of(conn: Connection, delivery_ids: Sequence[str]) -> dict[str, list[DeliveryAttempt]]:
     """The attempts of each delivery, oldest first."""
     attempts: dict[str, list[DeliveryAttempt]] = {delivery_id: [] for delivery_id in delivery_ids}
     if not delivery_ids:
@@ -122,7 +129,7 @@ async def attempts_of(conn: AsyncConnection, delivery_ids: Sequence[str]) -> dic
     return attempts
 
 
-async def schedule_now(conn: AsyncConnection, delivery_id: str, at: datetime) -> None:
+async def schedule_now(conn: Connection, delivery_id: str, at: datetime) -> None:
     """Start a delivery over: pending, due at once, with the whole retry schedule ahead."""
     await execute(
         conn,
@@ -149,7 +156,7 @@ _SCHEDULE_EVENT = Statement(
 
 
 async def schedule_event(
-    conn: AsyncConnection, org_id: str, event_id: str, event_type: str, at: datetime
+    conn: Connection, org_id: str, event_id: str, event_type: str, at: datetime
 ) -> list[str]:
     """Schedule an event anew to each enabled endpoint of the organisation that takes its type."""
     values = {"org_id": org_id, "event_id": event_id, "event_type": event_type, "at": at}

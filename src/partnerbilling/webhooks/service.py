@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import Conflict, NotFound, Unprocessable
 from partnerbilling.events import service as events
@@ -17,6 +15,7 @@ from partnerbilling.mail.messages import webhook_endpoint_disabled_mail
 from partnerbilling.organizations import repository as organizations
 from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.settings import Settings
+from partnerbilling.sql import Connection
 from partnerbilling.visibility import delivery_view, endpoint_view
 from partnerbilling.webhooks import repository
 from partnerbilling.webhooks.domain import Endpoint
@@ -36,9 +35,7 @@ class EndpointDisabled(Conflict):
     code, title = "webhook_endpoint_disabled", "The webhook endpoint is disabled"
 
 
-async def create_endpoint(
-    conn: AsyncConnection, settings: Settings, org_id: str, data: EndpointCreate
-) -> JSON:
+async def create_endpoint(conn: Connection, settings: Settings, org_id: str, data: EndpointCreate) -> JSON:
     """Register an endpoint; its signing secret is returned only here."""
     url = await check_url(data.url, settings)
     if await repository.count_endpoints(conn, org_id) >= MAX_ENDPOINTS_PER_ORG:
@@ -66,7 +63,7 @@ async def create_endpoint(
     return {**endpoint_view(endpoint), "secret": secret}
 
 
-async def get_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> Endpoint:
+async def get_endpoint(conn: Connection, org_id: str, endpoint_id: str) -> Endpoint:
     """One of the caller's endpoints, or 404."""
     endpoint = await repository.get_endpoint(conn, org_id, endpoint_id)
     if endpoint is None:
@@ -74,13 +71,13 @@ async def get_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> 
     return endpoint
 
 
-async def list_endpoints(conn: AsyncConnection, org_id: str, page: PageParams) -> JSON:
+async def list_endpoints(conn: Connection, org_id: str, page: PageParams) -> JSON:
     """The caller's endpoints, newest first."""
     return page_of(await repository.list_endpoints(conn, org_id, page), page, endpoint_view)
 
 
 async def update_endpoint(
-    conn: AsyncConnection, settings: Settings, org_id: str, endpoint_id: str, data: EndpointUpdate
+    conn: Connection, settings: Settings, org_id: str, endpoint_id: str, data: EndpointUpdate
 ) -> Endpoint:
     """Change the URL, the event types, the description, or enable/disable the endpoint.
     Disabling abandons its undelivered deliveries; enabling clears the failure record."""
@@ -99,13 +96,13 @@ async def update_endpoint(
     return updated
 
 
-async def delete_endpoint(conn: AsyncConnection, org_id: str, endpoint_id: str) -> None:
+async def delete_endpoint(conn: Connection, org_id: str, endpoint_id: str) -> None:
     """Delete an endpoint, its deliveries and their attempts; the events stay in the log."""
     if not await repository.delete_endpoint(conn, org_id, endpoint_id):
         raise NotFound("No such webhook endpoint.")
 
 
-async def rotate_secret(conn: AsyncConnection, org_id: str, endpoint_id: str) -> JSON:
+async def rotate_secret(conn: Connection, org_id: str, endpoint_id: str) -> JSON:
     """A new signing secret, returned only here. The previous one keeps signing (a second
     signature in ``webhook-signature``) for 24 hours, so receivers can switch without a gap."""
     endpoint = await get_endpoint(conn, org_id, endpoint_id)
@@ -126,7 +123,7 @@ async def rotate_secret(conn: AsyncConnection, org_id: str, endpoint_id: str) ->
 
 
 async def list_deliveries(
-    conn: AsyncConnection, org_id: str, endpoint_id: str, status: str | None, page: PageParams
+    conn: Connection, org_id: str, endpoint_id: str, status: str | None, page: PageParams
 ) -> JSON:
     """An endpoint's deliveries, newest first, each with all its attempts."""
     await get_endpoint(conn, org_id, endpoint_id)
@@ -135,7 +132,7 @@ async def list_deliveries(
     return page_of(rows, page, lambda d: delivery_view(d, attempts[d.id]))
 
 
-async def redeliver(conn: AsyncConnection, org_id: str, endpoint_id: str, delivery_id: str) -> JSON:
+async def redeliver(conn: Connection, org_id: str, endpoint_id: str, delivery_id: str) -> JSON:
     """Send a delivery again as soon as possible, with the whole retry schedule ahead."""
     endpoint = await get_endpoint(conn, org_id, endpoint_id)
     if await repository.get_delivery(conn, endpoint_id, delivery_id) is None:
@@ -146,7 +143,7 @@ async def redeliver(conn: AsyncConnection, org_id: str, endpoint_id: str, delive
     return await _delivery(conn, delivery_id)
 
 
-async def redeliver_event(conn: AsyncConnection, org_id: str, event_id: str) -> JSON:
+async def redeliver_event(conn: Connection, org_id: str, event_id: str) -> JSON:
     """Send one of the caller's events again to each of its enabled endpoints that takes its
     type, including endpoints created after the event."""
     event = await events.get_event(conn, org_id, event_id)
@@ -156,15 +153,13 @@ async def redeliver_event(conn: AsyncConnection, org_id: str, event_id: str) -> 
     return {"data": [delivery_view(row, attempts[row.id]) for row in rows]}
 
 
-async def _delivery(conn: AsyncConnection, delivery_id: str) -> JSON:
+async def _delivery(conn: Connection, delivery_id: str) -> JSON:
     rows = await repository.get_deliveries(conn, [delivery_id])
     attempts = await repository.attempts_of(conn, [delivery_id])
     return delivery_view(rows[0], attempts[delivery_id])
 
 
-async def disable_failing_endpoint(
-    conn: AsyncConnection, endpoint_id: str, reason: str, at: datetime
-) -> None:
+async def disable_failing_endpoint(conn: Connection, endpoint_id: str, reason: str, at: datetime) -> None:
     """Disable an endpoint the worker gave up on, and tell its organisation: an event
     ``webhook_endpoint.disabled`` and an e-mail to its billing address."""
     endpoint = await repository.change_endpoint(
