@@ -81,6 +81,14 @@ async def _roll_back(tx: Transaction, raw: asyncpg.Connection) -> None:
         raw.terminate()
 
 
+async def _end(tx: Transaction, raw: asyncpg.Connection, exc: BaseException | None) -> None:
+    """COMMIT after a block that ended well, else ROLLBACK."""
+    if exc is None:
+        await tx.commit()
+    else:
+        await _roll_back(tx, raw)
+
+
 class transaction:
     """One connection in one transaction: committed on success, rolled back on any error (read
     only and repeatable read with ``snapshot``, see :func:`in_transaction`). The same as
@@ -108,10 +116,7 @@ class transaction:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if exc is None:
-                await self._tx.commit()
-            else:
-                await _roll_back(self._tx, self._raw)
+            await _end(self._tx, self._raw, exc)
         except BaseException as failure:
             await self._release(failure)
             raise
@@ -153,10 +158,7 @@ class request_transaction:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if exc is None:
-                await self._tx.commit()
-            else:
-                await _roll_back(self._tx, self._raw)
+            await _end(self._tx, self._raw, exc)
         finally:
             # A connection the server dropped, or left busy, is replaced by the pool.
             await self._pool.release(self._raw)
