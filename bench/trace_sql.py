@@ -68,6 +68,7 @@ class _Recorder:
 async def _service_traces(requests: list[tuple[str, str, dict[str, str], bytes]]) -> list[Trace]:
     from sqlalchemy import event
 
+    from partnerbilling import driver_pool
     from partnerbilling.app import create_app
     from partnerbilling.db import make_engine
     from partnerbilling.settings import Settings
@@ -88,6 +89,11 @@ async def _service_traces(requests: list[tuple[str, str, dict[str, str], bytes]]
     def _log_driver(_dbapi_connection, record):  # type: ignore[no-untyped-def]
         record.driver_connection.add_query_logger(recorder.log_query)
 
+    async def _log_request_driver(conn):  # type: ignore[no-untyped-def]
+        conn.add_query_logger(recorder.log_query)
+
+    # The requests' connections (partnerbilling.driver_pool).
+    driver_pool.on_connect(engine, _log_request_driver)
     app = create_app(settings, engine=engine)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:

@@ -12,8 +12,8 @@ The long-running loops, the jobs and Alembic keep the engine's pool.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import asyncpg
@@ -21,6 +21,9 @@ import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+# What runs on a new connection.
+Hook = Callable[[asyncpg.Connection], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class PoolConfig:
     connect: Mapping[str, Any]
     size: int
     wait_seconds: float
+    # Run on each new connection after the codecs (a query logger, for one).
+    on_connect: Hook | None = None
 
 
 _configs: dict[int, PoolConfig] = {}
@@ -73,6 +78,11 @@ async def pool_of(engine: AsyncEngine) -> asyncpg.Pool:
     return pool
 
 
+def on_connect(engine: AsyncEngine, hook: Hook) -> None:
+    """Run ``hook`` on each connection the engine's driver pool opens; before its first request."""
+    _configs[id(engine)] = replace(_configs[id(engine)], on_connect=hook)
+
+
 def wait_seconds(engine: AsyncEngine) -> float:
     """How long a request waits for a connection of the engine's driver pool."""
     return _configs[id(engine)].wait_seconds
@@ -89,11 +99,21 @@ async def _open(config: PoolConfig) -> asyncpg.Pool:
     pool: asyncpg.Pool = await asyncpg.create_pool(
         min_size=0,  # opened on demand, as the engine's pool
         max_size=config.size,
-        init=_codecs,
+        init=_codecs if config.on_connect is None else _then(config.on_connect),
         reset=_reset,
         **config.connect,
     )
     return pool
+
+
+def _then(
+    hook: Hook,
+) -> Hook:
+    async def init(conn: asyncpg.Connection) -> None:
+        await _codecs(conn)
+        await hook(conn)
+
+    return init
 
 
 async def _codecs(conn: asyncpg.Connection) -> None:

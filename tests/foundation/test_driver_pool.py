@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
 import pytest
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import JSONB
@@ -96,3 +97,21 @@ async def test_disposing_of_the_engine_closes_its_driver_pool(database_url: str,
         assert alive == 0
     finally:
         await other.dispose()
+
+
+async def test_a_hook_runs_on_each_new_connection_after_the_codecs(
+    database_url: str, settings: Settings
+) -> None:
+    engine = make_engine(database_url, settings)
+    seen: list[object] = []
+
+    async def hook(conn: asyncpg.Connection) -> None:
+        seen.append(await conn.fetchval("""SELECT '{"codecs": true}'::jsonb"""))
+
+    driver_pool.on_connect(engine, hook)
+    try:
+        async with request_transaction(engine) as conn:
+            assert await conn.fetchval("SELECT 1") == 1
+        assert seen == [{"codecs": True}]
+    finally:
+        await engine.dispose()
