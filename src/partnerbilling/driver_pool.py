@@ -106,9 +106,7 @@ async def _open(config: PoolConfig) -> asyncpg.Pool:
     return pool
 
 
-def _then(
-    hook: Hook,
-) -> Hook:
+def _then(hook: Hook) -> Hook:
     async def init(conn: asyncpg.Connection) -> None:
         await _codecs(conn)
         await hook(conn)

@@ -208,5 +208,5 @@ def held(conn: AsyncConnection) -> Iterator[asyncpg.Connection]:
 def _driver_in_transaction(conn: Connection) -> asyncpg.Connection:
     raw = driver(conn)
     if not raw.is_in_transaction():
-        raise NotInTransaction("precompiled statements run inside partnerbilling.db.transaction()")
+        raise NotInTransaction("precompiled statements run in a transaction (partnerbilling.transactions)")
     return raw

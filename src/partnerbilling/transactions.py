@@ -93,7 +93,8 @@ class transaction:
     """One connection in one transaction: committed on success, rolled back on any error (read
     only and repeatable read with ``snapshot``, see :func:`in_transaction`). The same as
     :func:`in_transaction` inside :func:`connection`, written out as one context manager since
-    every request opens one."""
+    every unit of work of the loops and jobs opens one (a request opens a
+    :class:`request_transaction`)."""
 
     __slots__ = ("_conn", "_connecting", "_engine", "_raw", "_snapshot", "_tx")
 
