@@ -31,16 +31,18 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check src tests migrations
 	$(BIN)/mypy src tests
 
-## test: lint, types, then the whole test suite on a real PostgreSQL
+## test: lint, types, then the whole test suite on a real PostgreSQL, one worker per core
+## (each worker on a database of its own; TEST_WORKERS=0 runs it in one process)
+TEST_WORKERS ?= auto
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 ## bench: the service against a raw-asyncpg reference on 1,000,000 invoices, ~6 minutes (bench/README.md)
 .PHONY: bench
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
-## fuzz: the schemathesis fuzz tests at FUZZ_EXAMPLES examples per operation (CI runs 50), new seeds
+## fuzz: the schemathesis fuzz tests at FUZZ_EXAMPLES examples per operation (`make test` runs 10), new seeds
 FUZZ_EXAMPLES ?= 500
 .PHONY: fuzz
 fuzz: $(VENV)/.installed-test

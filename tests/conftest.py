@@ -64,7 +64,9 @@ def settings(database_url: str) -> Settings:
         admin_token=ADMIN_TOKEN,
         webhook_allow_private_urls=True,
         webhook_retry_schedule=(1, 1, 1),
-        db_pool_size=10,
+        # Each test worker (pytest-xdist) holds its own pools on the one server: small ones keep
+        # the whole run well inside PostgreSQL's default of 100 connections.
+        db_pool_size=5,
         # Tests that time out on purpose set their own; a busy test machine may take more than
         # the default 3 s to open a connection, which is not what any test is about.
         db_connect_timeout=15.0,
