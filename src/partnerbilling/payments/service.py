@@ -112,7 +112,7 @@ async def pay_from_balance(conn: Connection, viewer: str, invoice_id: str, parti
     if invoice is None or invoice_view(viewer, invoice) is None:
         raise NotFound("No such invoice.")
     now = utcnow()
-    await accounts.lock_of_invoice(conn, invoice.id, now)
+    await _lock_accounts(conn, invoice, now)
     await refuse_negative(conn, invoice.payer_id, invoice.currency)
     _payable(invoice)
     due = invoice.amount_due
@@ -165,6 +165,14 @@ async def invoice_with_payments(
     return invoice, await repository.of_invoice(conn, invoice.id)
 
 
+async def _lock_accounts(conn: Connection, invoice: Invoice, now: datetime) -> None:
+    """Before the first balance of a payment moves: the subscription it may reactivate, then
+    every account it may move (the payer's, its cashback partner's) in the global order of
+    balance locks; a renewal takes a subscription and balances in the same order."""
+    await dunning.lock_at_stake(conn, invoice)
+    await accounts.lock_of_invoice(conn, invoice.id, now)
+
+
 async def _apply(
     conn: Connection,
     invoice: Invoice,
@@ -179,9 +187,7 @@ async def _apply(
     that one, nothing written), the balance debit of a payment from the balance, the invoice's
     new amount paid (and status), the overpayment, the events, and if it completes the invoice,
     the cashback that becomes available."""
-    # Every account this payment may move (the payer's, its cashback partner's), in the global
-    # order, before the first of them moves.
-    await accounts.lock_of_invoice(conn, invoice.id, now)
+    await _lock_accounts(conn, invoice, now)
     split = split_payment(amount, invoice.amount_due)
     payment = Payment(
         new_id("pay"), invoice.id, invoice.payer_id, invoice.currency, amount, split.applied,
