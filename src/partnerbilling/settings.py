@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-
 # The longest delay a setting may add to a date: ten years.
 MAX_DELAY_DAYS = 3650
 

@@ -54,7 +54,9 @@ async def test_the_organisation_alone_is_told(api: Api) -> None:
     entry = (await _adjust(api, org, "7.00")).json()
     [event] = [e for e in (await api.ok(org, "GET", "/v1/events"))["data"] if e["type"] == "account.credited"]
     assert event["data"] == entry
-    assert [e for e in (await api.ok(other, "GET", "/v1/events"))["data"] if e["type"].startswith("account.")] == []
+    assert [
+        e for e in (await api.ok(other, "GET", "/v1/events"))["data"] if e["type"].startswith("account.")
+    ] == []
     await _adjust(api, org, "-1.00")
     types = [e["type"] for e in (await api.ok(org, "GET", "/v1/events"))["data"]]
     assert types.count("account.debited") == 1
@@ -97,5 +99,7 @@ async def test_an_idempotency_key_replays_the_first_adjustment(api: Api, db: Asy
     again = await _adjust(api, org, "3.00", **{"Idempotency-Key": "adj-1"})
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
-    assert_problem(await _adjust(api, org, "4.00", **{"Idempotency-Key": "adj-1"}), 422, "idempotency_key_reused")
+    assert_problem(
+        await _adjust(api, org, "4.00", **{"Idempotency-Key": "adj-1"}), 422, "idempotency_key_reused"
+    )
     assert await balance(api, org) == "3.00"

@@ -30,7 +30,10 @@ async def _mutual(api: Api) -> tuple[Org, Org]:
 
 async def _invoices(api: Api, payer: Org) -> list[dict[str, Any]]:
     """``PER_SIDE`` invoices of 129.72, each earning the other side 24.00 of cashback once paid."""
-    return [await invoice_of(api, payer, await api.order(payer, payer, "web-hosting-pro")) for _ in range(PER_SIDE)]
+    return [
+        await invoice_of(api, payer, await api.order(payer, payer, "web-hosting-pro"))
+        for _ in range(PER_SIDE)
+    ]
 
 
 async def test_mutual_payments_from_the_balance_never_deadlock(api: Api, db: AsyncEngine) -> None:
@@ -58,7 +61,11 @@ async def test_mutual_bank_payments_with_overpayments_never_deadlock(api: Api, d
     a, b = await _mutual(api)
     mine, theirs = await _invoices(api, a), await _invoices(api, b)
     answers = await asyncio.gather(
-        *(pay(api, invoice["id"], "130.00", f"bank-{invoice['id']}") for pair in zip(mine, theirs) for invoice in pair)
+        *(
+            pay(api, invoice["id"], "130.00", f"bank-{invoice['id']}")
+            for pair in zip(mine, theirs, strict=True)
+            for invoice in pair
+        )
     )
     assert [r.status_code for r in answers] == [201] * 2 * PER_SIDE
     assert await balance(api, a) == await balance(api, b) == str(D("10") * (D("0.28") + D("24.00")))

@@ -22,7 +22,9 @@ from partnerbilling.settings import Settings
         ("JOB_LEASE_SECONDS", "1e12"),
     ],
 )
-def test_a_delay_past_ten_years_is_refused(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+def test_a_delay_past_ten_years_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
     monkeypatch.setenv(f"PARTNERBILLING_{variable}", value)
     with pytest.raises(ValidationError, match=variable.lower()):
         Settings()

@@ -48,7 +48,9 @@ async def test_a_time_that_cannot_be_rendered_is_reported(
     await _world(api)
     assert await check_database(db) == []
     [key] = await rows(db, f"SELECT * FROM {table} LIMIT 1")
-    found = await _breaches(db, f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS timestamptz)", v=value)
+    found = await _breaches(
+        db, f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS timestamptz)", v=value
+    )
     assert STORED_TIMES in INVARIANTS
     samples = found[STORED_TIMES]
     assert all(sample.startswith(f"{table}.{column} ") for sample in samples), samples

@@ -35,7 +35,9 @@ async def refuse_negative(conn: Connection, org_id: str, currency: str) -> None:
     payments from the balance until a credit settles it); checked first by each of those."""
     balance = await repository.balance(conn, org_id, currency)
     if balance < 0:
-        raise NegativeBalance(f"The {currency} balance is {format_money(balance)}; a credit must settle it first.")
+        raise NegativeBalance(
+            f"The {currency} balance is {format_money(balance)}; a credit must settle it first."
+        )
 
 
 @dataclass(frozen=True, slots=True)
