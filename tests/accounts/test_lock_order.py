@@ -70,3 +70,27 @@ async def test_mutual_bank_payments_with_overpayments_never_deadlock(api: Api, d
     assert [r.status_code for r in answers] == [201] * 2 * PER_SIDE
     assert await balance(api, a) == await balance(api, b) == str(D("10") * (D("0.28") + D("24.00")))
     assert await check_database(db) == []
+
+
+async def test_mutual_credit_notes_of_paid_invoices_never_deadlock(api: Api, db: AsyncEngine) -> None:
+    """A credit note of a paid invoice refunds its payer and reverses its partner's cashback in
+    one transaction: twenty at once, half each way."""
+    a, b = await _mutual(api)
+    await credit(db, a, "2000.00")
+    await credit(db, b, "2000.00")
+    mine, theirs = await _invoices(api, a), await _invoices(api, b)
+    for payer, invoices in ((a, mine), (b, theirs)):
+        for invoice in invoices:
+            await api.ok(payer, "POST", f"/v1/invoices/{invoice['id']}/pay-from-balance")
+    answers = await asyncio.gather(
+        *(
+            api.admin("POST", f"/v1/admin/invoices/{invoice['id']}/credit-note", json={"reason": "Undo"})
+            for pair in zip(mine, theirs, strict=True)
+            for invoice in pair
+        )
+    )
+    assert [r.status_code for r in answers] == [201] * 2 * PER_SIDE, [
+        r.text for r in answers if r.status_code != 201
+    ]
+    assert await balance(api, a) == await balance(api, b) == "2000.00"
+    assert await check_database(db) == []
