@@ -144,7 +144,7 @@ Money = Annotated[
 """A positive amount with exactly two decimals, e.g. ``"120.00"``."""
 
 
-_SIGNED_MONEY_PATTERN = r"^-?[0-9]{1,10}(\.[0-9]{1,2})?$"
+_SIGNED_MONEY_PATTERN = r"^[+-]?[0-9]{1,10}(\.[0-9]{1,2})?$"
 
 
 def _signed_money(value: object) -> Decimal:

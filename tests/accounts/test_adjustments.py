@@ -25,7 +25,7 @@ async def _adjust(api: Api, org: Org, amount: str, **headers: str) -> Any:
 
 async def test_an_adjustment_credits_and_debits_the_account(api: Api, db: AsyncEngine) -> None:
     org = await api.org("Adjusted AG")
-    credited = await _adjust(api, org, "12.5")
+    credited = await _adjust(api, org, "+12.5")
     assert credited.status_code == 201, credited.text
     entry = credited.json()
     assert (entry["currency"], entry["amount"], entry["kind"], entry["description"]) == (
@@ -78,7 +78,7 @@ async def test_unknown_organisations_bad_input_and_org_keys_are_refused(api: Api
         {"amount": "1.234"},
         {"amount": 5},
         {"amount": "5e2"},
-        {"amount": "+1.00"},
+        {"amount": "--1.00"},
         {"amount": "12345678901.00"},
         {"currency": "USD"},
         {"reason": ""},
