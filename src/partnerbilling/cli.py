@@ -101,14 +101,14 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _check(_: argparse.Namespace, settings: Settings) -> int:
-    from partnerbilling.invariants import CHECKS, check_database
+    from partnerbilling.invariants import INVARIANTS, check_database
 
     async def run() -> int:
         async with database(settings) as engine:
             breaches = await check_database(engine)
         for breach in breaches:
             print(f"BREACH: {breach.invariant}: {', '.join(breach.sample)}")
-        print(f"{len(CHECKS) - len(breaches)} of {len(CHECKS)} invariants hold")
+        print(f"{len(INVARIANTS) - len(breaches)} of {len(INVARIANTS)} invariants hold")
         return 1 if breaches else 0
 
     return asyncio.run(run())

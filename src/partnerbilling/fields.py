@@ -144,6 +144,35 @@ Money = Annotated[
 """A positive amount with exactly two decimals, e.g. ``"120.00"``."""
 
 
+_SIGNED_MONEY_PATTERN = r"^[+-]?[0-9]{1,10}(\.[0-9]{1,2})?$"
+
+
+def _signed_money(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(_SIGNED_MONEY_PATTERN, value):
+        raise ValueError('must be a signed decimal string with at most two decimals, e.g. "-5.18"')
+    parsed = Decimal(value)
+    if parsed == 0:
+        raise ValueError("must not be zero")
+    return parsed.quantize(Decimal("0.01"))
+
+
+SignedMoney = Annotated[
+    Decimal,
+    BeforeValidator(_signed_money),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": _SIGNED_MONEY_PATTERN,
+            "description": "A non-zero signed amount with at most two decimals (+ a credit, − a debit).",
+            "examples": ["-5.18"],
+        }
+    ),
+]
+"""A non-zero signed amount with at most two decimals, e.g. ``"-5.18"``, under 10^10."""
+
+
 # Times before the Unix epoch or past year 9999 (also once converted to UTC) are typing
 # mistakes here, and Python and PostgreSQL cannot both represent all of them.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)

@@ -156,7 +156,62 @@ CHECKS: dict[str, str] = {
                AND (a.credited <> 1 OR a.debited <> 0 OR a.net <> c.amount))
            OR (c.status = 'reversed' AND (a.credited <> a.debited OR a.net <> 0))
     """,
+    # The lines' supply periods: dates inside the invoice's JSON, rendered on its documents.
+    "every invoice line's period renders: a date between 1970 and 2100": r"""
+        SELECT DISTINCT i.id FROM invoices i, jsonb_array_elements(i.lines) l,
+                        (VALUES ('period_start'), ('period_end')) f(k)
+        WHERE l ? f.k AND NOT (l->>f.k ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+                               AND l->>f.k BETWEEN '1970-01-01' AND '2100-12-31')
+    """,
 }
+
+
+# Every stored time the service renders must be one it can render: finite, and within
+# 1970-2100 (PostgreSQL also stores ±infinity and years up to 294276, which no RFC 3339 answer
+# and no date arithmetic can take). Every time or date column of every table is read, the
+# tables added later too: the columns come from the catalogue when the check runs.
+STORED_TIMES = "every stored time renders: finite, between 1970 and 2100"
+INVARIANTS = (*CHECKS, STORED_TIMES)
+_TIME_COLUMNS = Statement(
+    text(
+        """
+        SELECT c.table_name, c.column_name, c.data_type = 'date' AS is_date,
+               (SELECT string_agg(quote_ident(a.attname), ',' ORDER BY a.attnum)
+                FROM pg_index x JOIN pg_attribute a
+                  ON a.attrelid = x.indrelid AND a.attnum = ANY (x.indkey)
+                WHERE x.indrelid = format('%I', c.table_name)::regclass AND x.indisprimary) AS key
+        FROM information_schema.columns c
+        WHERE c.table_schema = current_schema() AND c.data_type IN
+              ('date', 'timestamp with time zone', 'timestamp without time zone')
+        ORDER BY c.table_name, c.ordinal_position
+        """
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _TimeColumn:
+    table_name: str
+    column_name: str
+    is_date: bool
+    key: str | None
+
+
+def _out_of_range(c: _TimeColumn) -> str:
+    """The rows of one column whose time is infinite or outside 1970-2100: "table.column key"."""
+    low, high = ("DATE '1970-01-01'", "DATE '2101-01-01'") if c.is_date else (
+        "make_timestamptz(1970, 1, 1, 0, 0, 0, 'UTC')", "make_timestamptz(2101, 1, 1, 0, 0, 0, 'UTC')"
+    )  # fmt: skip
+    table, column = _quoted(c.table_name), _quoted(c.column_name)
+    key = f"concat_ws(' ', {c.key})" if c.key else "ctid::text"
+    return (
+        f"SELECT '{c.table_name}.{c.column_name} ' || {key} FROM {table}"
+        f" WHERE NOT ({column} >= {low} AND {column} < {high})"
+    )
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +236,10 @@ async def check_database(engine: AsyncEngine) -> list[Breach]:
     async with transaction(engine, snapshot=True) as conn:
         # A whole-database scan is slow by nature; the request timeout does not apply to it.
         await _NO_TIMEOUT.execute(conn, {})
-        for name, query in CHECKS.items():
+        columns = await _TIME_COLUMNS.rows(conn, {}, _TimeColumn)
+        times = " UNION ALL ".join(_out_of_range(c) for c in columns) or "SELECT NULL WHERE FALSE"
+        queries = {**CHECKS, STORED_TIMES: times}
+        for name, query in queries.items():
             sample = text(f"SELECT offender::text AS offender FROM ({query}) q(offender) LIMIT {SAMPLE}")
             rows = await fetch_all(conn, sample, _Offender)
             if rows:

@@ -49,4 +49,5 @@ ALL_ROUTERS: list[APIRouter] = [
     dunning.admin,
     jobs.admin,
     payouts.admin,
+    accounts.admin,
 ]

@@ -5,8 +5,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The longest delay a setting may add to a date: ten years.
+MAX_DELAY_DAYS = 3650
 
 
 class Settings(BaseSettings):
@@ -66,6 +69,29 @@ class Settings(BaseSettings):
             value = tuple(int(part) for part in value.split(",") if part.strip())
         if isinstance(value, tuple | list) and any(b <= a for a, b in itertools.pairwise(value)):
             raise ValueError("the dunning steps must be in increasing days")
+        return value
+
+    # Every delay a date is moved by stays far from the calendar's end (README, "Run bounds").
+    @field_validator("dunning_schedule_days")
+    @classmethod
+    def _bounded_days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 0 <= days <= MAX_DELAY_DAYS for days in value):
+            raise ValueError(f"each step must lie between 0 and {MAX_DELAY_DAYS} days")
+        return value
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _bounded_seconds(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 0 <= seconds <= MAX_DELAY_DAYS * 86_400 for seconds in value):
+            raise ValueError(f"each delay must lie between 0 and {MAX_DELAY_DAYS * 86_400} seconds")
+        return value
+
+    @field_validator("webhook_disable_after_days", "job_lease_seconds")
+    @classmethod
+    def _bounded_span(cls, value: float, info: ValidationInfo) -> float:
+        most = MAX_DELAY_DAYS * (1 if info.field_name == "webhook_disable_after_days" else 86_400)
+        if not 0 < value <= most:
+            raise ValueError(f"must be positive and at most {most} (ten years)")
         return value
 
     @field_validator("webhook_retry_schedule", mode="before")

@@ -36,7 +36,7 @@ class AccountEntry(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     org_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"))
     currency: Mapped[str] = mapped_column(String(3))
-    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    amount: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     kind: Mapped[str] = mapped_column(String(24))
     invoice_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("invoices.id"))
     cashback_entry_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("cashback_entries.id"))
@@ -54,5 +54,5 @@ class AccountBalance(Base):
 
     org_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
-    balance: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    balance: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     updated_at: Mapped[datetime]

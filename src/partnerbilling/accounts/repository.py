@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.types import DateTime, Numeric, String
 
 from partnerbilling.accounts.domain import AccountBalance, AccountEntry, AccountSummary
@@ -57,8 +59,8 @@ _POST = Statement(
         SELECT balance FROM b
         """
     ).bindparams(
-        bindparam("amount", type_=Numeric(14, 2)),
-        bindparam("floor", type_=Numeric(14, 2)),
+        bindparam("amount", type_=Numeric(20, 2)),
+        bindparam("floor", type_=Numeric(20, 2)),
         *(bindparam(name, type_=String) for name in _TEXTS),
         bindparam("created_at", type_=DateTime(timezone=True)),
     )
@@ -70,6 +72,49 @@ async def post(conn: Connection, entry: AccountEntry, *, floor: Decimal | None) 
     no floor); the balance after it, or None if it was refused (nothing written)."""
     balance: Decimal | None = await _POST.value(conn, {**column_values(entry), "floor": floor})
     return balance
+
+
+# Balance locks in one global order, (org_id, currency) sorted, so that two transactions that
+# move money on the same accounts (A pays its invoice and credits B's cashback while B pays its
+# own and credits A's) never deadlock. One statement takes them all: each key in turn is
+# locked if its row exists (``DO UPDATE … WHERE FALSE`` locks and writes nothing) or created at
+# zero if not, so that a new account is taken in the same order as an existing one. An account
+# created here and never moved has no entry; the reads below do not show it.
+_LOCK_ORDERED = """
+    INSERT INTO account_balances (org_id, currency, balance, updated_at)
+    SELECT org_id, currency, 0, :at FROM ({keys}) k ORDER BY org_id, currency
+    ON CONFLICT (org_id, currency) DO UPDATE SET balance = account_balances.balance WHERE FALSE
+"""
+_LOCK = Statement(
+    text(
+        _LOCK_ORDERED.format(
+            keys="SELECT DISTINCT * FROM unnest(CAST(:org_ids AS text[]), CAST(:currencies AS text[]))"
+            " AS k(org_id, currency)"
+        )
+    ).bindparams(bindparam("at", type_=DateTime(timezone=True)))
+)
+# The accounts a payment or a credit of the invoice moves: its payer's and its cashback partner's.
+_LOCK_OF_INVOICE = Statement(
+    text(
+        _LOCK_ORDERED.format(
+            keys="""SELECT payer_id AS org_id, currency FROM invoices WHERE id = :invoice_id
+                    UNION SELECT c.partner_id, c.currency FROM invoices i
+                    JOIN cashback_entries c ON c.order_id = i.order_id WHERE i.id = :invoice_id"""
+        )
+    ).bindparams(bindparam("invoice_id", type_=String), bindparam("at", type_=DateTime(timezone=True)))
+)
+
+
+async def lock(conn: Connection, accounts: Iterable[tuple[str, str]], at: datetime) -> None:
+    """Lock the ``(org_id, currency)`` balances until commit, in the global order."""
+    keys = sorted(set(accounts))
+    org_ids, currencies = [k[0] for k in keys], [k[1] for k in keys]
+    await _LOCK.execute(conn, {"org_ids": org_ids, "currencies": currencies, "at": at})
+
+
+async def lock_of_invoice(conn: Connection, invoice_id: str, at: datetime) -> None:
+    """Lock, in the global order, the balances a payment or credit of the invoice may move."""
+    await _LOCK_OF_INVOICE.execute(conn, {"invoice_id": invoice_id, "at": at})
 
 
 _BALANCE = Statement(
@@ -90,9 +135,13 @@ async def balance(conn: Connection, org_id: str, currency: str, *, lock: bool = 
     return row.balance if row is not None else Decimal("0.00")
 
 
+# An account that has had a movement (one only locked, see ``_LOCK_ORDERED``, has none).
+_MOVED = exists().where(Entries.org_id == Balances.org_id, Entries.currency == Balances.currency)
+
+
 async def balances(conn: Connection, org_id: str) -> list[AccountBalance]:
-    """Every account of the organisation, by currency."""
-    stmt = select(Balances).where(Balances.org_id == org_id).order_by(Balances.currency)
+    """Every account of the organisation that has had a movement, by currency."""
+    stmt = select(Balances).where(Balances.org_id == org_id, _MOVED).order_by(Balances.currency)
     return await fetch_all(conn, stmt, AccountBalance)
 
 
@@ -104,7 +153,9 @@ _SUMMARY = Statement(
                coalesce(sum(pending), 0) AS pending_cashback
         FROM (
             SELECT currency, balance, NULL::numeric AS pending
-            FROM account_balances WHERE org_id = :org_id
+            FROM account_balances b WHERE org_id = :org_id
+              AND EXISTS (SELECT 1 FROM account_entries e
+                          WHERE e.org_id = b.org_id AND e.currency = b.currency)
             UNION ALL
             SELECT currency, NULL, amount FROM cashback_entries
             WHERE partner_id = :org_id AND status = 'pending'

@@ -1,22 +1,26 @@
-"""HTTP: the caller's own account, its balances and its entries."""
+"""HTTP: the caller's own account, its balances and its entries; the platform's adjustments."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
-from partnerbilling.accounts import repository
-from partnerbilling.accounts.schemas import AccountEntryList, AccountRead
+from partnerbilling.accounts import repository, service
+from partnerbilling.accounts.schemas import AccountEntryList, AccountEntryRead, AccountRead, AdjustmentCreate
+from partnerbilling.accounts.service import NegativeBalance
+from partnerbilling.errors import NotFound
 from partnerbilling.fields import Currency
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import account_entry_view, account_view
-from partnerbilling.web_auth import OrgId
+from partnerbilling.web_auth import OrgId, Platform
 from partnerbilling.web_json import JsonResponse
 from partnerbilling.web_params import Page
 
 router = APIRouter(prefix="/v1/account", tags=["account"], route_class=TransactionalRoute)
+admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 
 @router.get("", response_model=AccountRead, summary="Your account", operation_id="getAccount")
@@ -41,3 +45,27 @@ async def list_entries(
     """Every movement of your account, newest first: credits positive, debits negative."""
     rows = await repository.list_entries(conn, org_id, currency, page)
     return JsonResponse(page_of(rows, page, lambda e: account_entry_view(org_id, e)))
+
+
+@admin.post(
+    "/accounts/{org_id}/adjustments",
+    status_code=201,
+    response_model=AccountEntryRead,
+    summary="Adjust an organisation's account",
+    operation_id="adjustAccount",
+    responses=problems(
+        NotFound("No such organisation."),
+        NegativeBalance("The CHF balance (3.00) cannot take -5.18: it would be below zero."),
+    ),
+)
+async def adjust_account(
+    conn: Conn,
+    org_id: Annotated[str, Path(max_length=40, description="An organisation id.")],
+    body: AdjustmentCreate,
+) -> Response:
+    """Credit (`amount` > 0) or debit (< 0) the organisation's account in `currency` with an
+    `adjustment` entry whose description is `reason`; the organisation is told
+    (`account.credited` / `account.debited`). A debit that would take the balance below zero,
+    or lower a negative one, is 409 `negative_balance`."""
+    entry = await service.adjust(conn, org_id, body.currency, body.amount, body.reason)
+    return JsonResponse(account_entry_view(None, entry), status_code=201)

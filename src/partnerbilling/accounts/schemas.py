@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from partnerbilling.fields import Currency, Reason, RequestModel, SignedMoney
 from partnerbilling.states import EntryKind
 
 
@@ -34,3 +35,13 @@ class AccountBalanceRead(BaseModel):
 
 class AccountRead(BaseModel):
     balances: list[AccountBalanceRead]
+
+
+class AdjustmentCreate(RequestModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"currency": "CHF", "amount": "5.18", "reason": "Goodwill"}]}
+    )
+
+    currency: Currency
+    amount: SignedMoney = Field(description="Signed: + a credit, − a debit; never below a zero balance.")
+    reason: Reason = Field(description="Why: the entry's description.")

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from partnerbilling.accounts import repository
 from partnerbilling.accounts.domain import AccountEntry
-from partnerbilling.db import new_id
-from partnerbilling.errors import Conflict
+from partnerbilling.billing.money import format_money
+from partnerbilling.db import new_id, utcnow
+from partnerbilling.errors import Conflict, NotFound
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
+from partnerbilling.organizations import repository as organizations
 from partnerbilling.sql import Connection
 from partnerbilling.states import EntryKind
 from partnerbilling.visibility import account_entry_view
@@ -22,6 +24,20 @@ _NO_FLOOR = frozenset({EntryKind.CASHBACK_REVERSAL})
 
 class InsufficientBalance(Conflict):
     code, title = "insufficient_balance", "The balance does not cover this amount"
+
+
+class NegativeBalance(Conflict):
+    code, title = "negative_balance", "The balance is below zero"
+
+
+async def refuse_negative(conn: Connection, org_id: str, currency: str) -> None:
+    """409 ``negative_balance`` if the account is below zero (SPEC §13: it blocks payouts and
+    payments from the balance until a credit settles it); checked first by each of those."""
+    balance = await repository.balance(conn, org_id, currency)
+    if balance < 0:
+        raise NegativeBalance(
+            f"The {currency} balance is {format_money(balance)}; a credit must settle it first."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +85,18 @@ async def move(
     told = EventType.ACCOUNT_CREDITED if amount > 0 else EventType.ACCOUNT_DEBITED
     await emit(conn, told, [org_id], lambda viewer: account_entry_view(viewer, entry), at)
     return entry
+
+
+async def adjust(conn: Connection, org_id: str, currency: str, amount: Decimal, reason: str) -> AccountEntry:
+    """The platform's adjustment of an account (``adjustment``, ``reason`` its description); one
+    that would take the balance below zero (or lower it further) is 409 ``negative_balance``;
+    an unknown organisation 404."""
+    if await organizations.get(conn, org_id) is None:
+        raise NotFound("No such organisation.")
+    try:
+        return await move(conn, org_id, currency, amount, EntryKind.ADJUSTMENT, reason, utcnow())
+    except InsufficientBalance:
+        raise NegativeBalance(
+            f"The {currency} balance ({format_money(await repository.balance(conn, org_id, currency))}) "
+            f"cannot take {format_money(amount)}: it would be below zero."
+        ) from None

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from partnerbilling.db import utcnow
 from partnerbilling.fields import RequestModel, Timestamp
+from partnerbilling.jobs.domain import check_as_of
 
 
 class DunningRun(RequestModel):
@@ -12,8 +16,14 @@ class DunningRun(RequestModel):
 
     as_of: Timestamp | None = Field(
         default=None,
-        description="Take the dunning steps due at this time (RFC 3339 with a time zone; default: now).",
+        description="Take the dunning steps due at this time (RFC 3339 with a time zone; default: "
+        "now). At most one year ahead.",
     )
+
+    @field_validator("as_of")
+    @classmethod
+    def _not_too_far(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else check_as_of(value, utcnow())
 
 
 class DunningRunResult(BaseModel):

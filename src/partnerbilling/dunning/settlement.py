@@ -15,6 +15,16 @@ from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import subscription_view
 
 
+async def lock_at_stake(conn: Connection, invoice: Invoice) -> None:
+    """Lock the subscription dunning put at stake for the invoice (if any), before a payment
+    locks the balances: a renewal locks a subscription, then its payer's balance, and a payment
+    takes them in the same order."""
+    if invoice.dunning_level >= FINAL_NOTICE:
+        order = await orders.get(conn, invoice.order_id)
+        if order is not None:
+            await subscriptions.get(conn, order.subscription_id, lock=True)
+
+
 async def settled(conn: Connection, invoice: Invoice) -> list[PlannedEvent]:
     """The invoice is paid: if dunning put its subscription at risk or suspended it, clear that
     (reactivating a suspended one); the events to record (none if nothing changed)."""

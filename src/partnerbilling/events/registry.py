@@ -150,13 +150,14 @@ EVENTS: dict[EventType, EventSpec] = {
     EventType.ACCOUNT_CREDITED: EventSpec(
         AccountEntryRead,
         Recipients.ACCOUNT_HOLDER,
-        "Money came onto your account (cashback, a refund, an overpayment, a returned payout); the entry.",
+        "Money came onto your account (cashback, a refund, an overpayment, a returned payout, "
+        "the platform's adjustment); the entry.",
     ),
     EventType.ACCOUNT_DEBITED: EventSpec(
         AccountEntryRead,
         Recipients.ACCOUNT_HOLDER,
         "Money left your account (an invoice paid from the balance, a payout, a reversed "
-        "cashback); the entry.",
+        "cashback, the platform's adjustment); the entry.",
     ),
     EventType.PAYOUT_REQUESTED: EventSpec(
         PayoutRead,

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling import exports
+from partnerbilling.accounts import repository as accounts
 from partnerbilling.accounts.service import Movement, move
 from partnerbilling.billing.credit import plan_credit_note
 from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, PlannedEvent
@@ -91,15 +92,17 @@ async def credit_invoice(conn: Connection, invoice_id: str, reason: str) -> Invo
     if invoice.kind != InvoiceKind.INVOICE or not INVOICE.may_move(invoice.status, InvoiceStatus.CREDITED):
         raise InvalidState("Only an issued or paid invoice can be credited, and only once.")
     now = utcnow()
+    # The subscription, the balances, then the number counter: the order a renewal takes them
+    # in, so that a credit note and a renewal of the same subscription cannot deadlock; the
+    # balances in their global order.
+    order = await orders.get(conn, invoice.order_id)
+    sub_id = order.subscription_id if order else None
+    ended = sub_id is not None and await _cancel_subscription(conn, sub_id, now)
+    await accounts.lock_of_invoice(conn, invoice.id, now)
     credited = await repository.set_status(conn, invoice.id, InvoiceStatus.CREDITED)
     entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.REVERSED, now)
     await _return_money(conn, invoice, entry, now)
     note = plan_credit_note(document_of(invoice), new_id("inv"), reason, now)
-    # The subscription is locked before the number counter, in the order a renewal takes them,
-    # so that a credit note and a renewal of the same subscription cannot deadlock.
-    order = await orders.get(conn, invoice.order_id)
-    sub_id = order.subscription_id if order else None
-    ended = sub_id is not None and await _cancel_subscription(conn, sub_id, now)
     cancelled = await subscriptions.get(conn, sub_id) if sub_id is not None and ended else None
     batch = [
         PlannedEvent(EventType.INVOICE_CREDITED, (credited.payer_id,), lambda v: invoice_view(v, credited))

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from partnerbilling.enums import LiteralEnum
 from partnerbilling.jsonio import JSON
+
+# How far ahead a run's ``as_of`` may lie (SPEC §13): a guard against a mistyped date (2207 for
+# 2027) billing decades of renewals at once, and one that keeps every date a run computes from
+# it (an as_of plus the dunning schedule's days) far from the calendar's end.
+MAX_AHEAD = timedelta(days=366)
+
+
+def check_as_of(as_of: datetime, now: datetime) -> datetime:
+    """``as_of`` if it lies at most :data:`MAX_AHEAD` after ``now``; else ValueError."""
+    if as_of > now + MAX_AHEAD:
+        raise ValueError("must be at most one year ahead")
+    return as_of
+
 
 # How many failures a report lists (the rest are counted by code).
 LISTED_FAILURES = 100

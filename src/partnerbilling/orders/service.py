@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.billing.charge import ChargePlan, plan_order
-from partnerbilling.billing.domain import InvoiceDocument, Order, event_rows
+from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order, event_rows
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import NotFound
 from partnerbilling.events.domain import NewEvent
@@ -41,8 +41,9 @@ async def save_charge(conn: Connection, plan: ChargePlan) -> Order:
         conn, plan.subscription, plan.order, plan.cashback, events, plan.order.created_at
     )
     # An auto-paying payer's balance is locked before the number, in the order a credit note
-    # takes them (balance, then counter), so that the two never deadlock.
-    covered = plan.auto_pay and await _covers(conn, plan.invoice)
+    # takes them (balances, then counter), so that the two never deadlock; with it the partner's
+    # that the payment credits with cashback, in the global order of balance locks.
+    covered = plan.auto_pay and await _covers(conn, plan.invoice, plan.cashback)
     # Last: the invoice number locks the year's counter until commit, and every charge waits
     # for it, so nothing comes after it (its invoice.issued event is part of the statement) but
     # the payment of an auto-paying payer whose balance covers it.
@@ -52,9 +53,12 @@ async def save_charge(conn: Connection, plan: ChargePlan) -> Order:
     return plan.order
 
 
-async def _covers(conn: Connection, invoice: InvoiceDocument) -> bool:
-    """Whether the payer's balance (locked until commit) pays the whole invoice."""
-    balance = await accounts.balance(conn, invoice.payer_id, invoice.currency, lock=True)
+async def _covers(conn: Connection, invoice: InvoiceDocument, cashback: CashbackEntry | None) -> bool:
+    """Whether the payer's balance pays the whole invoice; it and the cashback partner's are
+    locked until commit."""
+    partner = [] if cashback is None else [(cashback.partner_id, cashback.currency)]
+    await accounts.lock(conn, [(invoice.payer_id, invoice.currency), *partner], invoice.issued_at)
+    balance = await accounts.balance(conn, invoice.payer_id, invoice.currency)
     return invoice.total > 0 and balance >= invoice.total
 
 

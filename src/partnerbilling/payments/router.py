@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Request, Response
 
-from partnerbilling.accounts.service import InsufficientBalance
+from partnerbilling.accounts.service import InsufficientBalance, NegativeBalance
 from partnerbilling.db import utcnow
 from partnerbilling.errors import InvalidState, NotFound
 from partnerbilling.events.service import batched
@@ -37,6 +37,7 @@ InvoiceId = Annotated[str, Path(max_length=40, description="An invoice id.")]
     responses=problems(
         InsufficientBalance("The CHF balance (24.00) does not cover 103.78."),
         InvalidState("Nothing is due on this invoice."),
+        NegativeBalance("The CHF balance is -5.18; a credit must settle it first."),
     ),
 )
 async def pay_from_balance(
@@ -44,8 +45,8 @@ async def pay_from_balance(
 ) -> Response:
     """Pay what is due on one of your invoices from your account's balance in the invoice's
     currency; with `partial: true`, as much as the balance covers. 409 `insufficient_balance`
-    when it would pay nothing. The answer is the invoice with its payments. Only its payer may
-    (everyone else gets 404)."""
+    when it would pay nothing, 409 `negative_balance` while that balance is below zero. The
+    answer is the invoice with its payments. Only its payer may (everyone else gets 404)."""
     partial = body.partial if body else False
     invoice = await service.pay_from_balance(conn, org_id, invoice_id, partial)
     payments = await repository.of_invoice(conn, invoice.id)

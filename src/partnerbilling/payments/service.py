@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from partnerbilling.accounts import repository as accounts
-from partnerbilling.accounts.service import InsufficientBalance, Movement, move
+from partnerbilling.accounts.service import InsufficientBalance, Movement, move, refuse_negative
 from partnerbilling.billing.domain import View
 from partnerbilling.billing.payments import from_balance, split_payment
 from partnerbilling.cashback import repository as cashback
@@ -111,15 +111,17 @@ async def pay_from_balance(conn: Connection, viewer: str, invoice_id: str, parti
     invoice = await invoices.get(conn, invoice_id, lock=True)
     if invoice is None or invoice_view(viewer, invoice) is None:
         raise NotFound("No such invoice.")
+    now = utcnow()
+    await _lock_accounts(conn, invoice, now)
+    await refuse_negative(conn, invoice.payer_id, invoice.currency)
     _payable(invoice)
     due = invoice.amount_due
     if due == 0:
         raise InvalidState("Nothing is due on this invoice.")
-    balance = await accounts.balance(conn, invoice.payer_id, invoice.currency, lock=True)
+    balance = await accounts.balance(conn, invoice.payer_id, invoice.currency)
     amount = from_balance(due, balance, partial=partial)
     if amount is None:
         raise InsufficientBalance(f"The {invoice.currency} balance ({balance}) does not cover {due}.")
-    now = utcnow()
     await _apply(conn, invoice, amount, PaymentMethod.BALANCE, None, now, None, now)
     paid = await invoices.get(conn, invoice.id)
     assert paid is not None
@@ -130,7 +132,7 @@ async def auto_pay(conn: Connection, invoice_id: str) -> Payment | None:
     """Pay a just issued invoice from its payer's balance if that covers it wholly (the caller
     locked the balance before the invoice was numbered); else leave it alone (None)."""
     invoice = await _locked(conn, invoice_id)
-    balance = await accounts.balance(conn, invoice.payer_id, invoice.currency, lock=True)
+    balance = await accounts.balance(conn, invoice.payer_id, invoice.currency)
     amount = from_balance(invoice.amount_due, balance, partial=False)
     if amount is None:
         return None
@@ -163,6 +165,14 @@ async def invoice_with_payments(
     return invoice, await repository.of_invoice(conn, invoice.id)
 
 
+async def _lock_accounts(conn: Connection, invoice: Invoice, now: datetime) -> None:
+    """Before the first balance of a payment moves: the subscription it may reactivate, then
+    every account it may move (the payer's, its cashback partner's) in the global order of
+    balance locks; a renewal takes a subscription and balances in the same order."""
+    await dunning.lock_at_stake(conn, invoice)
+    await accounts.lock_of_invoice(conn, invoice.id, now)
+
+
 async def _apply(
     conn: Connection,
     invoice: Invoice,
@@ -177,6 +187,7 @@ async def _apply(
     that one, nothing written), the balance debit of a payment from the balance, the invoice's
     new amount paid (and status), the overpayment, the events, and if it completes the invoice,
     the cashback that becomes available."""
+    await _lock_accounts(conn, invoice, now)
     split = split_payment(amount, invoice.amount_due)
     payment = Payment(
         new_id("pay"), invoice.id, invoice.payer_id, invoice.currency, amount, split.applied,

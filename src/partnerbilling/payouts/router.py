@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from partnerbilling.accounts.service import NegativeBalance
 from partnerbilling.errors import InvalidState, IssuerNotConfigured, NotFound
 from partnerbilling.fields import Currency
 from partnerbilling.openapi import problems
@@ -32,13 +33,14 @@ PayoutId = Annotated[str, Path(max_length=40, description="A payout id.")]
     response_model=PayoutRead,
     summary="Withdraw from your balance",
     operation_id="requestPayout",
-    responses=problems(PayoutAccountMissing, PayoutOverBalance),
+    responses=problems(PayoutAccountMissing, PayoutOverBalance, NegativeBalance),
 )
 async def request_payout(conn: Conn, org_id: OrgId, body: PayoutCreate) -> Response:
     """Pay `amount` (at least 50.00) of your balance in `currency` out to your `payout_iban`:
     the amount leaves the balance at once (an `account.debited` with a `payout` entry), and the
     payout is `requested` until the platform's bank has paid it (`completed`) or could not
-    (`failed`: the amount comes back). More than the balance is 422 `insufficient_balance`, naming `amount`.
+    (`failed`: the amount comes back). More than the balance is 422 `insufficient_balance`, naming `amount`;
+    a balance below zero 409 `negative_balance`, before any other check.
     Send an `Idempotency-Key` to retry safely."""
     payout = await service.request_payout(conn, org_id, body)
     return JsonResponse(payout_view(org_id, payout), status_code=201)

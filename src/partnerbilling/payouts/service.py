@@ -4,7 +4,7 @@ them, or fails them and the amount comes back."""
 from __future__ import annotations
 
 from partnerbilling.accounts import repository as accounts
-from partnerbilling.accounts.service import InsufficientBalance, Movement, move
+from partnerbilling.accounts.service import InsufficientBalance, Movement, move, refuse_negative
 from partnerbilling.billing.money import format_money
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.errors import NotFound, Unprocessable, ValidationFailed
@@ -38,6 +38,7 @@ def _refused(field: str, detail: str) -> ValidationFailed:
 async def request_payout(conn: Connection, org_id: str, body: PayoutCreate) -> Payout:
     """Take ``amount`` off the balance at once (a ``payout`` entry) and record the payout to the
     organisation's payout IBAN, in its holder's legal name of this moment."""
+    await refuse_negative(conn, org_id, body.currency)  # SPEC §13: before any other check
     org = await organizations.get(conn, org_id)
     assert org is not None  # the caller's own organisation
     if org.payout_iban is None:

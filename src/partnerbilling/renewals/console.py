@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.fields import checked_time
+from partnerbilling.jobs.domain import check_as_of
 from partnerbilling.renewals import repository
 from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
-from partnerbilling.renewals.schemas import MAX_AHEAD
 
 log = logging.getLogger("partnerbilling.renewals")
 
@@ -32,12 +32,9 @@ def parse_as_of(value: str) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     try:
-        parsed = checked_time(parsed)
+        return check_as_of(checked_time(parsed), utcnow())
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{value!r} {exc}") from None
-    if parsed > utcnow() + MAX_AHEAD:
-        raise argparse.ArgumentTypeError("must be at most one year ahead")
-    return parsed
 
 
 async def renew_due(engine: AsyncEngine, as_of: datetime | None, out: TextIO = sys.stdout) -> int:

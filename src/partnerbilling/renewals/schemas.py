@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from partnerbilling.db import utcnow
 from partnerbilling.fields import RequestModel, Timestamp
-
-# A guard against a mistyped date (2207 for 2027) billing decades of renewals at once.
-MAX_AHEAD = timedelta(days=366)
+from partnerbilling.jobs.domain import check_as_of
 
 
 class RenewalRun(RequestModel):
@@ -25,9 +23,7 @@ class RenewalRun(RequestModel):
     @field_validator("as_of")
     @classmethod
     def _not_too_far(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value > utcnow() + MAX_AHEAD:
-            raise ValueError("must be at most one year ahead")
-        return value
+        return None if value is None else check_as_of(value, utcnow())
 
 
 class RenewalFailure(BaseModel):
