@@ -1,5 +1,7 @@
 """One transaction per request: the route class that opens and commits it, authenticates the caller
-(:mod:`partnerbilling.web_auth`) and runs a POST with an Idempotency-Key at most once."""
+(:mod:`partnerbilling.web_auth`), spends its key's request budget (:mod:`partnerbilling.web_rate_limit`),
+checks an operator's role (:mod:`partnerbilling.web_roles`), records admin writes
+(:mod:`partnerbilling.web_audit`) and runs a POST with an Idempotency-Key at most once."""
 
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ from partnerbilling.errors import unreadable_body
 from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
 from partnerbilling.sql import Connection
 from partnerbilling.transactions import request_transaction
+from partnerbilling.web_audit import WRITES, run_audited
 from partnerbilling.web_auth import authenticate_request, platform_only
 from partnerbilling.web_idempotency import idempotency_key, run_idempotently
+from partnerbilling.web_rate_limit import add_budget_headers, spend_budget
+from partnerbilling.web_roles import require_role, route_roles
 
 SEND_JSON = "Send the body as JSON with Content-Type: application/json."
 
@@ -43,21 +48,34 @@ class TransactionalRoute(APIRoute):
         finally:
             self.dependant = full
         admin_only, media_types = platform_only(self), body_media_types(self)
+        roles = route_roles(self) if admin_only else None
+
+        async def run(request: Request, conn: Connection) -> Response:
+            request.state.conn = conn
+            caller = await authenticate_request(request, conn, admin=admin_only)
+            allowance = spend_budget(request, caller)
+            if roles is not None:
+                # 403 before anything about the request's input: its body, its object.
+                require_platform(caller)
+                require_role(caller, roles)
+            await check_body(request, media_types)
+            request.state.solved = await _solve(direct, request)
+            key = idempotency_key(request)
+            if key is None:
+                response = await handler(request)
+            else:
+                response = await run_idempotently(conn, caller.scope, key, request, lambda: handler(request))
+            if allowance is not None:
+                add_budget_headers(response, allowance)
+            return response
 
         async def run_in_transaction(request: Request) -> Response:
-            engine = request.app.state.engine
-            async with request_transaction(engine) as conn:
-                request.state.conn = conn
-                caller = await authenticate_request(request, conn)
-                if admin_only:
-                    require_platform(caller)  # 403 before anything about the request's input
-                await check_body(request, media_types)
-                request.state.solved = await _solve(direct, request)
-                key = idempotency_key(request)
-                if key is None:
-                    return await handler(request)
-                return await run_idempotently(conn, caller.scope, key, request, lambda: handler(request))
+            async with request_transaction(request.app.state.engine) as conn:
+                return await run(request, conn)
 
+        if admin_only and self.methods & WRITES:
+            path = self.path_format
+            return lambda request: run_audited(request, path, run)
         return run_in_transaction
 
 

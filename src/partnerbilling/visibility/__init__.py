@@ -32,6 +32,7 @@ from partnerbilling.visibility.foresight import (
     order_explanation_view,
     quote_view,
 )
+from partnerbilling.visibility.operators import audit_record_view, operator_key_view
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
 from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
@@ -43,6 +44,7 @@ __all__ = [
     "account_entry_view",
     "account_view",
     "api_key_view",
+    "audit_record_view",
     "billing_mode_preview_view",
     "cashback_balances_view",
     "cashback_entry_view",
@@ -56,6 +58,7 @@ __all__ = [
     "invoice_view",
     "issuer_view",
     "order_explanation_view",
+    "operator_key_view",
     "order_view",
     "organization_view",
     "partnership_change_view",
