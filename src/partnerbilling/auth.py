@@ -99,9 +99,9 @@ async def _operator(conn: Connection, digest: str) -> Caller:
 
 
 def require_platform(caller: Caller) -> None:
-    """Only the platform token may use ``/v1/admin``."""
+    """Only the platform (its token or an operator key) may use ``/v1/admin``."""
     if not caller.is_platform:
-        raise Forbidden("Only the platform token may call the admin API.")
+        raise Forbidden("Only the platform token or an operator key may call the admin API.")
 
 
 def require_org(caller: Caller) -> str:

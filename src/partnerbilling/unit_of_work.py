@@ -73,10 +73,10 @@ class TransactionalRoute(APIRoute):
             async with request_transaction(request.app.state.engine) as conn:
                 return await run(request, conn)
 
-        if admin_only and self.methods & WRITES:
-            path = self.path_format
-            return lambda request: run_audited(request, path, run)
-        return run_in_transaction
+        async def run_and_record(request: Request) -> Response:
+            return await run_audited(request, self.path_format, run)
+
+        return run_and_record if admin_only and self.methods & WRITES else run_in_transaction
 
 
 # A dependency the route class calls itself: its parameter's name (None for one a router declares
