@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
+
+from partnerbilling.enums import LiteralEnum
 
 
-class Role(StrEnum):
+class Role(LiteralEnum):
     """What an operator key may change (SPEC §18); every role reads everything."""
 
     ADMIN = "admin"

@@ -63,9 +63,13 @@ async def list_audit(
     page: Page,
     operator: Annotated[
         str | None,
-        Query(max_length=40, description="Only this operator key's writes (`platform`: the platform token's)."),
+        Query(
+            max_length=40, description="Only this operator key's writes (`platform`: the platform token's)."
+        ),
     ] = None,
-    since: Annotated[Timestamp | None, Query(alias="from", description="Only writes at or after this time.")] = None,
+    since: Annotated[
+        Timestamp | None, Query(alias="from", description="Only writes at or after this time.")
+    ] = None,
 ) -> Response:
     """Every admin write, answered or refused, newest first: who (the operator key, or
     `platform`), with which role, which operation on which object, and the answer's status."""

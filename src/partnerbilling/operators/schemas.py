@@ -28,7 +28,10 @@ class OperatorKeyRead(BaseModel):
 
 
 class OperatorKeyCreated(OperatorKeyRead):
-    key: str = Field(description="The key itself, shown in this answer only: store it.")
+    key: str | None = Field(
+        description="The key itself, shown in this answer only: store it (`null` in an "
+        "Idempotency-Key replay)."
+    )
 
 
 class OperatorKeyList(BaseModel):
