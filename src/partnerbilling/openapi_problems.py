@@ -89,7 +89,9 @@ def _classified(exc: BaseException) -> JSON:
 UNAUTHENTICATED = with_request_id(
     Unauthenticated("Send an API key as 'Authorization: Bearer <key>'.").to_problem()
 )
-ADMIN_ONLY = with_request_id(Forbidden("Only the platform token or an operator key may call the admin API.").to_problem())
+ADMIN_ONLY = with_request_id(
+    Forbidden("Only the platform token or an operator key may call the admin API.").to_problem()
+)
 ROLE_FORBIDDEN = with_request_id(
     RoleForbidden("The role 'readonly' may not call this operation; it needs admin or finance.").to_problem()
 )

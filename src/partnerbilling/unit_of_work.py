@@ -76,7 +76,7 @@ class TransactionalRoute(APIRoute):
         async def run_and_record(request: Request) -> Response:
             return await run_audited(request, self.path_format, run)
 
-        return run_and_record if admin_only and self.methods & WRITES else run_in_transaction
+        return run_and_record if admin_only and (self.methods or set()) & WRITES else run_in_transaction
 
 
 # A dependency the route class calls itself: its parameter's name (None for one a router declares

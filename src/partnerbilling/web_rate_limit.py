@@ -77,7 +77,11 @@ class RequestBudgets:
         return Allowance(self.limit, int(tokens), math.ceil((self.limit - tokens) / self._rate))
 
     def _sweep(self, now: float) -> None:
-        full = [key for key, (tokens, at) in self._buckets.items() if tokens + (now - at) * self._rate >= self.limit]
+        full = [
+            key
+            for key, (tokens, at) in self._buckets.items()
+            if tokens + (now - at) * self._rate >= self.limit
+        ]
         for key in full:
             del self._buckets[key]
         self._sweep_at = max(_SWEEP_AT, 2 * len(self._buckets))

@@ -15,9 +15,9 @@ from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, Invoi
 from partnerbilling.jsonio import JSON
 from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
-from partnerbilling.states import InvoiceStatus
 from partnerbilling.payments import repository as payments
 from partnerbilling.payments import service as paying
+from partnerbilling.states import InvoiceStatus
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view
 from partnerbilling.web_auth import OrgId, Platform
@@ -128,7 +128,9 @@ def _attachment(content: bytes, media_type: str, filename: str) -> Response:
 async def list_all_invoices(
     conn: Conn,
     page: Page,
-    org_id: Annotated[str | None, Query(max_length=40, description="Only those addressed to this payer.")] = None,
+    org_id: Annotated[
+        str | None, Query(max_length=40, description="Only those addressed to this payer.")
+    ] = None,
     status: Annotated[InvoiceStatus | None, Query(description="Only those in this status.")] = None,
 ) -> Response:
     """Every invoice and credit note, newest first, as the platform sees them (nothing redacted)."""

@@ -101,7 +101,9 @@ async def list_organizations(
     page: Page,
     q: Annotated[
         str | None,
-        Query(max_length=200, description="Only those whose name or billing e-mail contains this (any case)."),
+        Query(
+            max_length=200, description="Only those whose name or billing e-mail contains this (any case)."
+        ),
     ] = None,
 ) -> Response:
     """Every organisation, newest first, as the platform sees it (nothing redacted)."""

@@ -32,8 +32,8 @@ from partnerbilling.visibility.foresight import (
     order_explanation_view,
     quote_view,
 )
-from partnerbilling.visibility.operators import audit_record_view, operator_key_view
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
+from partnerbilling.visibility.operators import audit_record_view, operator_key_view
 from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
@@ -57,8 +57,8 @@ __all__ = [
     "exported_invoice_view",
     "invoice_view",
     "issuer_view",
-    "order_explanation_view",
     "operator_key_view",
+    "order_explanation_view",
     "order_view",
     "organization_view",
     "partnership_change_view",
