@@ -87,3 +87,6 @@ async def test_a_replayed_creation_does_not_show_the_key_again(api: Api, db: Asy
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["id"] == first.json()["id"] and again.json()["key"] is None
     assert len(await rows(db, "SELECT id FROM operator_keys")) == 1
+    # The key rests nowhere: not in the idempotency record that replays the answer.
+    [record] = await rows(db, "SELECT response_body FROM idempotency_records")
+    assert first.json()["key"].encode() not in bytes(record.response_body)

@@ -76,11 +76,14 @@ async def test_a_budget_of_0_is_no_limit(db: AsyncEngine, settings: Settings) ->
             assert response.status_code == 200 and "RateLimit-Limit" not in response.headers
 
 
-async def test_the_default_budget_is_the_settings(api: Api) -> None:
-    acme = await api.org("Acme")
-    response = await api.call(acme, "GET", "/v1/organizations/me")
-    assert response.headers["RateLimit-Limit"] == "1200"
-    assert response.headers["RateLimit-Remaining"] == "1199"
+async def test_every_answer_to_a_key_says_what_is_left(db: AsyncEngine, settings: Settings) -> None:
+    async with _api_with_budget(db, settings, 1200) as api:
+        acme = await api.org("Acme")
+        response = await api.call(acme, "POST", "/v1/partnerships", json={})  # refused: no headers
+        assert_problem(response, 422)
+        response = await api.call(acme, "GET", "/v1/organizations/me")
+        assert response.headers["RateLimit-Limit"] == "1200"
+        assert response.headers["RateLimit-Remaining"] == "1198"
 
 
 class _Clock:
