@@ -33,8 +33,9 @@ SEND_JSON = "Send the body as JSON with Content-Type: application/json."
 class TransactionalRoute(APIRoute):
     """Each request runs in one database transaction, committed only if the handler succeeded
     (before the response is sent), and rolled back on any error. The caller is authenticated
-    first, then its body is checked (:func:`check_body`), and a POST with an Idempotency-Key is
-    run at most once."""
+    first, its key's request budget spent and, on the admin API, its role checked; then its
+    body is checked (:func:`check_body`), and a POST with an Idempotency-Key is run at most
+    once. An admin write is recorded in the audit trail, refused ones too."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[object, object, Response]]:
         # FastAPI solves what is left of the operation's dependencies; the ones that take the

@@ -7,6 +7,7 @@ transaction of its own afterwards, so no write goes unrecorded. A request withou
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 import orjson
@@ -22,6 +23,8 @@ from partnerbilling.operators import service
 from partnerbilling.sql import Connection
 from partnerbilling.transactions import request_transaction
 
+log = logging.getLogger(__name__)
+
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 Run = Callable[[Request, Connection], Awaitable[Response]]
@@ -36,8 +39,13 @@ async def run_audited(request: Request, route: str, run: Run) -> Response:
             await _record(conn, request, route, response.status_code, response)
             return response
     except Exception as exc:
-        async with request_transaction(engine) as conn:
-            await _record(conn, request, route, answered_status(exc), None)
+        try:
+            async with request_transaction(engine) as conn:
+                await _record(conn, request, route, answered_status(exc), None)
+        except Exception:
+            # The database is gone (the request's own error says so): the answer is the
+            # request's, and the access log keeps the write's trace.
+            log.exception("the audit record of %s %s could not be written", request.method, route)
         raise
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from partnerbilling.operators.domain import Role
 from tests.asserts import assert_problem
 from tests.operators.support import operator
-from tests.support import Api, count
+from tests.support import Api, build_world, count
 
 
 async def _trail(api: Api, **params: Any) -> list[dict[str, Any]]:
@@ -99,3 +99,18 @@ async def test_the_trail_is_filtered_by_operator_and_time_and_paginated(api: Api
     assert len(await _trail(api, operator=finance.id, **{"from": mine[-1]["at"]})) == 5
     assert_problem(await api.admin("GET", "/v1/admin/audit", params={"from": "yesterday"}), 422)
     assert await _trail(api, operator="opk_nobody") == []
+
+
+async def test_a_conflict_is_recorded_and_its_rollback_keeps_the_record(api: Api, db: AsyncEngine) -> None:
+    w = await build_world(api)
+    order = await api.order(w.acme, w.acme, "domain-ch")
+    finance = await operator(api, Role.FINANCE, "Fay")
+    path = f"/v1/admin/invoices/{order['invoice_id']}/pay"
+    assert (await finance.call("POST", path)).status_code == 200
+    assert_problem(await finance.call("POST", path), 409, "invalid_state")
+    records = await _trail(api, operator=finance.id)
+    assert [(r["status"], r["object_id"]) for r in records] == [
+        (409, order["invoice_id"]),
+        (200, order["invoice_id"]),
+    ]
+    assert await count(db, "payments", "invoice_id = :i", i=order["invoice_id"]) == 1
