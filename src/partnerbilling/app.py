@@ -36,6 +36,7 @@ from partnerbilling.payments.router import IMPORT_PATH
 from partnerbilling.routers import ALL_ROUTERS
 from partnerbilling.settings import Settings, get_settings
 from partnerbilling.sql import Statement
+from partnerbilling.web_rate_limit import budgets
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def problem_response(body: JSON, headers: dict[str, str] | None = None) -> Respo
 
 async def _domain_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    headers = {"Retry-After": "1"} if exc.status in (409, 503) else None
+    headers = {"Retry-After": "1"} if exc.status in (409, 503) else exc.headers
     return problem_response(exc.to_problem(), headers)
 
 
@@ -225,6 +226,7 @@ def create_app(
         lifespan=_lifespan(settings, engine, run_worker),
     )
     app.state.settings = settings
+    app.state.budgets = budgets(settings.rate_limit_per_minute)
     if engine is not None:
         app.state.engine = engine
 

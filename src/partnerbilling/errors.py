@@ -16,6 +16,8 @@ class DomainError(Exception):
     status: int = 400
     code: str = "bad_request"
     title: str = "Bad request"
+    # Headers of the answer besides the problem's own (a 429's Retry-After).
+    headers: dict[str, str] | None = None
 
     def __init__(self, detail: str | None = None, *, errors: list[JSON] | None = None):
         super().__init__(detail or self.title)
@@ -33,6 +35,10 @@ class Unauthenticated(DomainError):
 
 class Forbidden(DomainError):
     status, code, title = 403, "forbidden", "Not allowed"
+
+
+class RoleForbidden(Forbidden):
+    code, title = "role_forbidden", "The operator key's role may not take this action"
 
 
 class NotFound(DomainError):
@@ -125,6 +131,14 @@ class PriceNotAvailable(Unprocessable):
 
 class IdempotencyKeyReused(Unprocessable):
     code, title = "idempotency_key_reused", "This Idempotency-Key was used with a different request"
+
+
+class RateLimited(DomainError):
+    status, code, title = 429, "rate_limited", "Too many requests with this key"
+
+    def __init__(self, detail: str, headers: dict[str, str]) -> None:
+        super().__init__(detail)
+        self.headers = headers
 
 
 class ServiceUnavailable(DomainError):

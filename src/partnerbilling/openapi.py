@@ -19,6 +19,7 @@ from partnerbilling.events.documents import ORGANIZATION_EVENT_DOCUMENTS
 from partnerbilling.idempotency.service import REPLAYED_HEADER
 from partnerbilling.jsonio import JSON
 from partnerbilling.web_auth import OrgId, Platform
+from partnerbilling.web_roles import ADMIN_PREFIX, ordered, roles_for, roles_sentence
 
 DESCRIPTION = """
 Billing for a hosting provider's partner (reseller) programme. A customer organisation grants a
@@ -26,8 +27,12 @@ partner access to its account and chooses who pays: the customer or the partner.
 and renewal this API decides **who is charged, how much, which invoice goes to whom, and what
 cashback the partner earns**.
 
-* **Authentication**: `Authorization: Bearer <key>` — an organisation's API key, or the platform
-  token for `/v1/admin`.
+* **Authentication**: `Authorization: Bearer <key>` — an organisation's API key; for `/v1/admin`,
+  the platform token or an operator key, whose role (`x-roles` on each admin operation) says
+  what it may change (else 403 `role_forbidden`).
+* **Rate limits**: each key may send a budget of requests a minute (`RateLimit-Limit`,
+  `RateLimit-Remaining`, `RateLimit-Reset` on each answer); past it, 429 `rate_limited` with
+  `Retry-After`.
 * **Money** is a string with two decimals (`"129.72"`), rates are decimal strings (`"0.081"`);
   times are RFC 3339 in UTC.
 * **Errors** are `application/problem+json` (RFC 9457) with a stable `code`; each operation lists
@@ -51,7 +56,7 @@ TAGS = [
     {"name": "payouts", "description": "Withdrawals from your balance to your payout IBAN."},
     {"name": "events", "description": "The event log, each org's own redacted view."},
     {"name": "webhooks", "description": "Signed webhook endpoints and their deliveries."},
-    {"name": "admin", "description": "Platform operations (platform token only)."},
+    {"name": "admin", "description": "Platform operations (the platform token or an operator key)."},
     {"name": "operations", "description": "Health, readiness and metrics."},
 ]
 
@@ -190,8 +195,18 @@ def _complete_operation(path: str, method: str, operation: JSON, role_checked: b
         for status, response in responses.items():
             if status.startswith("2"):
                 response["headers"] = REPLAYED
+    if path.startswith(ADMIN_PREFIX):
+        _document_roles(path, method, operation)
     _add_problems(responses, problem_docs.for_operation(path, method, operation, role_checked, schemas))
     operation["responses"] = dict(sorted(responses.items()))
+
+
+def _document_roles(path: str, method: str, operation: JSON) -> None:
+    """The operator roles that may call an admin operation (:mod:`partnerbilling.web_roles`)."""
+    allowed = roles_for(method, path)
+    operation["x-roles"] = ordered(allowed)
+    sentence = roles_sentence(allowed)
+    operation["description"] = f"{operation.get('description', '').rstrip()}\n\n{sentence}".lstrip()
 
 
 def _add_problems(responses: JSON, derived: dict[int, list[JSON]]) -> None:

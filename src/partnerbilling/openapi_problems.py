@@ -10,6 +10,8 @@ from partnerbilling.errors import (
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
     NotFound,
+    RateLimited,
+    RoleForbidden,
     Unauthenticated,
     problem,
     unreadable_body,
@@ -52,6 +54,7 @@ _DESCRIPTIONS = {
     "running; retry after `Retry-After` seconds",
     413: "Request body larger than the limit (1 MiB)",
     415: "The body is not `application/json`",
+    429: "The key's request budget is spent; retry after `Retry-After` seconds",
     422: "Invalid input (`validation_error`, with `errors`), or a business rule refused it (its own `code`)",
     500: "Unexpected error (never expected; logged with the request id)",
     503: "The database is unreachable or too slow; retry after `Retry-After` seconds",
@@ -61,6 +64,14 @@ _RETRY_AFTER = {
         "description": "Seconds to wait before retrying.",
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     }
+}
+_BUDGET_HEADERS = {
+    name: {"description": description, "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+    for name, description in (
+        ("RateLimit-Limit", "Requests a minute this key may send."),
+        ("RateLimit-Remaining", "Requests left now (0 on a 429)."),
+        ("RateLimit-Reset", "Seconds until the budget is full again."),
+    )
 }
 _REQUEST_ID = "0f8e2c4a9b1d4e6f8a2c4e6a8b0d2f4a"
 # Nouns of the path parameters whose id names no object by itself.
@@ -78,7 +89,16 @@ def _classified(exc: BaseException) -> JSON:
 UNAUTHENTICATED = with_request_id(
     Unauthenticated("Send an API key as 'Authorization: Bearer <key>'.").to_problem()
 )
-ADMIN_ONLY = with_request_id(Forbidden("Only the platform token may call the admin API.").to_problem())
+ADMIN_ONLY = with_request_id(
+    Forbidden("Only the platform token or an operator key may call the admin API.").to_problem()
+)
+ROLE_FORBIDDEN = with_request_id(
+    RoleForbidden("The role 'readonly' may not call this operation; it needs admin or finance.").to_problem()
+)
+_BUDGET = {"Retry-After": "3", "RateLimit-Limit": "1200", "RateLimit-Remaining": "0", "RateLimit-Reset": "60"}
+RATE_LIMITED = with_request_id(
+    RateLimited("This key may send 1200 requests a minute; retry in 3 s.", _BUDGET).to_problem()
+)
 ORGANIZATION_ONLY = with_request_id(
     Forbidden("This endpoint acts as an organisation; use an organisation API key.").to_problem()
 )
@@ -132,6 +152,8 @@ def complete(status: int, response: JSON) -> None:
     """Give a problem response the headers its status carries and, if it has none, its examples."""
     if status in (409, 503):
         response["headers"] = _RETRY_AFTER
+    if status == 429:
+        response["headers"] = {**_RETRY_AFTER, **_BUDGET_HEADERS}
     if not response["content"][PROBLEM_JSON].get("examples"):
         add(response, _DEFAULTS.get(status, []))
 
@@ -142,8 +164,11 @@ def for_operation(
     """The problems an API operation can answer with, by status, as its kind implies; a route
     declares its domain errors itself (``openapi.problems``)."""
     found: dict[int, list[JSON]] = {401: [UNAUTHENTICATED]}
+    found[429] = [RATE_LIMITED]
     if role_checked:
         found[403] = [ADMIN_ONLY if path.startswith("/v1/admin/") else ORGANIZATION_ONLY]
+    if path.startswith("/v1/admin/") and method != "get":
+        found[403] = [*found.get(403, []), ROLE_FORBIDDEN]
     path_params = [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]
     if path_params:
         found[404] = [_not_found(path_params[-1], method)]

@@ -15,6 +15,7 @@ from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
 from partnerbilling.jobs import router as jobs
+from partnerbilling.operators import router as operators
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
@@ -50,4 +51,5 @@ ALL_ROUTERS: list[APIRouter] = [
     jobs.admin,
     payouts.admin,
     accounts.admin,
+    operators.admin,
 ]

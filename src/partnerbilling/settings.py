@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The longest delay a setting may add to a date: ten years.
@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # Dunning steps, in days after an invoice's due date: reminder 1, reminder 2, final notice,
     # suspension (SPEC §10).
     dunning_schedule_days: Annotated[tuple[int, int, int, int], NoDecode] = (0, 14, 28, 42)
+    # Requests a minute per organisation or operator key, in each process (SPEC §18); 0: no limit.
+    rate_limit_per_minute: int = Field(default=1200, ge=0)
 
     # Not in the public table: operational limits with safe defaults.
     data_dir: Path = Path(".partnerbilling")

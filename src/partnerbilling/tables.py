@@ -10,6 +10,7 @@ from partnerbilling.invoices.models import Invoice, InvoiceCounter
 from partnerbilling.issuer.models import Issuer
 from partnerbilling.jobs.models import Job
 from partnerbilling.mail.models import OutboxMail
+from partnerbilling.operators.models import AuditRecord, OperatorKey
 from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
@@ -24,6 +25,7 @@ __all__ = [
     "AccountBalance",
     "AccountEntry",
     "ApiKey",
+    "AuditRecord",
     "CashbackEntry",
     "DeliveryAttempt",
     "Event",
@@ -32,6 +34,7 @@ __all__ = [
     "InvoiceCounter",
     "Issuer",
     "Job",
+    "OperatorKey",
     "Order",
     "Organization",
     "OutboxMail",

@@ -1,5 +1,7 @@
 """One transaction per request: the route class that opens and commits it, authenticates the caller
-(:mod:`partnerbilling.web_auth`) and runs a POST with an Idempotency-Key at most once."""
+(:mod:`partnerbilling.web_auth`), spends its key's request budget (:mod:`partnerbilling.web_rate_limit`),
+checks an operator's role (:mod:`partnerbilling.web_roles`), records admin writes
+(:mod:`partnerbilling.web_audit`) and runs a POST with an Idempotency-Key at most once."""
 
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ from partnerbilling.errors import unreadable_body
 from partnerbilling.jsonio import UnreadableJson, is_json_media_type, read_body
 from partnerbilling.sql import Connection
 from partnerbilling.transactions import request_transaction
+from partnerbilling.web_audit import WRITES, run_audited
 from partnerbilling.web_auth import authenticate_request, platform_only
 from partnerbilling.web_idempotency import idempotency_key, run_idempotently
+from partnerbilling.web_rate_limit import add_budget_headers, spend_budget
+from partnerbilling.web_roles import require_role, route_roles
 
 SEND_JSON = "Send the body as JSON with Content-Type: application/json."
 
@@ -28,8 +33,9 @@ SEND_JSON = "Send the body as JSON with Content-Type: application/json."
 class TransactionalRoute(APIRoute):
     """Each request runs in one database transaction, committed only if the handler succeeded
     (before the response is sent), and rolled back on any error. The caller is authenticated
-    first, then its body is checked (:func:`check_body`), and a POST with an Idempotency-Key is
-    run at most once."""
+    first, its key's request budget spent and, on the admin API, its role checked; then its
+    body is checked (:func:`check_body`), and a POST with an Idempotency-Key is run at most
+    once. An admin write is recorded in the audit trail, refused ones too."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[object, object, Response]]:
         # FastAPI solves what is left of the operation's dependencies; the ones that take the
@@ -43,22 +49,35 @@ class TransactionalRoute(APIRoute):
         finally:
             self.dependant = full
         admin_only, media_types = platform_only(self), body_media_types(self)
+        roles = route_roles(self) if admin_only else None
+
+        async def run(request: Request, conn: Connection) -> Response:
+            request.state.conn = conn
+            caller = await authenticate_request(request, conn, admin=admin_only)
+            allowance = spend_budget(request, caller)
+            if roles is not None:
+                # 403 before anything about the request's input: its body, its object.
+                require_platform(caller)
+                require_role(caller, roles)
+            await check_body(request, media_types)
+            request.state.solved = await _solve(direct, request)
+            key = idempotency_key(request)
+            if key is None:
+                response = await handler(request)
+            else:
+                response = await run_idempotently(conn, caller.scope, key, request, lambda: handler(request))
+            if allowance is not None:
+                add_budget_headers(response, allowance)
+            return response
 
         async def run_in_transaction(request: Request) -> Response:
-            engine = request.app.state.engine
-            async with request_transaction(engine) as conn:
-                request.state.conn = conn
-                caller = await authenticate_request(request, conn)
-                if admin_only:
-                    require_platform(caller)  # 403 before anything about the request's input
-                await check_body(request, media_types)
-                request.state.solved = await _solve(direct, request)
-                key = idempotency_key(request)
-                if key is None:
-                    return await handler(request)
-                return await run_idempotently(conn, caller.scope, key, request, lambda: handler(request))
+            async with request_transaction(request.app.state.engine) as conn:
+                return await run(request, conn)
 
-        return run_in_transaction
+        async def run_and_record(request: Request) -> Response:
+            return await run_audited(request, self.path_format, run)
+
+        return run_and_record if admin_only and (self.methods or set()) & WRITES else run_in_transaction
 
 
 # A dependency the route class calls itself: its parameter's name (None for one a router declares

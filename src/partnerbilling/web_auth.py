@@ -24,7 +24,7 @@ from partnerbilling.auth import Caller, authenticate, bearer_token, require_org,
 from partnerbilling.sql import Connection
 
 _SCHEME = "bearer"
-_DESCRIPTION = "An organisation API key, or the platform token for /v1/admin."
+_DESCRIPTION = "An organisation API key; for /v1/admin, the platform token or an operator key."
 
 
 class _BearerCaller(HTTPBearer):
@@ -52,10 +52,12 @@ class _BearerPlatform(_BearerCaller):
         return caller
 
 
-async def authenticate_request(request: Request, conn: Connection) -> Caller:
-    """The caller of ``request`` (or 401), kept on the request for the dependencies below."""
+async def authenticate_request(request: Request, conn: Connection, *, admin: bool = False) -> Caller:
+    """The caller of ``request`` (or 401), kept on the request for the dependencies below; an
+    operator key is one on the admin API (``admin``) only."""
     header = request.headers.get("authorization")
-    caller = await authenticate(conn, bearer_token(header), request.app.state.settings.admin_token)
+    token = bearer_token(header)
+    caller = await authenticate(conn, token, request.app.state.settings.admin_token, admin=admin)
     request.state.caller = caller
     return caller
 

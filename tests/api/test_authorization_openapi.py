@@ -71,6 +71,7 @@ ADMIN_PARAMETERS = {
     "invoice_id": "invoice",
     "payout_id": "payout",
     "job_id": "job",
+    "operator_key_id": "api_key",
 }
 
 # What the stranger must not be able to change (compared before and after its calls).

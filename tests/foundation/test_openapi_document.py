@@ -137,10 +137,11 @@ def _codes(op: dict[str, Any], status: int) -> set[str]:
 def test_each_error_status_has_its_own_examples(doc: dict[str, Any]) -> None:
     expected_codes = {
         401: {"unauthenticated"},
-        403: {"forbidden"},
+        403: {"forbidden", "role_forbidden"},
         404: {"not_found", "issuer_not_configured"},  # the issuer: a singleton not yet configured
         413: {"payload_too_large"},
         415: {"unsupported_media_type"},
+        429: {"rate_limited"},
         500: {"internal_error"},
         # A run's job that failed (its request may start another): POST /v1/admin/*/run.
         503: {"service_unavailable", "timeout", "conflict_retry", "job_failed"},
@@ -169,7 +170,7 @@ def test_each_operation_lists_only_the_statuses_its_kind_can_answer(doc: dict[st
             assert statuses <= {500, 503}, where
             continue
         has_body, has_id = "requestBody" in op, "{" in path
-        assert {401, 500, 503} <= statuses, where
+        assert {401, 429, 500, 503} <= statuses, where
         assert ({413, 415} <= statuses) == has_body, where
         assert 400 not in statuses, where  # an unreadable body is a 422 like any invalid input
         assert not has_body or 422 in statuses, where
@@ -192,9 +193,9 @@ def test_each_operation_lists_only_the_statuses_its_kind_can_answer(doc: dict[st
             assert admin_only["code"] == "forbidden"
     by_route = {f"{m.upper()} {p}": op for m, p, op in operations(doc)}
     me, products = by_route["GET /v1/organizations/me"], by_route["GET /v1/products"]
-    assert set(_problems(me)) == {401, 403, 500, 503}
-    assert set(_problems(products)) == {401, 422, 500, 503}
-    assert set(_problems(by_route["GET /v1/orders"])) == {401, 403, 422, 500, 503}
+    assert set(_problems(me)) == {401, 403, 429, 500, 503}
+    assert set(_problems(products)) == {401, 422, 429, 500, 503}
+    assert set(_problems(by_route["GET /v1/orders"])) == {401, 403, 422, 429, 500, 503}
 
 
 def test_operations_list_their_domain_errors(doc: dict[str, Any]) -> None:

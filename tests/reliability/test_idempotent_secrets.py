@@ -133,12 +133,17 @@ def test_every_operation_that_shows_a_secret_declares_it(settings: Settings) -> 
             marked[route.path] = fields
     assert marked == {
         "/v1/admin/organizations/{org_id}/api-keys": {"key"},
+        "/v1/admin/operator-keys": {"key"},
         "/v1/webhook-endpoints": {"secret"},
         "/v1/webhook-endpoints/{endpoint_id}/rotate-secret": {"secret"},
     }
     # The documented schema admits the replay's null.
     schemas = app.openapi()["components"]["schemas"]
-    for model, field in (("ApiKeyCreated", "key"), ("EndpointWithSecret", "secret")):
+    for model, field in (
+        ("ApiKeyCreated", "key"),
+        ("OperatorKeyCreated", "key"),
+        ("EndpointWithSecret", "secret"),
+    ):
         assert {"type": "null"} in schemas[model]["properties"][field]["anyOf"], model
 
 

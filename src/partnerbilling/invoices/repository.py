@@ -18,7 +18,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
-from partnerbilling.pagination import Batches, KeysetQuery, PageParams
+from partnerbilling.pagination import Batches, KeysetQuery, PageParams, keyset
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
 
@@ -170,6 +170,19 @@ _PAYERS_PAGE = KeysetQuery(
 
 async def list_for_payer(conn: Connection, payer_id: str, page: PageParams) -> list[Invoice]:
     return await _PAYERS_PAGE.rows(conn, {"payer_id": payer_id}, page, Invoice)
+
+
+async def list_all(
+    conn: Connection, page: PageParams, payer_id: str | None, status: InvoiceStatus | None
+) -> list[Invoice]:
+    """Every invoice and credit note (the platform's list), of one payer and in one status if
+    asked, newest first."""
+    stmt = select(Invoices)
+    if payer_id is not None:
+        stmt = stmt.where(Invoices.payer_id == payer_id)
+    if status is not None:
+        stmt = stmt.where(Invoices.status == status)
+    return await fetch_all(conn, keyset(stmt, Invoices.created_at, Invoices.id, page), Invoice)
 
 
 # The CSV export's batches (SPEC §12): the payer's documents created in [start, end), oldest

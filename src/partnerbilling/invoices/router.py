@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from partnerbilling.documents.facturx import facturx_xml
 from partnerbilling.documents.pdf import render_pdf
@@ -17,6 +17,7 @@ from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.payments import repository as payments
 from partnerbilling.payments import service as paying
+from partnerbilling.states import InvoiceStatus
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view
 from partnerbilling.web_auth import OrgId, Platform
@@ -119,6 +120,22 @@ def _attachment(content: bytes, media_type: str, filename: str) -> Response:
     return Response(
         content, media_type=media_type, headers={"Content-Disposition": f'inline; filename="{filename}"'}
     )
+
+
+@admin.get(
+    "/invoices", response_model=InvoiceList, summary="List every invoice", operation_id="listAllInvoices"
+)
+async def list_all_invoices(
+    conn: Conn,
+    page: Page,
+    org_id: Annotated[
+        str | None, Query(max_length=40, description="Only those addressed to this payer.")
+    ] = None,
+    status: Annotated[InvoiceStatus | None, Query(description="Only those in this status.")] = None,
+) -> Response:
+    """Every invoice and credit note, newest first, as the platform sees them (nothing redacted)."""
+    rows = await repository.list_all(conn, page, org_id, status)
+    return JsonResponse(page_of(rows, page, lambda inv: invoice_view(None, inv)))
 
 
 @admin.post(

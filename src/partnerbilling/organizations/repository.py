@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from partnerbilling.catalog.models import ResellerTier
 from partnerbilling.db import utcnow
@@ -12,6 +12,7 @@ from partnerbilling.jsonio import JSON
 from partnerbilling.organizations import models
 from partnerbilling.organizations.domain import ApiKey, Organization, OrganizationWithTier
 from partnerbilling.organizations.models import Organization as Organizations
+from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.sql import Connection, Statement, column_values, execute, fetch_all, fetch_one
 
 # Every charge runs it: precompiled (partnerbilling.sql).
@@ -82,3 +83,17 @@ _WITH_TIER = Statement(
 async def get_with_tier(conn: Connection, org_id: str) -> OrganizationWithTier | None:
     """An organisation with its reseller tier's rates (``tier_default_rate``, ``tier_rates``)."""
     return await _WITH_TIER.row(conn, {"org_id": org_id}, OrganizationWithTier)
+
+
+async def search(conn: Connection, q: str | None, page: PageParams) -> list[Organization]:
+    """Organisations whose name or billing e-mail contains ``q`` (any case), newest first."""
+    stmt = select(Organizations)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(
+                Organizations.name.ilike(pattern, escape="\\"),
+                Organizations.billing_email.ilike(pattern, escape="\\"),
+            )
+        )
+    return await fetch_all(conn, keyset(stmt, Organizations.created_at, Organizations.id, page), Organization)

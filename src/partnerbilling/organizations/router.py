@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from partnerbilling.errors import InvalidIban, InvalidVatId
 from partnerbilling.idempotency.redaction import replayed_without
@@ -14,6 +14,7 @@ from partnerbilling.organizations.schemas import (
     ApiKeyCreated,
     MyOrganizationUpdate,
     OrganizationCreate,
+    OrganizationList,
     OrganizationRead,
     OrganizationUpdate,
 )
@@ -26,6 +27,7 @@ from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import organization_view
 from partnerbilling.web_auth import OrgId, Platform
 from partnerbilling.web_json import JsonResponse
+from partnerbilling.web_params import Page
 
 router = APIRouter(prefix="/v1", tags=["organizations"], route_class=TransactionalRoute)
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
@@ -86,6 +88,26 @@ async def create_organization(conn: Conn, body: OrganizationCreate) -> Response:
     """Create an organisation; with `reseller_tier` it can act as a partner."""
     org = await service.create_organization(conn, body)
     return JsonResponse(organization_view(org), status_code=201)
+
+
+@admin.get(
+    "/organizations",
+    response_model=OrganizationList,
+    summary="List or search the organisations",
+    operation_id="listOrganizations",
+)
+async def list_organizations(
+    conn: Conn,
+    page: Page,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200, description="Only those whose name or billing e-mail contains this (any case)."
+        ),
+    ] = None,
+) -> Response:
+    """Every organisation, newest first, as the platform sees it (nothing redacted)."""
+    return JsonResponse(await service.list_organizations(conn, q, page))
 
 
 @admin.get(

@@ -142,6 +142,11 @@ class OrganizationRead(BaseModel):
     updated_at: str
 
 
+class OrganizationList(BaseModel):
+    data: list[OrganizationRead]
+    next_cursor: str | None
+
+
 class ApiKeyCreated(BaseModel):
     id: str
     key: str | None = Field(

@@ -23,6 +23,7 @@ from partnerbilling.organizations.schemas import (
     OrganizationCreate,
     OrganizationUpdate,
 )
+from partnerbilling.pagination import PageParams, page_of
 from partnerbilling.sql import Connection
 from partnerbilling.visibility import api_key_view, organization_view
 
@@ -80,6 +81,11 @@ async def create_organization(conn: Connection, data: OrganizationCreate) -> Org
     org = Organization(id=new_id("org"), **data.model_dump(), created_at=now, updated_at=now)
     await _check_reverse_charge(conn, org, data.model_fields_set)
     return await repository.add(conn, org)
+
+
+async def list_organizations(conn: Connection, q: str | None, page: PageParams) -> JSON:
+    """Every organisation, or those whose name or billing e-mail contains ``q``, newest first."""
+    return page_of(await repository.search(conn, q, page), page, organization_view)
 
 
 async def get_organization(conn: Connection, org_id: str) -> Organization:

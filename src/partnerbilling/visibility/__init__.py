@@ -33,6 +33,7 @@ from partnerbilling.visibility.foresight import (
     quote_view,
 )
 from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
+from partnerbilling.visibility.operators import audit_record_view, operator_key_view
 from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
@@ -43,6 +44,7 @@ __all__ = [
     "account_entry_view",
     "account_view",
     "api_key_view",
+    "audit_record_view",
     "billing_mode_preview_view",
     "cashback_balances_view",
     "cashback_entry_view",
@@ -55,6 +57,7 @@ __all__ = [
     "exported_invoice_view",
     "invoice_view",
     "issuer_view",
+    "operator_key_view",
     "order_explanation_view",
     "order_view",
     "organization_view",
