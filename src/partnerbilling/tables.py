@@ -9,12 +9,14 @@ from partnerbilling.idempotency.models import IdempotencyRecord
 from partnerbilling.invoices.models import Invoice, InvoiceCounter
 from partnerbilling.issuer.models import Issuer
 from partnerbilling.jobs.models import Job
+from partnerbilling.journal.models import JournalHead, JournalRecord
 from partnerbilling.mail.models import OutboxMail
 from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
 from partnerbilling.payments.models import Payment
 from partnerbilling.payouts.models import Payout
+from partnerbilling.schedules.models import ScheduleRun
 from partnerbilling.subscriptions.models import Subscription
 from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -32,6 +34,8 @@ __all__ = [
     "InvoiceCounter",
     "Issuer",
     "Job",
+    "JournalHead",
+    "JournalRecord",
     "Order",
     "Organization",
     "OutboxMail",
@@ -41,6 +45,7 @@ __all__ = [
     "Payout",
     "Product",
     "ResellerTier",
+    "ScheduleRun",
     "Subscription",
     "WebhookDelivery",
     "WebhookEndpoint",

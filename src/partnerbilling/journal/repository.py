@@ -1,0 +1,83 @@
+"""The journal's statements: appending a record at the head of the chain, and reading records
+in order."""
+
+from __future__ import annotations
+
+import orjson
+from sqlalchemy import BigInteger, Integer, bindparam, select, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import String
+
+from partnerbilling.journal import content
+from partnerbilling.journal.domain import JournalRecord, sha256_hex
+from partnerbilling.journal.kinds import JournaledKind
+from partnerbilling.journal.models import JournalHead as Heads
+from partnerbilling.journal.models import JournalRecord as Records
+from partnerbilling.sql import Connection, Statement
+
+# The head row is locked (until commit) before the record is dated and chained, so that ``seq``
+# is gapless, ``at`` increases with it, and each record's ``prev_hash`` is the hash of the one
+# before. The hash is the layout of journal.domain.record_hash, computed here in one statement.
+_APPEND = Statement(
+    text(
+        r"""
+        WITH old AS (
+            SELECT seq + 1 AS seq, hash AS prev_hash, clock_timestamp() AS at
+            FROM journal_head WHERE id = 1 FOR UPDATE
+        ), rec AS (
+            SELECT seq, prev_hash, at, encode(sha256(convert_to(concat(
+                prev_hash, E'\n', seq, E'\n',
+                to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), E'\n',
+                CAST(:kind AS text), E'\n', CAST(:object_id AS text), E'\n',
+                CAST(:content_hash AS text), E'\n'), 'UTF8')), 'hex') AS hash
+            FROM old
+        ), head AS (
+            UPDATE journal_head SET seq = rec.seq, hash = rec.hash FROM rec WHERE journal_head.id = 1
+        )
+        INSERT INTO journal (seq, at, kind, object_id, content_hash, prev_hash, hash, snapshot)
+        SELECT seq, at, :kind, :object_id, :content_hash, prev_hash, hash, :snapshot FROM rec
+        """
+    ).bindparams(
+        bindparam("kind", type_=String),
+        bindparam("object_id", type_=String),
+        bindparam("content_hash", type_=String),
+        bindparam("snapshot", type_=JSONB),
+    )
+)
+
+
+async def append(conn: Connection, journaled: JournaledKind, object_id: str) -> None:
+    """Journal ``object_id`` (inserted or changed in this transaction) as a record of
+    ``journaled``; the head stays locked until the transaction ends."""
+    snapshot = None
+    if journaled.state:
+        row = (await content.rows(conn, journaled, [object_id]))[object_id]
+        body = content.row_content(journaled, row)
+        snapshot = orjson.loads(body)
+    else:
+        body = (await content.contents(conn, journaled, [object_id]))[object_id]
+    values = {"kind": journaled.kind, "object_id": object_id, "content_hash": sha256_hex(body)}
+    await _APPEND.execute(conn, {**values, "snapshot": snapshot})
+
+
+_PAGE = Statement(
+    select(*(c for c in Records.__table__.columns if c.name != "snapshot"))
+    .where(Records.seq > bindparam("after", type_=BigInteger))
+    .order_by(Records.seq)
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+async def page_after(conn: Connection, after: int, limit: int) -> list[JournalRecord]:
+    """Up to ``limit`` records after ``after``, oldest first."""
+    return await _PAGE.rows(conn, {"after": after, "limit": limit}, JournalRecord)
+
+
+_HEAD = Statement(select(Heads.seq, Heads.hash).where(Heads.id == 1))
+
+
+async def head(conn: Connection) -> tuple[int, str]:
+    """The last record's ``seq`` and ``hash`` (0 and the genesis hash before the first)."""
+    row = await _HEAD.row(conn, {}, lambda seq, hash: (seq, hash))  # noqa: A006
+    assert row is not None  # the migration writes it
+    return row
