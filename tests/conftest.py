@@ -73,6 +73,12 @@ def settings(database_url: str) -> Settings:
         # Runs of a few subscriptions: the pause that spares live traffic only slows the suite.
         job_batch_size=50,
         job_batch_pause=0.0,
+        # The schedules would start runs of their own beside every test; their tests set them.
+        schedule_renewals="",
+        schedule_dunning="",
+        schedule_close="",
+        schedule_retention="",
+        schedule_seal="",
     )
 
 

@@ -57,13 +57,13 @@ def upgrade() -> None:
         sa.Column("created_at", _TS, nullable=False),
         sa.PrimaryKeyConstraint("name", "scheduled_at", name=op.f("pk_schedule_runs")),
     )
-    op.drop_constraint("ck_jobs_kind", "jobs", type_="check")
+    op.drop_constraint(op.f("ck_jobs_kind"), "jobs", type_="check")
     op.create_check_constraint(op.f("ck_jobs_kind"), "jobs", _NEW_KINDS)
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM jobs WHERE kind NOT IN ('renewals', 'dunning')")
-    op.drop_constraint("ck_jobs_kind", "jobs", type_="check")
+    op.drop_constraint(op.f("ck_jobs_kind"), "jobs", type_="check")
     op.create_check_constraint(op.f("ck_jobs_kind"), "jobs", _OLD_KINDS)
     op.drop_table("schedule_runs")
     op.drop_table("journal_head")

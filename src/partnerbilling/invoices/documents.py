@@ -65,8 +65,12 @@ def issued_xml(invoice: Invoice, credited: Invoice | None) -> bytes:
     """The document's XML as it was issued (SPEC §17: the bytes never change after issue, and
     the journal hashes them): its amount due (BT-115) is what was due at issue, before any
     payment; what is due now is the invoice JSON's ``amount_due`` and the PDF's payment part."""
-    as_issued = replace(invoice, status=InvoiceStatus.ISSUED, amount_paid=Decimal("0.00"))
-    return facturx_xml(renderable(as_issued, credited))
+    return facturx_xml(renderable(as_issued(invoice), credited))
+
+
+def as_issued(invoice: Invoice) -> Invoice:
+    """The invoice as it was when issued: nothing paid yet."""
+    return replace(invoice, status=InvoiceStatus.ISSUED, amount_paid=Decimal("0.00"))
 
 
 def _seller(seller: JSON, currency: str) -> Seller:

@@ -3,13 +3,15 @@ in order."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import orjson
 from sqlalchemy import BigInteger, Integer, bindparam, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import String
 
 from partnerbilling.journal import content
-from partnerbilling.journal.domain import JournalRecord, sha256_hex
+from partnerbilling.journal.domain import GENESIS, JournalRecord, sha256_hex
 from partnerbilling.journal.kinds import JournaledKind
 from partnerbilling.journal.models import JournalHead as Heads
 from partnerbilling.journal.models import JournalRecord as Records
@@ -57,27 +59,24 @@ async def append(conn: Connection, journaled: JournaledKind, object_id: str) -> 
     else:
         body = (await content.contents(conn, journaled, [object_id]))[object_id]
     values = {"kind": journaled.kind, "object_id": object_id, "content_hash": sha256_hex(body)}
-    await _APPEND.execute(conn, {**values, "snapshot": snapshot})
+    if await _APPEND.execute(conn, {**values, "snapshot": snapshot}) == 0:
+        await _RESTORE_HEAD.execute(conn, {})
+        assert await _APPEND.execute(conn, {**values, "snapshot": snapshot}) == 1
 
 
-_PAGE = Statement(
-    select(*(c for c in Records.__table__.columns if c.name != "snapshot"))
-    .where(Records.seq > bindparam("after", type_=BigInteger))
-    .order_by(Records.seq)
-    .limit(bindparam("limit", type_=Integer))
+# The head row, should it be missing (a database emptied by TRUNCATE): the last record's.
+_RESTORE_HEAD = Statement(
+    text(
+        """
+        SELECT h.seq, h.hash, j.at FROM journal_head h LEFT JOIN journal j ON j.seq = h.seq
+        WHERE h.id = 1
+        """
+    )
 )
 
 
-async def page_after(conn: Connection, after: int, limit: int) -> list[JournalRecord]:
-    """Up to ``limit`` records after ``after``, oldest first."""
-    return await _PAGE.rows(conn, {"after": after, "limit": limit}, JournalRecord)
-
-
-_HEAD = Statement(select(Heads.seq, Heads.hash).where(Heads.id == 1))
-
-
-async def head(conn: Connection) -> tuple[int, str]:
-    """The last record's ``seq`` and ``hash`` (0 and the genesis hash before the first)."""
-    row = await _HEAD.row(conn, {}, lambda seq, hash: (seq, hash))  # noqa: A006
-    assert row is not None  # the migration writes it
-    return row
+async def head_record(conn: Connection) -> tuple[int, str, datetime | None]:
+    """The last record's ``seq``, ``hash`` and ``at`` (0, the genesis hash and None before the
+    first record)."""
+    row = await _HEAD.row(conn, {}, lambda seq, hash, at: (seq, hash, at))  # noqa: A006
+    return row if row is not None else (0, GENESIS, None)
