@@ -68,6 +68,31 @@ async def append(conn: Connection, journaled: JournaledKind, object_id: str) -> 
 _RESTORE_HEAD = Statement(
     text(
         """
+        INSERT INTO journal_head (id, seq, hash)
+        SELECT 1, coalesce(max(seq), 0),
+               coalesce((SELECT hash FROM journal ORDER BY seq DESC LIMIT 1), repeat('0', 64))
+        FROM journal
+        ON CONFLICT (id) DO NOTHING
+        """
+    )
+)
+
+_PAGE = Statement(
+    select(*(c for c in Records.__table__.columns if c.name != "snapshot"))
+    .where(Records.seq > bindparam("after", type_=BigInteger))
+    .order_by(Records.seq)
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+async def page_after(conn: Connection, after: int, limit: int) -> list[JournalRecord]:
+    """Up to ``limit`` records after ``after``, oldest first."""
+    return await _PAGE.rows(conn, {"after": after, "limit": limit}, JournalRecord)
+
+
+_HEAD = Statement(
+    text(
+        """
         SELECT h.seq, h.hash, j.at FROM journal_head h LEFT JOIN journal j ON j.seq = h.seq
         WHERE h.id = 1
         """
