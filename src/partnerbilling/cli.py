@@ -208,7 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--url", help="the service's base URL, instead of --host and --port")
     sub.add_parser("check", help="verify the database's invariants; non-zero exit on a breach")
-    sub.add_parser("verify", help="recompute the journal from the stored objects; non-zero exit naming the first mismatch")
+    sub.add_parser(
+        "verify",
+        help="recompute the journal from the stored objects; non-zero exit naming the first mismatch",
+    )
     archive = sub.add_parser("verify-archive", help="check an archive (GET /v1/admin/archive) offline")
     archive.add_argument("file", type=Path, help="the archive's ZIP file")
     return parser

@@ -22,10 +22,15 @@ async def test_fifty_orders_and_fifty_payments_at_once_leave_a_gapless_valid_cha
     w = await build_world(api)
     unpaid = [await invoice_of(api, w.acme, await api.order(w.acme, w.acme, "domain-ch")) for _ in range(N)]
 
-    orders = [api.call(w.agency, "POST", "/v1/orders", json={"customer_id": w.acme.id, "sku": "domain-ch", "quantity": 1}) for _ in range(N)]  # fmt: skip
-    payments = [pay(api, invoice["id"], invoice["total"], external_id=f"bank-{n}") for n, invoice in enumerate(unpaid)]
+    body = {"customer_id": w.acme.id, "sku": "domain-ch", "quantity": 1}
+    orders = [api.call(w.agency, "POST", "/v1/orders", json=body) for _ in range(N)]
+    payments = [
+        pay(api, invoice["id"], invoice["total"], external_id=f"bank-{n}") for n, invoice in enumerate(unpaid)
+    ]
     answers = await asyncio.gather(*orders, *payments)
-    assert [a.status_code for a in answers] == [201] * (2 * N), [a.text for a in answers if a.status_code != 201]
+    assert [a.status_code for a in answers] == [201] * (2 * N), [
+        a.text for a in answers if a.status_code != 201
+    ]
 
     seqs = [r.seq for r in await rows(db, "SELECT seq FROM journal ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))

@@ -77,7 +77,9 @@ async def test_verify_finds_an_amount_changed_then_a_row_deleted_then_a_row_inse
     await make_history(api, db)
     kind, unique_columns = TABLES[table]
     [target] = await rows(db, f"SELECT id FROM {table} ORDER BY created_at LIMIT 1")
-    [record] = await rows(db, "SELECT seq FROM journal WHERE kind = :k AND object_id = :o", k=kind, o=target.id)
+    [record] = await rows(
+        db, "SELECT seq FROM journal WHERE kind = :k AND object_id = :o", k=kind, o=target.id
+    )
     assert (await verified(db)).mismatch is None
 
     amount = "total = total + 1, subtotal = subtotal + 1" if table == "invoices" else "amount = amount + 1"

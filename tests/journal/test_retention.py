@@ -31,14 +31,23 @@ async def test_retention_purges_exactly_what_is_old_and_the_chain_still_verifies
         await sql(
             db,
             "INSERT INTO outbox_mails (id, to_address, subject, body, status, attempt_count, next_attempt_at,"
-            " created_at) VALUES (:id, 'a@b.example', 's', 'the body', :status, 1, now(), now() - CAST(:age AS interval))",
+            " created_at) VALUES (:id, 'a@b.example', 's', 'the body', :status, 1, now(),"
+            " now() - CAST(:age AS interval))",
             id=f"mail_{n}", status=status, age=timedelta(days=days),
         )  # fmt: skip
     [old_delivery, *_] = await rows(db, "SELECT id FROM webhook_deliveries ORDER BY id")
-    await sql(db, "UPDATE webhook_deliveries SET created_at = now() - interval '91 days' WHERE id = :d", d=old_delivery.id)
+    await sql(
+        db,
+        "UPDATE webhook_deliveries SET created_at = now() - interval '91 days' WHERE id = :d",
+        d=old_delivery.id,
+    )
     events = await rows(db, "SELECT id FROM events WHERE org_id IS NOT NULL ORDER BY id")
     old_events = {e.id for e in events[:3]}
-    await sql(db, "UPDATE events SET created_at = now() - interval '401 days' WHERE id = ANY(:ids)", ids=list(old_events))
+    await sql(
+        db,
+        "UPDATE events SET created_at = now() - interval '401 days' WHERE id = ANY(:ids)",
+        ids=list(old_events),
+    )
     await sql(db, "INSERT INTO events (id, org_id, type, data, created_at) VALUES ('evt_seal', NULL,"
                   " 'journal.sealed', '{\"seq\": 1}', now() - interval '2000 days')")  # fmt: skip
     monkeypatch.setattr(service, "BATCH_SIZE", 1)  # type: ignore[attr-defined]

@@ -46,7 +46,9 @@ async def test_a_run_missed_while_no_worker_was_up_starts_when_one_comes_back(
     worker = asyncio.create_task(run_job_worker(db, looking, stop))
     try:
         for _ in range(200):
-            done = await rows(db, "SELECT as_of FROM jobs WHERE kind = 'seal' AND status = 'completed' ORDER BY as_of")
+            done = await rows(
+                db, "SELECT as_of FROM jobs WHERE kind = 'seal' AND status = 'completed' ORDER BY as_of"
+            )
             if len(done) == 2:
                 break
             await asyncio.sleep(0.05)
@@ -59,7 +61,9 @@ async def test_a_run_missed_while_no_worker_was_up_starts_when_one_comes_back(
     assert sealed.data == {"seq": 0, "hash": "0" * 64, "at": None}
 
 
-async def test_the_schedules_show_their_last_and_next_run(api: Api, db: AsyncEngine, settings: Settings) -> None:
+async def test_the_schedules_show_their_last_and_next_run(
+    api: Api, db: AsyncEngine, settings: Settings
+) -> None:
     listed = (await api.ok(None, "GET", "/v1/admin/schedules"))["data"]
     assert [s["name"] for s in listed] == ["renewals", "dunning", "close", "retention", "seal"]
     assert all(s["enabled"] is False and s["next_run_at"] is None for s in listed)  # the tests' settings

@@ -13,6 +13,7 @@ sent once written; the journal lines, the index and the sums grow in spooled tem
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -41,7 +42,18 @@ from partnerbilling.visibility.base import rfc3339
 
 BATCH_SIZE = 100
 SUMS, JOURNAL, INDEX = "SHA256SUMS", "journal.jsonl", "index.csv"
-INDEX_COLUMNS = ("id", "number", "kind", "payer_id", "currency", "total", "issued_at", "file", "pdf", "journal_seq")
+INDEX_COLUMNS = (
+    "id",
+    "number",
+    "kind",
+    "payer_id",
+    "currency",
+    "total",
+    "issued_at",
+    "file",
+    "pdf",
+    "journal_seq",
+)
 _SPOOL = 1024 * 1024
 
 _BATCH = Statement(
@@ -88,7 +100,22 @@ class _Sink(io.RawIOBase):
 async def archive_chunks(engine: AsyncEngine, start: datetime, end: datetime) -> AsyncIterator[bytes]:
     """The ZIP of the documents issued in [start, end), chunk by chunk."""
     sink = _Sink()
-    sums, journal, index = (tempfile.SpooledTemporaryFile(_SPOOL, "w+b") for _ in range(3))
+    with contextlib.ExitStack() as files:
+        sums, journal, index = (
+            files.enter_context(tempfile.SpooledTemporaryFile(_SPOOL, "w+b")) for _ in range(3)
+        )
+        async for chunk in _write(sink, start, end, engine, (sums, journal, index)):
+            yield chunk
+
+
+async def _write(
+    sink: _Sink,
+    start: datetime,
+    end: datetime,
+    engine: AsyncEngine,
+    files: tuple[IO[bytes], IO[bytes], IO[bytes]],
+) -> AsyncIterator[bytes]:
+    sums, journal, index = files
     rows = io.TextIOWrapper(index, encoding="utf-8", newline="", write_through=True)
     index_writer = csv.writer(rows)
     index_writer.writerow(INDEX_COLUMNS)
@@ -167,7 +194,9 @@ def _record_json(record: JournalRecord) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _index_row(invoice: Invoice, files: list[tuple[str, bytes]], record: JournalRecord | None) -> Iterator[object]:
+def _index_row(
+    invoice: Invoice, files: list[tuple[str, bytes]], record: JournalRecord | None
+) -> Iterator[object]:
     yield from (invoice.id, invoice.number, invoice.kind, invoice.payer_id, invoice.currency)
     yield from (f"{invoice.total:.2f}", rfc3339(invoice.issued_at), files[0][0])
     yield from (files[1][0] if len(files) > 1 else "", record.seq if record else "")

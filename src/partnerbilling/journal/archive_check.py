@@ -73,7 +73,14 @@ def _check_journal(archive: zipfile.ZipFile, journal: bytes, index: bytes) -> li
     for line in journal.splitlines():
         record = orjson.loads(line)
         at = datetime.fromisoformat(record["at"])
-        fields = (record["prev_hash"], record["seq"], at, record["kind"], record["object_id"], record["content_hash"])
+        fields = (
+            record["prev_hash"],
+            record["seq"],
+            at,
+            record["kind"],
+            record["object_id"],
+            record["content_hash"],
+        )
         if record_hash(*fields) != record["hash"]:
             problems.append(f"{JOURNAL}: record seq {record['seq']}: its hash is not the hash of its fields")
         name = file_of.get(record["object_id"])

@@ -37,9 +37,10 @@ def _rows_statement(journaled: JournaledKind) -> Statement:
     statement = _statements.get(journaled.kind)
     if statement is None:
         columns = ", ".join(
-            f"{name}::text AS {name}" if name in journaled.json_columns else name for name in journaled.columns
+            f"{name}::text AS {name}" if name in journaled.json_columns else name
+            for name in journaled.columns
         )
-        sql = f"SELECT {columns} FROM {journaled.table} WHERE id = ANY(:ids)"  # noqa: S608 (declared names)
+        sql = f"SELECT {columns} FROM {journaled.table} WHERE id = ANY(:ids)"
         statement = _statements[journaled.kind] = Statement(text(sql).bindparams(_IDS))
     return statement
 
@@ -85,6 +86,8 @@ async def _document_contents(conn: Connection, ids: Sequence[str]) -> dict[str, 
     credited = await invoices(conn, sorted(credited_ids - found.keys())) if credited_ids else {}
     credited.update(found)
     return {
-        inv.id: document_content(inv, credited.get(inv.credits_invoice_id) if inv.credits_invoice_id else None)
+        inv.id: document_content(
+            inv, credited.get(inv.credits_invoice_id) if inv.credits_invoice_id else None
+        )
         for inv in found.values()
     }

@@ -48,15 +48,19 @@ def record_hash(prev_hash: str, seq: int, at: datetime, kind: str, object_id: st
 
 
 def _canonical_value(value: object) -> object:
+    """What orjson does not write itself: times and amounts, as strings."""
     if isinstance(value, datetime):
         return rfc3339(value)
     if isinstance(value, Decimal | date):
         return str(value)
-    return value
+    raise TypeError(type(value))
+
+
+_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def canonical_row(values: Mapping[str, object]) -> bytes:
     """A row's canonical content: a JSON object of its journaled columns, keys sorted, no
     whitespace, UTF-8; amounts as their decimal strings as stored (``"12.30"``), times in RFC 3339
     UTC with microseconds, JSON columns as the JSON they hold (keys sorted), NULL as ``null``."""
-    return orjson.dumps({name: _canonical_value(v) for name, v in values.items()}, option=orjson.OPT_SORT_KEYS)
+    return orjson.dumps(values, default=_canonical_value, option=_OPTIONS)

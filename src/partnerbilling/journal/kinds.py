@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-
 @dataclass(frozen=True, slots=True)
 class JournaledKind:
     kind: str
@@ -49,20 +48,38 @@ LEDGER_ENTRY = declare(
         "ledger_entry",
         "account_entries",
         (
-            "id", "org_id", "currency", "amount", "kind", "invoice_id", "cashback_entry_id",
-            "payment_id", "payout_id", "description", "created_at",
+            "id",
+            "org_id",
+            "currency",
+            "amount",
+            "kind",
+            "invoice_id",
+            "cashback_entry_id",
+            "payment_id",
+            "payout_id",
+            "description",
+            "created_at",
         ),
-    )  # fmt: skip
+    )
 )
 PAYMENT = declare(
     JournaledKind(
         "payment",
         "payments",
         (
-            "id", "invoice_id", "payer_id", "currency", "amount", "applied", "method",
-            "external_id", "reference", "received_at", "created_at",
+            "id",
+            "invoice_id",
+            "payer_id",
+            "currency",
+            "amount",
+            "applied",
+            "method",
+            "external_id",
+            "reference",
+            "received_at",
+            "created_at",
         ),
-    )  # fmt: skip
+    )
 )
 PAYOUT = declare(JournaledKind("payout", "payouts", _PAYOUT_FACTS))
 PAYOUT_COMPLETED = declare(JournaledKind("payout.completed", "payouts", _PAYOUT_ROW, state=True))

@@ -13,7 +13,6 @@ from sqlalchemy.types import String
 from partnerbilling.journal import content
 from partnerbilling.journal.domain import GENESIS, JournalRecord, sha256_hex
 from partnerbilling.journal.kinds import JournaledKind
-from partnerbilling.journal.models import JournalHead as Heads
 from partnerbilling.journal.models import JournalRecord as Records
 from partnerbilling.sql import Connection, Statement
 
@@ -103,5 +102,5 @@ _HEAD = Statement(
 async def head_record(conn: Connection) -> tuple[int, str, datetime | None]:
     """The last record's ``seq``, ``hash`` and ``at`` (0, the genesis hash and None before the
     first record)."""
-    row = await _HEAD.row(conn, {}, lambda seq, hash, at: (seq, hash, at))  # noqa: A006
+    row = await _HEAD.row(conn, {}, lambda seq, hash, at: (seq, hash, at))
     return row if row is not None else (0, GENESIS, None)

@@ -25,7 +25,9 @@ admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalR
 @admin.get("/journal", response_model=JournalList, summary="List the journal", operation_id="listJournal")
 async def list_journal(
     conn: Conn,
-    after: Annotated[int, Query(ge=0, le=2**62, description="Records after this `seq` (0: from the first).")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=2**62, description="Records after this `seq` (0: from the first).")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many records.")] = 20,
 ) -> Response:
     """The journal's records, oldest first: each issued document, ledger entry, payment and
@@ -38,7 +40,9 @@ _Day = Annotated[date, BeforeValidator(_date)]
 
 
 async def _days(
-    first_day: Annotated[_Day, Query(alias="from", description="The first issue day included, `YYYY-MM-DD`.")],
+    first_day: Annotated[
+        _Day, Query(alias="from", description="The first issue day included, `YYYY-MM-DD`.")
+    ],
     to: Annotated[_Day, Query(description="The first issue day no longer included, `YYYY-MM-DD`.")],
 ) -> tuple[date, date]:
     if first_day > to:

@@ -18,7 +18,9 @@ class JournalRecordRead(BaseModel):
 
 class JournalList(BaseModel):
     data: list[JournalRecordRead]
-    next_cursor: str | None = Field(description="The last `seq` of the page, to pass as `after`; null at the end.")
+    next_cursor: str | None = Field(
+        description="The last `seq` of the page, to pass as `after`; null at the end."
+    )
 
 
 class JournalSeal(BaseModel):

@@ -76,7 +76,9 @@ async def _batches(conn: Connection, size: int) -> AsyncIterator[list[dict[str, 
         yield batch
 
 
-async def _check_batch(conn: Connection, batch: list[dict[str, object]], result: Verification) -> Mismatch | None:
+async def _check_batch(
+    conn: Connection, batch: list[dict[str, object]], result: Verification
+) -> Mismatch | None:
     by_kind: dict[str, list[str]] = defaultdict(list)
     for record in batch:
         by_kind[str(record["kind"])].append(str(record["object_id"]))
@@ -101,7 +103,9 @@ async def _contents(conn: Connection, journaled: JournaledKind, ids: list[str]) 
     return await content.contents(conn, journaled, ids)
 
 
-def _check_record(record: dict[str, object], found: dict[str, bytes] | None, result: Verification) -> Mismatch | None:
+def _check_record(
+    record: dict[str, object], found: dict[str, bytes] | None, result: Verification
+) -> Mismatch | None:
     seq, kind, object_id = int(str(record["seq"])), str(record["kind"]), str(record["object_id"])
 
     def mismatch(reason: str) -> Mismatch:
@@ -135,7 +139,10 @@ async def _check_head(conn: Connection, result: Verification) -> Mismatch | None
         return None  # emptied by hand with the journal; an empty chain has no head to compare
     if (head["seq"], head["hash"]) != (result.last_seq, result.last_hash):
         return Mismatch(
-            result.last_seq + 1, "", "", f"the head is at seq {head['seq']}: the records after {result.last_seq} are missing"
+            result.last_seq + 1,
+            "",
+            "",
+            f"the head is at seq {head['seq']}: the records after {result.last_seq} are missing",
         )
     return None
 
@@ -144,7 +151,7 @@ async def _find_unjournaled(conn: Connection) -> Mismatch | None:
     """An object of a journaled table without its record (inserted by hand)."""
     for journaled in fact_kinds():
         sql = (
-            f"SELECT t.id FROM {journaled.table} t WHERE NOT EXISTS ("  # noqa: S608 (declared names)
+            f"SELECT t.id FROM {journaled.table} t WHERE NOT EXISTS ("
             "SELECT 1 FROM journal j WHERE j.kind = $1 AND j.object_id = t.id) ORDER BY t.id LIMIT 1"
         )
         object_id = await driver(conn).fetchval(sql, journaled.kind)

@@ -14,7 +14,9 @@ from partnerbilling.web_json import JsonResponse
 admin = APIRouter(prefix="/v1/admin", tags=["admin"], route_class=TransactionalRoute, dependencies=[Platform])
 
 
-@admin.get("/schedules", response_model=ScheduleList, summary="List the schedules", operation_id="listSchedules")
+@admin.get(
+    "/schedules", response_model=ScheduleList, summary="List the schedules", operation_id="listSchedules"
+)
 async def get_schedules(request: Request, conn: Conn) -> Response:
     """Each scheduled run (renewals, dunning, the monthly close, retention, the journal's seal):
     its cron expression in the issuer's time zone, the last scheduled time that started and the
