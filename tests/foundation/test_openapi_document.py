@@ -227,6 +227,7 @@ DATA_OF = {
     "organization": "OrganizationRead",
     "issuer": "IssuerRead",
     "job": "JobRead",
+    "journal": "JournalSeal",
 }
 
 

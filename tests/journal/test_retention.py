@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import utcnow
-from partnerbilling.retention import service
+from partnerbilling.retention import purge as service
 from partnerbilling.settings import Settings
 from tests.journal.support import make_history, sql, verified
 from tests.support import Api, rows

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.jobs.worker import run_job_worker
-from partnerbilling.schedules.service import list_schedules, start_due_runs
+from partnerbilling.schedules.starting import list_schedules, start_due_runs
 from partnerbilling.settings import Settings
 from tests.support import Api, rows
 

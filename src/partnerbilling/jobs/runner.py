@@ -30,11 +30,11 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.failures import classify_exception
 from partnerbilling.jobs import repository
 from partnerbilling.jobs.domain import Job, JobKind, JobStatus, merge_reports
-from partnerbilling.journal.service import seal
+from partnerbilling.journal.seal import seal
 from partnerbilling.jsonio import JSON
 from partnerbilling.renewals import repository as renewals
 from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
-from partnerbilling.retention.service import purge_old
+from partnerbilling.retention.purge import purge_old
 from partnerbilling.settings import Settings
 from partnerbilling.visibility.base import rfc3339
 from partnerbilling.visibility.dunning import dunning_result

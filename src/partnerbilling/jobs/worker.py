@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import make_engine, utcnow
 from partnerbilling.jobs.runner import claim_and_run
-from partnerbilling.schedules.service import start_due_runs
+from partnerbilling.schedules.starting import start_due_runs
 from partnerbilling.settings import Settings
 
 log = logging.getLogger(__name__)

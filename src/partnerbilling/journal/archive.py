@@ -125,13 +125,13 @@ async def _write(
             async with transaction(engine, snapshot=True) as conn:
                 batch, records, credited = await _read_batch(conn, start, end, after)
             for invoice in batch:
-                files = _document_files(invoice, credited.get(invoice.credits_invoice_id or ""))
-                for name, data in files:
-                    _add(archive, sums, name, data)
+                document = _document_files(invoice, credited.get(invoice.credits_invoice_id or ""))
+                for file_name, data in document:
+                    _add(archive, sums, file_name, data)
                 record = records.get(invoice.id)
                 if record is not None:
                     journal.write(orjson.dumps(_record_json(record)) + b"\n")
-                index_writer.writerow(_index_row(invoice, files, record))
+                index_writer.writerow(_index_row(invoice, document, record))
                 yield sink.drain()
             if len(batch) < BATCH_SIZE:
                 break

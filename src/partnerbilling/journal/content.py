@@ -66,13 +66,13 @@ async def contents(conn: Connection, journaled: JournaledKind, ids: Sequence[str
     """The canonical content of each object of ``ids`` that exists, by id."""
     if journaled.document:
         return await _document_contents(conn, ids)
-    rows = await _rows_statement(journaled).rows(conn, {"ids": list(ids)}, dict)
-    return {row["id"]: row_content(journaled, row) for row in rows}
+    found: list[JSON] = await _rows_statement(journaled).rows(conn, {"ids": list(ids)}, dict)
+    return {row["id"]: row_content(journaled, row) for row in found}
 
 
 async def rows(conn: Connection, journaled: JournaledKind, ids: Sequence[str]) -> dict[str, JSON]:
     """The declared columns of each object of ``ids`` that exists (a state change's snapshot)."""
-    found = await _rows_statement(journaled).rows(conn, {"ids": list(ids)}, dict)
+    found: list[JSON] = await _rows_statement(journaled).rows(conn, {"ids": list(ids)}, dict)
     return {row["id"]: row for row in found}
 
 

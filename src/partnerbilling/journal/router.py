@@ -12,8 +12,8 @@ from pydantic import BeforeValidator
 from partnerbilling.errors import ValidationFailed
 from partnerbilling.issuer.time_zone import issuer_time_zone
 from partnerbilling.journal.archive import archive_chunks
+from partnerbilling.journal.listing import list_records
 from partnerbilling.journal.schemas import JournalList
-from partnerbilling.journal.service import list_records
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.web_auth import Platform
 from partnerbilling.web_export import Engine, _date

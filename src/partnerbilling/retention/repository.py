@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Integer, bindparam, text
-from sqlalchemy.types import DateTime
+from sqlalchemy.types import DateTime, String
 
+from partnerbilling.events.schemas import EventType
 from partnerbilling.sql import Connection, Statement
 
 _AT = DateTime(timezone=True)
@@ -45,11 +46,13 @@ _EVENT_PAYLOADS = Statement(
         """
         UPDATE events SET data = '{}'::jsonb WHERE id IN (
             SELECT id FROM events
-            WHERE created_at < :cutoff AND type <> 'journal.sealed' AND data <> '{}'::jsonb
+            WHERE created_at < :cutoff AND type <> :kept AND data <> '{}'::jsonb
             LIMIT :limit
         )
         """
-    ).bindparams(bindparam("cutoff", type_=_AT), bindparam("limit", type_=Integer))
+    ).bindparams(
+        bindparam("cutoff", type_=_AT), bindparam("limit", type_=Integer), bindparam("kept", type_=String)
+    )
 )
 
 
@@ -62,4 +65,5 @@ async def purge_mail_bodies(conn: Connection, cutoff: datetime, limit: int) -> i
 
 
 async def purge_event_payloads(conn: Connection, cutoff: datetime, limit: int) -> int:
-    return await _EVENT_PAYLOADS.execute(conn, {"cutoff": cutoff, "limit": limit})
+    values = {"cutoff": cutoff, "limit": limit, "kept": EventType.JOURNAL_SEALED}
+    return await _EVENT_PAYLOADS.execute(conn, values)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from partnerbilling.db import utcnow
 from partnerbilling.schedules.schemas import ScheduleList
-from partnerbilling.schedules.service import list_schedules
+from partnerbilling.schedules.starting import list_schedules
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.web_auth import Platform
 from partnerbilling.web_json import JsonResponse

@@ -1,4 +1,4 @@
-"""Use cases of the journal: listing it, and sealing its head of the day."""
+"""The daily seal (SPEC §17): the head of the journal published on the platform's log."""
 
 from __future__ import annotations
 
@@ -10,18 +10,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.journal import repository
 from partnerbilling.jsonio import JSON
 from partnerbilling.sql import Connection
-from partnerbilling.visibility.journal import journal_record_view, seal_view
-
-
-async def list_records(conn: Connection, after: int, limit: int) -> JSON:
-    """Records after ``after``, oldest first, with the cursor of the next page."""
-    records = await repository.page_after(conn, after, limit + 1)
-    more = len(records) > limit
-    records = records[:limit]
-    return {
-        "data": [journal_record_view(record) for record in records],
-        "next_cursor": str(records[-1].seq) if more else None,
-    }
+from partnerbilling.visibility.journal import seal_view
 
 
 async def seal(conn: Connection, now: datetime) -> JSON:
