@@ -51,7 +51,7 @@ async def _measure(url: str, per_side: int) -> None:
     engine = make_engine(url, settings)
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
-    appends = {module: module.journal for module in HOOKED}  # type: ignore[attr-defined]
+    appends = {module: module.journal for module in HOOKED}
     times: dict[bool, list[float]] = {True: [], False: []}
     async with (
         app.router.lifespan_context(app),
