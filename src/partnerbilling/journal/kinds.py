@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from partnerbilling.states import PayoutStatus
+
 
 @dataclass(frozen=True, slots=True)
 class JournaledKind:
@@ -82,8 +84,12 @@ PAYMENT = declare(
     )
 )
 PAYOUT = declare(JournaledKind("payout", "payouts", _PAYOUT_FACTS))
-PAYOUT_COMPLETED = declare(JournaledKind("payout.completed", "payouts", _PAYOUT_ROW, state=True))
-PAYOUT_FAILED = declare(JournaledKind("payout.failed", "payouts", _PAYOUT_ROW, state=True))
+# Each status a payout moves to is a state change of its own (``payout.completed``, …).
+PAYOUT_STATES = {
+    status: declare(JournaledKind(f"payout.{status}", "payouts", _PAYOUT_ROW, state=True))
+    for status in PayoutStatus
+    if status is not PayoutStatus.REQUESTED
+}
 
 
 def fact_kinds() -> list[JournaledKind]:

@@ -37,7 +37,7 @@ async def set_status(conn: Connection, payout_id: str, status: PayoutStatus, at:
     )
     changed = await fetch_one(conn, stmt, Payout)
     assert changed is not None  # the caller holds its lock
-    await journal(conn, journaled.KINDS[f"payout.{status}"], payout_id)  # the state change's record
+    await journal(conn, journaled.PAYOUT_STATES[status], payout_id)  # the state change's record
     return changed
 
 
