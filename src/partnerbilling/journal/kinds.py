@@ -85,7 +85,7 @@ PAYMENT = declare(
 )
 PAYOUT = declare(JournaledKind("payout", "payouts", _PAYOUT_FACTS))
 # Each status a payout moves to is a state change of its own (``payout.completed``, …).
-PAYOUT_STATES = {
+PAYOUT_STATES: dict[PayoutStatus, JournaledKind] = {
     status: declare(JournaledKind(f"payout.{status}", "payouts", _PAYOUT_ROW, state=True))
     for status in PayoutStatus
     if status is not PayoutStatus.REQUESTED
