@@ -4,12 +4,17 @@ journaled table."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+from datetime import datetime
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.journal.domain import GENESIS, record_hash, sha256_hex
+from partnerbilling.settings import Settings
 from tests.asserts import assert_problem
 from tests.journal.support import make_history, sql, verified
 from tests.support import Api, rows
@@ -47,8 +52,6 @@ async def test_every_journaled_object_has_a_record_in_a_gapless_chain(api: Api, 
     previous = GENESIS
     for record in records:
         assert record["prev_hash"] == previous
-        from datetime import datetime
-
         at = datetime.fromisoformat(record["at"])
         fields = (record["seq"], at, record["kind"], record["object_id"], record["content_hash"])
         assert record_hash(previous, *fields) == record["hash"]
@@ -117,3 +120,25 @@ async def test_verify_finds_a_record_changed_or_removed(api: Api, db: AsyncEngin
     await sql(db, "DELETE FROM journal WHERE seq >= 2")
     found = (await verified(db)).mismatch
     assert found is not None and found.seq == 2 and f"head is at seq {last.seq}" in found.reason
+
+
+async def _verify_command(settings: Settings) -> tuple[int, str]:
+    env = {**os.environ, "PARTNERBILLING_DATABASE_URL": str(settings.database_url)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "partnerbilling.cli", "verify", env=env, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode()
+
+
+async def test_the_verify_command_exits_0_then_names_the_first_mismatch(
+    api: Api, db: AsyncEngine, settings: Settings
+) -> None:
+    history = await make_history(api, db)
+    code, out = await _verify_command(settings)
+    assert code == 0 and "the journal verifies" in out
+    await sql(db, "UPDATE payments SET amount = amount + 1 WHERE id = :id", id=history.payment_id)
+    code, out = await _verify_command(settings)
+    [record] = await rows(db, "SELECT seq FROM journal WHERE object_id = :id", id=history.payment_id)
+    assert code == 1 and f"seq={record.seq} kind=payment object_id={history.payment_id}" in out
