@@ -78,6 +78,12 @@ def settings(database_url: str) -> Settings:
         # Every request spends a key's budget, as in production, but no test reaches it: the
         # fuzzer sends thousands a minute with one key. tests/operators sets small ones.
         rate_limit_per_minute=1_000_000,
+        # The schedules would start runs of their own beside every test; their tests set them.
+        schedule_renewals="",
+        schedule_dunning="",
+        schedule_close="",
+        schedule_retention="",
+        schedule_seal="",
     )
 
 

@@ -1,4 +1,5 @@
-"""The command line: ``partnerbilling serve | worker | migrate | renew-due | dunning-run | demo | check``."""
+"""The command line: ``partnerbilling serve | worker | migrate | renew-due | dunning-run | demo | check |
+verify | verify-archive``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from types import FrameType
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -134,6 +136,31 @@ def _dunning_run(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _verify(_: argparse.Namespace, settings: Settings) -> int:
+    from partnerbilling.journal.verify import verify_journal
+
+    async def run() -> int:
+        async with database(settings) as engine:
+            result = await verify_journal(engine)
+        if result.mismatch is not None:
+            print(f"MISMATCH: {result.mismatch} ({result.records} records before it hold)")
+            return 1
+        print(f"the journal verifies: {result.records} records, head {result.last_seq} {result.last_hash}")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _verify_archive(args: argparse.Namespace, _: Settings) -> int:
+    from partnerbilling.journal.archive_check import verify_archive
+
+    problems = verify_archive(args.file)
+    for problem in problems:
+        print(f"DIFFERS: {problem}")
+    print(f"{args.file}: {'verifies' if not problems else f'{len(problems)} differences'}")
+    return 1 if problems else 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "serve": _serve,
     "migrate": _migrate,
@@ -142,6 +169,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "worker": _worker,
     "demo": _demo,
     "check": _check,
+    "verify": _verify,
+    "verify-archive": _verify_archive,
 }
 
 
@@ -179,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--url", help="the service's base URL, instead of --host and --port")
     sub.add_parser("check", help="verify the database's invariants; non-zero exit on a breach")
+    sub.add_parser(
+        "verify",
+        help="recompute the journal from the stored objects; non-zero exit naming the first mismatch",
+    )
+    archive = sub.add_parser("verify-archive", help="check an archive (GET /v1/admin/archive) offline")
+    archive.add_argument("file", type=Path, help="the archive's ZIP file")
     return parser
 
 

@@ -16,12 +16,14 @@ from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
 from partnerbilling.jobs import router as jobs
 from partnerbilling.operators import router as operators
+from partnerbilling.journal import router as journal
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
 from partnerbilling.payments import router as payments
 from partnerbilling.payouts import router as payouts
 from partnerbilling.renewals import router as renewals
+from partnerbilling.schedules import router as schedules
 from partnerbilling.subscriptions import router as subscriptions
 from partnerbilling.webhooks import router as webhooks
 
@@ -52,4 +54,6 @@ ALL_ROUTERS: list[APIRouter] = [
     payouts.admin,
     accounts.admin,
     operators.admin,
+    journal.admin,
+    schedules.admin,
 ]

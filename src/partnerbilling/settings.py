@@ -1,6 +1,7 @@
 """Settings, read from environment variables prefixed ``PARTNERBILLING_``."""
 
 import itertools
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -37,6 +38,18 @@ class Settings(BaseSettings):
     # Requests a minute per organisation or operator key, in each process (SPEC §18); 0: no limit.
     rate_limit_per_minute: int = Field(default=1200, ge=0)
 
+    # Schedules (SPEC §15): cron expressions in the issuer's time zone; empty disables one. The
+    # monthly close has its setting and its entry; its job is a no-op until the close exists.
+    schedule_renewals: str = "0 2 * * *"
+    schedule_dunning: str = "0 6 * * *"
+    schedule_close: str = "30 0 1 * *"
+    schedule_retention: str = "0 4 * * *"
+    schedule_seal: str = "0 0 * * *"
+    # Retention (SPEC §17): webhook deliveries and sent e-mails' bodies after this many days,
+    # events' payloads after that many.
+    retention_deliveries_days: int = 90
+    retention_events_days: int = 400
+
     # Not in the public table: operational limits with safe defaults.
     data_dir: Path = Path(".partnerbilling")
     db_pool_size: int = 20
@@ -60,6 +73,8 @@ class Settings(BaseSettings):
     # 1.2x of the same soak without runs (README, Performance); 50 and 0.05 gave 2.5x.
     job_batch_size: int = 10
     job_batch_pause: float = 0.25
+    # How often each worker looks whether a scheduled time has come (and once as it starts).
+    schedule_check_seconds: float = 15.0
     max_body_bytes: int = 1024 * 1024
     # A bank notification (POST /v1/admin/payments/import) may be larger: 10,000 entries are ~7 MB.
     import_max_bytes: int = 32 * 1024 * 1024
@@ -94,6 +109,21 @@ class Settings(BaseSettings):
         most = MAX_DELAY_DAYS * (1 if info.field_name == "webhook_disable_after_days" else 86_400)
         if not 0 < value <= most:
             raise ValueError(f"must be positive and at most {most} (ten years)")
+        return value
+
+    @field_validator(
+        "schedule_renewals", "schedule_dunning", "schedule_close", "schedule_retention", "schedule_seal"
+    )
+    @classmethod
+    def _parse_cron(cls, value: str) -> str:
+        from cronsim import CronSim, CronSimError
+
+        value = value.strip()
+        if value:
+            try:
+                CronSim(value, datetime.now(UTC))
+            except CronSimError as exc:
+                raise ValueError(f"not a cron expression: {exc}") from None
         return value
 
     @field_validator("webhook_retry_schedule", mode="before")

@@ -9,6 +9,7 @@ from partnerbilling.idempotency.models import IdempotencyRecord
 from partnerbilling.invoices.models import Invoice, InvoiceCounter
 from partnerbilling.issuer.models import Issuer
 from partnerbilling.jobs.models import Job
+from partnerbilling.journal.models import JournalHead, JournalRecord
 from partnerbilling.mail.models import OutboxMail
 from partnerbilling.operators.models import AuditRecord, OperatorKey
 from partnerbilling.orders.models import Order
@@ -16,6 +17,7 @@ from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
 from partnerbilling.payments.models import Payment
 from partnerbilling.payouts.models import Payout
+from partnerbilling.schedules.models import ScheduleRun
 from partnerbilling.subscriptions.models import Subscription
 from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -35,6 +37,8 @@ __all__ = [
     "Issuer",
     "Job",
     "OperatorKey",
+    "JournalHead",
+    "JournalRecord",
     "Order",
     "Organization",
     "OutboxMail",
@@ -44,6 +48,7 @@ __all__ = [
     "Payout",
     "Product",
     "ResellerTier",
+    "ScheduleRun",
     "Subscription",
     "WebhookDelivery",
     "WebhookEndpoint",

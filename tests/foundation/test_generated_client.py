@@ -35,9 +35,10 @@ async def generated(tmp_path_factory: pytest.TempPathFactory, settings: Settings
         document = (await http.get("/openapi.json")).content
     folder = tmp_path_factory.mktemp("generated")
     (folder / "openapi.json").write_bytes(document)
-    # The generator reads JSON, text and octet streams; the documents (PDF, XML) are bytes to it.
+    # The generator reads JSON, text and octet streams; the documents (PDF, XML, ZIP) are bytes to it.
     overrides = {
-        media: "application/octet-stream" for media in ("application/pdf", "application/xml", "text/xml")
+        media: "application/octet-stream"
+        for media in ("application/pdf", "application/xml", "text/xml", "application/zip")
     }
     (folder / "config.json").write_text(json.dumps({"content_type_overrides": overrides}))
     tools = Path(sys.executable).parent  # the generator, and the ruff it formats its output with

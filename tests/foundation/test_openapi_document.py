@@ -228,6 +228,7 @@ DATA_OF = {
     "organization": "OrganizationRead",
     "issuer": "IssuerRead",
     "job": "JobRead",
+    "journal": "JournalSeal",
 }
 
 

@@ -12,6 +12,8 @@ from sqlalchemy.types import DateTime, Numeric, String
 from partnerbilling.accounts.domain import AccountBalance, AccountEntry, AccountSummary
 from partnerbilling.accounts.models import AccountBalance as Balances
 from partnerbilling.accounts.models import AccountEntry as Entries
+from partnerbilling.journal import kinds as journaled
+from partnerbilling.journal.repository import append as journal
 from partnerbilling.pagination import PageParams, keyset
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all
 
@@ -71,6 +73,8 @@ async def post(conn: Connection, entry: AccountEntry, *, floor: Decimal | None) 
     """Add ``entry`` to its account unless that would take the balance below ``floor`` (None:
     no floor); the balance after it, or None if it was refused (nothing written)."""
     balance: Decimal | None = await _POST.value(conn, {**column_values(entry), "floor": floor})
+    if balance is not None:
+        await journal(conn, journaled.LEDGER_ENTRY, entry.id)
     return balance
 
 

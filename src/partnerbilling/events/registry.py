@@ -17,6 +17,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.issuer.schemas import IssuerRead
 from partnerbilling.jobs.schemas import JobRead
+from partnerbilling.journal.schemas import JournalSeal
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
@@ -195,6 +196,12 @@ EVENTS: dict[EventType, EventSpec] = {
         Recipients.PLATFORM,
         "A job (a renewal or dunning run) failed; the job with its error and what it did before. "
         "In the platform's log only.",
+    ),
+    EventType.JOURNAL_SEALED: EventSpec(
+        JournalSeal,
+        Recipients.PLATFORM,
+        "The journal's head of the day (its last record's seq, hash and time), published daily so "
+        "that a later rewrite of the chain shows. In the platform's log only.",
     ),
 }
 """Each event type's payload model, recipients and description, in the order of ``EventType``."""

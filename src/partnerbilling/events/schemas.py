@@ -43,13 +43,20 @@ class EventType(LiteralEnum):
     ISSUER_UPDATED = "issuer.updated"
     JOB_COMPLETED = "job.completed"
     JOB_FAILED = "job.failed"
+    JOURNAL_SEALED = "journal.sealed"
 
 
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
 """Every event type's name, in the order of the documents."""
 
 PLATFORM_EVENT_TYPES: frozenset[EventType] = frozenset(
-    {EventType.ORGANIZATION_UPDATED, EventType.ISSUER_UPDATED, EventType.JOB_COMPLETED, EventType.JOB_FAILED}
+    {
+        EventType.ORGANIZATION_UPDATED,
+        EventType.ISSUER_UPDATED,
+        EventType.JOB_COMPLETED,
+        EventType.JOB_FAILED,
+        EventType.JOURNAL_SEALED,
+    }
 )
 """The types of the platform's own log (``GET /v1/admin/events``): recorded without a recipient
 organisation, so no organisation lists them and no webhook endpoint receives them."""

@@ -4,6 +4,7 @@ profile change."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -18,10 +19,11 @@ from partnerbilling.documents.domain import (
     Line,
     Seller,
 )
+from partnerbilling.documents.facturx import facturx_xml
 from partnerbilling.errors import IssuerNotConfigured
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.jsonio import JSON
-from partnerbilling.states import InvoiceKind
+from partnerbilling.states import InvoiceKind, InvoiceStatus
 
 NO_ISSUER = (
     "This document was issued while no issuer was configured (its seller is null), so it cannot "
@@ -57,6 +59,18 @@ def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
         credited=CreditedInvoice(credited.number, credited.issued_at) if credited else None,
         reason=invoice.reason,
     )
+
+
+def issued_xml(invoice: Invoice, credited: Invoice | None) -> bytes:
+    """The document's XML as it was issued (SPEC §17: the bytes never change after issue, and
+    the journal hashes them): its amount due (BT-115) is what was due at issue, before any
+    payment; what is due now is the invoice JSON's ``amount_due`` and the PDF's payment part."""
+    return facturx_xml(renderable(as_issued(invoice), credited))
+
+
+def as_issued(invoice: Invoice) -> Invoice:
+    """The invoice as it was when issued: nothing paid yet."""
+    return replace(invoice, status=InvoiceStatus.ISSUED, amount_paid=Decimal("0.00"))
 
 
 def _seller(seller: JSON, currency: str) -> Seller:

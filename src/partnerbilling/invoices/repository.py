@@ -17,6 +17,8 @@ from partnerbilling.events.repository import FAN_OUT
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
+from partnerbilling.journal import kinds as journaled
+from partnerbilling.journal.repository import append as journal
 from partnerbilling.jsonio import JSON
 from partnerbilling.pagination import Batches, KeysetQuery, PageParams, keyset
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
@@ -109,6 +111,7 @@ async def insert(conn: Connection, document: InvoiceDocument, event_data: JSON) 
             "event_data": event_data,
         },
     )
+    await journal(conn, journaled.DOCUMENT, document.id)
 
 
 _GET = Statement(select(Invoices).where(Invoices.id == bindparam("invoice_id")))

@@ -111,9 +111,10 @@ async def get_invoice_pdf(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> R
 )
 async def get_invoice_xml(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
     """The same document as structured data (EN 16931, UN/CEFACT CII), as embedded in its PDF.
-    Only its payer sees it (everyone else gets 404)."""
-    document = await service.load_document(conn, org_id, invoice_id)
-    return _attachment(facturx_xml(document), "application/xml", f"{document.number}.xml")
+    Only its payer sees it (everyone else gets 404). The bytes never change after issue: its
+    amount due is the one at issue (what is due now is the JSON invoice's `amount_due`)."""
+    number, xml = await service.load_issued_xml(conn, org_id, invoice_id)
+    return _attachment(xml, "application/xml", f"{number}.xml")
 
 
 def _attachment(content: bytes, media_type: str, filename: str) -> Response:

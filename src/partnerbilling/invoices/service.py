@@ -21,7 +21,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit_many
 from partnerbilling.exports import Period, stream_csv
 from partnerbilling.invoices import export, repository
-from partnerbilling.invoices.documents import renderable
+from partnerbilling.invoices.documents import issued_xml, renderable
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.orders import repository as orders
 from partnerbilling.sql import Connection
@@ -76,6 +76,16 @@ async def load_document(conn: Connection, viewer: str, invoice_id: str) -> Docum
     if invoice.credits_invoice_id is not None:
         credited = await repository.get(conn, invoice.credits_invoice_id)
     return renderable(invoice, credited)
+
+
+async def load_issued_xml(conn: Connection, viewer: str, invoice_id: str) -> tuple[str, bytes]:
+    """The number and the XML as issued (:func:`issued_xml`) of a document the viewer (its payer)
+    may see, or 404; 409 if it was issued without an issuer."""
+    invoice = await load_visible(conn, viewer, invoice_id)
+    credited = None
+    if invoice.credits_invoice_id is not None:
+        credited = await repository.get(conn, invoice.credits_invoice_id)
+    return invoice.number, issued_xml(invoice, credited)
 
 
 async def load_for_platform(conn: Connection, invoice_id: str) -> Invoice:

@@ -28,6 +28,11 @@ LISTED_FAILURES = 100
 class JobKind(LiteralEnum):
     RENEWALS = "renewals"
     DUNNING = "dunning"
+    # Started by the schedules (SPEC §15, §17). CLOSE is the monthly close's, a no-op until the
+    # close exists.
+    CLOSE = "close"
+    RETENTION = "retention"
+    SEAL = "seal"
 
 
 class JobStatus(LiteralEnum):

@@ -30,10 +30,13 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.failures import classify_exception
 from partnerbilling.jobs import repository
 from partnerbilling.jobs.domain import Job, JobKind, JobStatus, merge_reports
+from partnerbilling.journal.seal import seal
 from partnerbilling.jsonio import JSON
 from partnerbilling.renewals import repository as renewals
 from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
+from partnerbilling.retention.purge import purge_old
 from partnerbilling.settings import Settings
+from partnerbilling.visibility.base import rfc3339
 from partnerbilling.visibility.dunning import dunning_result
 from partnerbilling.visibility.jobs import job_view
 from partnerbilling.visibility.renewals import run_result
@@ -161,15 +164,40 @@ async def _run_dunning(run: _Run, settings: Settings, after_batch: Callable[[], 
     return run.report
 
 
-_RUNNERS: dict[JobKind, Runner] = {JobKind.RENEWALS: _run_renewals, JobKind.DUNNING: _run_dunning}
+async def _run_retention(run: _Run, settings: Settings, after_batch: Callable[[], Awaitable[None]]) -> JSON:
+    run.report = await purge_old(run.engine, settings, run.job.as_of, after_batch)
+    return run.report
+
+
+async def _run_seal(run: _Run, settings: Settings, after_batch: Callable[[], Awaitable[None]]) -> JSON:
+    async with transaction(run.engine) as conn:
+        run.report = await seal(conn, utcnow())
+    return run.report
+
+
+async def _run_close(run: _Run, settings: Settings, after_batch: Callable[[], Awaitable[None]]) -> JSON:
+    # To be filled by the monthly close (SPEC §15): its schedule and job kind are in place, the
+    # run closes nothing until then.
+    return {"as_of": rfc3339(run.job.as_of), "closed": 0}
+
+
+_RUNNERS: dict[JobKind, Runner] = {
+    JobKind.RENEWALS: _run_renewals,
+    JobKind.DUNNING: _run_dunning,
+    JobKind.CLOSE: _run_close,
+    JobKind.RETENTION: _run_retention,
+    JobKind.SEAL: _run_seal,
+}
 
 
 async def _count_due(engine: AsyncEngine, job: Job, settings: Settings) -> int:
     async with transaction(engine) as conn:
         if job.kind == JobKind.RENEWALS:
             return await renewals.count_due(conn, job.as_of)
-        first_step = timedelta(days=settings.dunning_schedule_days[0])
-        return await dunning.count_due(conn, job.as_of - first_step)
+        if job.kind == JobKind.DUNNING:
+            first_step = timedelta(days=settings.dunning_schedule_days[0])
+            return await dunning.count_due(conn, job.as_of - first_step)
+        return 0  # the scheduled housekeeping runs count nothing ahead
 
 
 async def _finish(run: _Run, status: JobStatus, report: JSON | None, error: str | None) -> Job | None:

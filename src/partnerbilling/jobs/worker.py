@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Coroutine
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from partnerbilling.db import make_engine
+from partnerbilling.db import make_engine, utcnow
 from partnerbilling.jobs.runner import claim_and_run
+from partnerbilling.schedules.starting import start_due_runs
 from partnerbilling.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,9 +38,13 @@ async def run_job_worker(engine: AsyncEngine, settings: Settings, stop: asyncio.
     """Take and run jobs until ``stop`` is set."""
     jobs = job_engine(engine, settings)
     log.info("job worker started")
+    next_look = 0.0  # at once: a run missed while no worker was up starts now
     try:
         while not stop.is_set():
             try:
+                if time.monotonic() >= next_look:
+                    next_look = time.monotonic() + settings.schedule_check_seconds
+                    await start_due_runs(jobs, settings, utcnow())
                 took = await _until_stopped(claim_and_run(jobs, settings), stop)
             except Exception:
                 log.exception("job round failed; retrying in %.0f s", _BACKOFF_AFTER_ERROR)

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 
+from partnerbilling.journal import kinds as journaled
+from partnerbilling.journal.repository import append as journal
 from partnerbilling.payments.domain import Payment
 from partnerbilling.payments.models import Payment as Payments
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all
@@ -32,7 +34,10 @@ _OF_INVOICE = Statement(
 
 async def add(conn: Connection, payment: Payment) -> bool:
     """Insert the payment; False (nothing written) if its external id is recorded already."""
-    return await _ADD.value(conn, column_values(payment)) is not None
+    added = await _ADD.value(conn, column_values(payment)) is not None
+    if added:
+        await journal(conn, journaled.PAYMENT, payment.id)
+    return added
 
 
 async def by_external_id(conn: Connection, external_id: str) -> Payment | None:

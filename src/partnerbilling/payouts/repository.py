@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select, update
 
+from partnerbilling.journal import kinds as journaled
+from partnerbilling.journal.repository import append as journal
 from partnerbilling.pagination import KeysetQuery, PageParams
 from partnerbilling.payouts.domain import Payout
 from partnerbilling.payouts.models import Payout as Payouts
@@ -17,6 +19,7 @@ _ADD = Statement(insert(Payouts), column_keys=[c.key for c in Payouts.__table__.
 
 async def add(conn: Connection, payout: Payout) -> None:
     await _ADD.execute(conn, column_values(payout))
+    await journal(conn, journaled.PAYOUT, payout.id)
 
 
 _GET = Statement(select(Payouts).where(Payouts.id == bindparam("payout_id")))
@@ -34,6 +37,7 @@ async def set_status(conn: Connection, payout_id: str, status: PayoutStatus, at:
     )
     changed = await fetch_one(conn, stmt, Payout)
     assert changed is not None  # the caller holds its lock
+    await journal(conn, journaled.PAYOUT_STATES[status], payout_id)  # the state change's record
     return changed
 
 
