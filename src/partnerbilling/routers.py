@@ -15,8 +15,8 @@ from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
 from partnerbilling.issuer import router as issuer
 from partnerbilling.jobs import router as jobs
-from partnerbilling.operators import router as operators
 from partnerbilling.journal import router as journal
+from partnerbilling.operators import router as operators
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
