@@ -19,6 +19,7 @@ from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
 from partnerbilling.payments import router as payments
+from partnerbilling.payouts import batch_router as payout_batches
 from partnerbilling.payouts import router as payouts
 from partnerbilling.renewals import router as renewals
 from partnerbilling.subscriptions import router as subscriptions
@@ -49,4 +50,5 @@ ALL_ROUTERS: list[APIRouter] = [
     dunning.admin,
     jobs.admin,
     payouts.admin,
+    payout_batches.admin,
 ]

@@ -14,7 +14,7 @@ from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
 from partnerbilling.payments.models import Payment
-from partnerbilling.payouts.models import Payout
+from partnerbilling.payouts.models import Payout, PayoutBatch
 from partnerbilling.subscriptions.models import Subscription
 from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -39,6 +39,7 @@ __all__ = [
     "PartnershipChange",
     "Payment",
     "Payout",
+    "PayoutBatch",
     "Product",
     "ResellerTier",
     "Subscription",

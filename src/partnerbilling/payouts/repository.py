@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import String, any_, bindparam, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from partnerbilling.pagination import KeysetQuery, PageParams
+from partnerbilling.pagination import KeysetQuery, PageParams, keyset
 from partnerbilling.payouts.domain import Payout
 from partnerbilling.payouts.models import Payout as Payouts
+from partnerbilling.payouts.models import PayoutBatch as Batches
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import PayoutStatus
 
@@ -46,12 +49,64 @@ async def list_for_org(conn: Connection, org_id: str, page: PageParams) -> list[
     return await _ORGS_PAGE.rows(conn, {"org_id": org_id}, page, Payout)
 
 
-async def list_for_export(conn: Connection, status: PayoutStatus, currency: str) -> list[Payout]:
-    """Every payout in ``status`` and ``currency``, oldest first (a file lists them in the order
-    they were asked for)."""
-    stmt = (
-        select(Payouts)
-        .where(Payouts.status == status, Payouts.currency == currency)
-        .order_by(Payouts.created_at, Payouts.id)
+async def list_page(
+    conn: Connection, page: PageParams, status: PayoutStatus | None, currency: str | None
+) -> list[Payout]:
+    """Every organisation's payouts, newest first, of a status and a currency if given."""
+    stmt = select(Payouts)
+    if status is not None:
+        stmt = stmt.where(Payouts.status == status)
+    if currency is not None:
+        stmt = stmt.where(Payouts.currency == currency)
+    return await fetch_all(conn, keyset(stmt, Payouts.created_at, Payouts.id, page), Payout)
+
+
+# Oldest first, locked in that order (two batches lock alike, so neither waits for the other
+# in a cycle); a row that a concurrent batch or cancel changed is read again once it commits,
+# and left out when no longer requested, so a payout goes into one batch at most.
+_TAKE_REQUESTED = Statement(
+    select(Payouts)
+    .where(Payouts.status == PayoutStatus.REQUESTED, Payouts.currency == bindparam("currency"))
+    .order_by(Payouts.created_at, Payouts.id)
+    .with_for_update()
+)
+
+
+async def take_requested(conn: Connection, currency: str) -> list[Payout]:
+    """Every requested payout in ``currency``, oldest first, locked until commit."""
+    return await _TAKE_REQUESTED.rows(conn, {"currency": currency}, Payout)
+
+
+_SEND = Statement(
+    update(Payouts)
+    .where(Payouts.id == any_(bindparam("ids", type_=ARRAY(String))))
+    .values(status=PayoutStatus.IN_TRANSIT, batch_id=bindparam("batch_id"), updated_at=bindparam("at"))
+)
+
+
+async def send_in_batch(conn: Connection, payout_ids: Sequence[str], batch_id: str, at: datetime) -> None:
+    """Mark the payouts (locked by :func:`take_requested`) in transit in the batch."""
+    await _SEND.execute(conn, {"ids": list(payout_ids), "batch_id": batch_id, "at": at})
+
+
+# The payouts a bank's answer names, by id or by their batch's message id, locked in the order
+# of their ids (two imports of answers lock alike).
+_LOCK_ANSWERED = Statement(
+    select(Payouts)
+    .where(
+        or_(
+            Payouts.id == any_(bindparam("ids", type_=ARRAY(String))),
+            Payouts.batch_id.in_(
+                select(Batches.id).where(Batches.message_id == any_(bindparam("message_ids", type_=ARRAY(String))))
+            ),
+        )
     )
-    return await fetch_all(conn, stmt, Payout)
+    .order_by(Payouts.id)
+    .with_for_update(of=Payouts)
+)
+
+
+async def lock_answered(conn: Connection, payout_ids: Sequence[str], message_ids: Sequence[str]) -> list[Payout]:
+    """The payouts of these ids and those of the batches of these message ids, locked until
+    commit in the order of their ids."""
+    return await _LOCK_ANSWERED.rows(conn, {"ids": list(payout_ids), "message_ids": list(message_ids)}, Payout)

@@ -32,7 +32,13 @@ from partnerbilling.visibility.foresight import (
     order_explanation_view,
     quote_view,
 )
-from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
+from partnerbilling.visibility.money import (
+    account_entry_view,
+    account_view,
+    payment_view,
+    payout_batch_view,
+    payout_view,
+)
 from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
 from partnerbilling.visibility.renewals import run_result
@@ -61,6 +67,7 @@ __all__ = [
     "partnership_change_view",
     "partnership_view",
     "payment_view",
+    "payout_batch_view",
     "payout_view",
     "product_view",
     "quote_view",
