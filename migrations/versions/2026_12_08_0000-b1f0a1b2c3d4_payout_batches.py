@@ -32,7 +32,9 @@ def upgrade() -> None:
     op.execute("ALTER TABLE issuer ADD COLUMN IF NOT EXISTS time_zone text NOT NULL DEFAULT 'Europe/Zurich'")
     op.add_column(
         "issuer",
-        sa.Column("payout_accounts", postgresql.JSONB(), nullable=False, server_default=sa.text("'{}'::jsonb")),
+        sa.Column(
+            "payout_accounts", postgresql.JSONB(), nullable=False, server_default=sa.text("'{}'::jsonb")
+        ),
     )
     op.create_table(
         "payout_batches",

@@ -26,7 +26,10 @@ def _add(parent: etree._Element, ns: str, path: str, text: str | None = None, **
 
 
 def camt054_debits(
-    payouts: Sequence[tuple[str, Decimal | str]], currency: str = "CHF", status: str = "BOOK", batch: bool = True
+    payouts: Sequence[tuple[str, Decimal | str]],
+    currency: str = "CHF",
+    status: str = "BOOK",
+    batch: bool = True,
 ) -> bytes:
     """A camt.054.001.08 notification of the debits of ``payouts`` (id, amount): one batch entry
     with a transaction each (``EndToEndId`` the payout id), or an entry each."""
@@ -145,10 +148,14 @@ _SUBSET = """<?xml version="1.0" encoding="UTF-8"?>
   {status}
 </xs:schema>
 """
-# .03: a closed code list (TransactionGroupStatus3Code); .10: an external code (ExternalPaymentGroupStatus1Code, 1-4 characters).
+# .03: a closed code list (TransactionGroupStatus3Code); .10: an external code
+# (ExternalPaymentGroupStatus1Code, 1-4 characters).
 _STATUS = {
     "03": '<xs:simpleType name="Status"><xs:restriction base="xs:string">'
-    + "".join(f'<xs:enumeration value="{c}"/>' for c in ("ACCP", "ACSC", "ACSP", "ACTC", "ACWC", "PART", "PDNG", "RCVD", "RJCT"))
+    + "".join(
+        f'<xs:enumeration value="{c}"/>'
+        for c in ("ACCP", "ACSC", "ACSP", "ACTC", "ACWC", "PART", "PDNG", "RCVD", "RJCT")
+    )
     + "</xs:restriction></xs:simpleType>",
     "10": '<xs:simpleType name="Status"><xs:restriction base="Code4"/></xs:simpleType>',
 }

@@ -28,7 +28,8 @@ async def _sent(
     await with_payout_iban(api, org)
     await credit(db, org, "1000.00")
     ids = [
-        (await api.ok(org, "POST", "/v1/payouts", json={"currency": "CHF", "amount": a}))["id"] for a in amounts
+        (await api.ok(org, "POST", "/v1/payouts", json={"currency": "CHF", "amount": a}))["id"]
+        for a in amounts
     ]
     return org, await send(api), ids
 
@@ -47,7 +48,12 @@ async def test_a_debit_completes_its_payouts_once(api: Api, db: AsyncEngine) -> 
     answer = response.json()
     assert answer["payouts_completed"] == sorted(ids[:2]) and answer["payouts_failed"] == []
     assert answer["matched"] == [] and answer["message"] == "camt.054.001.08"
-    assert await _statuses(db) == {ids[0]: "completed", ids[1]: "completed", ids[2]: "in_transit", later: "requested"}
+    assert await _statuses(db) == {
+        ids[0]: "completed",
+        ids[1]: "completed",
+        ids[2]: "in_transit",
+        later: "requested",
+    }
     assert (await api.ok(None, "GET", f"/v1/admin/payout-batches/{batch['id']}"))["status"] == "in_transit"
 
     again = (await _import(api, notification)).json()
@@ -66,19 +72,29 @@ async def test_a_debit_completes_its_payouts_once(api: Api, db: AsyncEngine) -> 
     assert await check_database(db) == []
 
 
-async def test_a_rejected_transaction_fails_its_payout_and_returns_the_amount(api: Api, db: AsyncEngine) -> None:
+async def test_a_rejected_transaction_fails_its_payout_and_returns_the_amount(
+    api: Api, db: AsyncEngine
+) -> None:
     for version in ("10", "03"):
         org, batch, ids = await _sent(api, db, ["50.00", "60.00"], name=f"Agency {version}")
         assert await balance(api, org) == "890.00"
         report = pain002(batch["message_id"], rejected=[ids[0]], accepted=[ids[1]], version=version)
         answer = (await _import(api, report)).json()
         assert answer["message"] == f"pain.002.001.{version}"
-        assert (answer["payouts_failed"], answer["payouts_completed"], answer["matched"]) == ([ids[0]], [], [])
+        assert (answer["payouts_failed"], answer["payouts_completed"], answer["matched"]) == (
+            [ids[0]],
+            [],
+            [],
+        )
         statuses = await _statuses(db)
         assert (statuses[ids[0]], statuses[ids[1]]) == ("failed", "in_transit")
         assert await balance(api, org) == "940.00"
         [returned, *_] = (await api.ok(org, "GET", "/v1/account/entries"))["data"]
-        assert (returned["kind"], returned["payout_id"], returned["amount"]) == ("payout_returned", ids[0], "50.00")
+        assert (returned["kind"], returned["payout_id"], returned["amount"]) == (
+            "payout_returned",
+            ids[0],
+            "50.00",
+        )
         assert (await _import(api, report)).json()["payouts_failed"] == []  # once
         assert await balance(api, org) == "940.00"
         failed = (await api.ok(org, "GET", "/v1/events?type=payout.failed"))["data"]
@@ -95,11 +111,21 @@ async def test_a_rejected_file_fails_its_whole_batch(api: Api, db: AsyncEngine) 
     waiting = (await api.ok(other, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "100.00"}))["id"]
     answer = (await _import(api, pain002(batch["message_id"], group_status="RJCT"))).json()
     assert answer["payouts_failed"] == sorted(ids[1:])
-    assert await _statuses(db) == {ids[0]: "completed", ids[1]: "failed", ids[2]: "failed", waiting: "requested"}
+    assert await _statuses(db) == {
+        ids[0]: "completed",
+        ids[1]: "failed",
+        ids[2]: "failed",
+        waiting: "requested",
+    }
     assert await balance(api, org) == "950.00"
-    assert (await api.ok(None, "GET", f"/v1/admin/payout-batches/{batch['id']}"))["status"] == "partially_failed"
+    assert (await api.ok(None, "GET", f"/v1/admin/payout-batches/{batch['id']}"))[
+        "status"
+    ] == "partially_failed"
     # An accepted group, or a report on a file that is not ours, changes nothing.
-    for report in (pain002(batch["message_id"], group_status="ACCP"), pain002("PB-NOT-OURS", group_status="RJCT")):
+    for report in (
+        pain002(batch["message_id"], group_status="ACCP"),
+        pain002("PB-NOT-OURS", group_status="RJCT"),
+    ):
         assert (await _import(api, report)).json()["payouts_failed"] == []
     assert await check_database(db) == []
 

@@ -213,7 +213,10 @@ async def test_the_batch_follows_its_payouts_and_is_listed(api: Api, db: AsyncEn
     assert seen == {**older, "status": "partially_failed"}
     assert_problem(await api.admin("GET", "/v1/admin/payout-batches/pob_nothing"), 404, "not_found")
     assert_problem(await api.admin("GET", "/v1/admin/payout-batches/pob_nothing/pain001"), 404, "not_found")
-    for path in (f"/v1/admin/payout-batches/{older['id']}", f"/v1/admin/payout-batches/{older['id']}/pain001"):
+    for path in (
+        f"/v1/admin/payout-batches/{older['id']}",
+        f"/v1/admin/payout-batches/{older['id']}/pain001",
+    ):
         assert_problem(await api.call(org, "GET", path), 403, "forbidden")
     # The platform's log tells of each batch; the organisation hears of its payouts only.
     logged = (await api.ok(None, "GET", "/v1/admin/events?type=payout_batch.created"))["data"]

@@ -32,7 +32,11 @@ async def test_a_requested_payout_is_cancelled_and_its_amount_returns(api: Api, 
     assert cancelled["status"] == "cancelled" and cancelled["batch_id"] is None
     assert await balance(api, org) == "200.00"
     [returned, *_] = (await api.ok(org, "GET", "/v1/account/entries"))["data"]
-    assert (returned["kind"], returned["amount"], returned["payout_id"]) == ("payout_returned", "80.00", payout["id"])
+    assert (returned["kind"], returned["amount"], returned["payout_id"]) == (
+        "payout_returned",
+        "80.00",
+        payout["id"],
+    )
     # Once: again, or any other decision, is refused and changes nothing.
     assert_problem(await api.call(org, "POST", path), 409, "invalid_state")
     assert_problem(await api.admin("POST", f"/v1/admin/payouts/{payout['id']}/fail"), 409, "invalid_state")
@@ -52,7 +56,9 @@ async def test_a_payout_in_transit_cannot_be_cancelled(api: Api, db: AsyncEngine
     org = await _agency(api, db)
     payout = await api.ok(org, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "50.00"})
     await send(api)
-    refused = assert_problem(await api.call(org, "POST", f"/v1/payouts/{payout['id']}/cancel"), 409, "invalid_state")
+    refused = assert_problem(
+        await api.call(org, "POST", f"/v1/payouts/{payout['id']}/cancel"), 409, "invalid_state"
+    )
     assert "in transit" in refused["detail"]
     assert (await api.ok(org, "GET", f"/v1/payouts/{payout['id']}"))["status"] == "in_transit"
     assert await balance(api, org) == "150.00"
@@ -68,7 +74,10 @@ async def test_a_cancel_and_a_batch_at_the_same_time_never_both_win(api: Api, db
             api.admin("POST", "/v1/admin/payout-batches", json={"currency": "CHF"}),
         )
         # Either the cancel came first (the batch has nothing to pay) or the batch did.
-        assert sorted([cancel.status_code, batch.status_code]) in ([200, 409], [201, 409]), (cancel.text, batch.text)
+        assert sorted([cancel.status_code, batch.status_code]) in ([200, 409], [201, 409]), (
+            cancel.text,
+            batch.text,
+        )
         status = (await api.ok(org, "GET", f"/v1/payouts/{payout['id']}"))["status"]
         assert status == ("cancelled" if cancel.status_code == 200 else "in_transit")
     assert await check_database(db) == []

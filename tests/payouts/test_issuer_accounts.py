@@ -15,7 +15,10 @@ from tests.support import Api, build_world
 async def test_payout_accounts_and_time_zone_are_kept_and_shown(api: Api) -> None:
     put = await put_issuer(api)  # neither given: none, and Zurich
     assert put["payout_accounts"] == {} and put["time_zone"] == "Europe/Zurich"
-    accounts = {"CHF": {"iban": "CH56 0483 5012 3456 7800 9", "bic": "crescHZZ80A"}, "EUR": PAYOUT_ACCOUNTS["EUR"]}
+    accounts = {
+        "CHF": {"iban": "CH56 0483 5012 3456 7800 9", "bic": "crescHZZ80A"},
+        "EUR": PAYOUT_ACCOUNTS["EUR"],
+    }
     put = await put_issuer(api, payout_accounts=accounts, time_zone="America/New_York")
     expected = {"CHF": {"iban": "CH5604835012345678009", "bic": "CRESCHZZ80A"}, "EUR": PAYOUT_ACCOUNTS["EUR"]}
     assert put["payout_accounts"] == expected and put["time_zone"] == "America/New_York"
@@ -49,7 +52,9 @@ async def test_a_qr_iban_cannot_be_a_payout_account(api: Api, db: AsyncEngine) -
 async def test_documents_do_not_copy_them_as_their_seller(api: Api) -> None:
     await put_issuer(api, payout_accounts=PAYOUT_ACCOUNTS, time_zone="Europe/Berlin")
     w = await build_world(api)
-    order = await api.ok(w.acme, "POST", "/v1/orders", json={"customer_id": w.acme.id, "sku": "domain-ch", "quantity": 1})
+    order = await api.ok(
+        w.acme, "POST", "/v1/orders", json={"customer_id": w.acme.id, "sku": "domain-ch", "quantity": 1}
+    )
     invoice = await api.ok(w.acme, "GET", f"/v1/invoices/{order['invoice_id']}")
     assert invoice["seller"] is not None
     assert "payout_accounts" not in invoice["seller"] and "time_zone" not in invoice["seller"]

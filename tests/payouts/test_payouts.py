@@ -157,7 +157,9 @@ async def test_a_stranger_sees_nothing(api: Api, db: AsyncEngine) -> None:
         refused = await api.call(org, "POST", f"/v1/admin/payouts/{payout['id']}/{action}")
         assert_problem(refused, 403, "forbidden")
     assert_problem(await api.call(org, "GET", "/v1/admin/payouts"), 403, "forbidden")
-    assert_problem(await api.call(org, "POST", "/v1/admin/payout-batches", json={"currency": "CHF"}), 403, "forbidden")
+    assert_problem(
+        await api.call(org, "POST", "/v1/admin/payout-batches", json={"currency": "CHF"}), 403, "forbidden"
+    )
     assert (await api.ok(org, "GET", f"/v1/payouts/{payout['id']}"))["status"] == "requested"
 
 

@@ -91,7 +91,9 @@ def _debitable(iban: str) -> str:
 
 class ChfPayoutAccount(RequestModel):
     iban: Iban = Field(description="Not a QR-IBAN (banks do not debit those).")
-    bic: Bic | None = Field(default=None, description="The bank's BIC, if known (else the file says NOTPROVIDED).")
+    bic: Bic | None = Field(
+        default=None, description="The bank's BIC, if known (else the file says NOTPROVIDED)."
+    )
 
     not_qr_iban = field_validator("iban")(_debitable)
 
@@ -131,7 +133,8 @@ class IssuerPut(RequestModel):
     bank_accounts: BankAccounts
     time_zone: str = Field(
         default="Europe/Zurich",
-        description="IANA time zone of the issuer's calendar dates (invoice dates, due dates, payout execution dates).",
+        description="IANA time zone of the issuer's calendar dates (invoice dates, due dates, "
+        "payout execution dates).",
     )
     payout_accounts: PayoutAccounts | None = Field(
         default=None,

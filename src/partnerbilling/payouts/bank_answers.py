@@ -71,7 +71,9 @@ def read_status_report(data: bytes, *, max_bytes: int) -> Rejections | None:
             end_to_end = _text(transaction, "c:OrgnlEndToEndId", ns)
             if _text(transaction, "c:TxSts", ns) == _REJECTED and end_to_end not in (None, _NO_ID):
                 payout_ids.append(end_to_end or "")
-    return Rejections(match.group(1), tuple(dict.fromkeys(payout_ids)), tuple(dict.fromkeys(filter(None, message_ids))))
+    return Rejections(
+        match.group(1), tuple(dict.fromkeys(payout_ids)), tuple(dict.fromkeys(filter(None, message_ids)))
+    )
 
 
 def read_debits(data: bytes, *, max_bytes: int) -> tuple[str, ...]:

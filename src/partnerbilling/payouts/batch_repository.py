@@ -57,5 +57,3 @@ async def document(conn: Connection, batch_id: str) -> bytes | None:
 async def list_page(conn: Connection, page: PageParams) -> list[BatchSummary]:
     """The batches, newest first."""
     return await _PAGE.rows(conn, {}, page, BatchSummary)
-
-

@@ -30,7 +30,9 @@ _NO_BATCH = NotFound("No such payout batch.")
     response_model=PayoutBatchRead,
     summary="Send the requested payouts to the bank",
     operation_id="createPayoutBatch",
-    responses=problems(NothingToPay("No CHF payout is requested."), IssuerPayoutAccountMissing(NO_PAYOUT_ACCOUNT)),
+    responses=problems(
+        NothingToPay("No CHF payout is requested."), IssuerPayoutAccountMissing(NO_PAYOUT_ACCOUNT)
+    ),
 )
 async def create_payout_batch(conn: Conn, body: PayoutBatchCreate) -> Response:
     """Every `requested` payout in `currency`, oldest first, goes into a new batch and becomes
@@ -42,7 +44,10 @@ async def create_payout_batch(conn: Conn, body: PayoutBatchCreate) -> Response:
 
 
 @admin.get(
-    "/payout-batches", response_model=PayoutBatchList, summary="List the payout batches", operation_id="listPayoutBatches"
+    "/payout-batches",
+    response_model=PayoutBatchList,
+    summary="List the payout batches",
+    operation_id="listPayoutBatches",
 )
 async def list_payout_batches(conn: Conn, page: Page) -> Response:
     """The payout batches, newest first."""

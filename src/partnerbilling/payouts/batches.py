@@ -30,7 +30,9 @@ class IssuerPayoutAccountMissing(Conflict):
     code, title = "issuer_payout_account_missing", "The issuer has no payout account in that currency"
 
 
-NO_PAYOUT_ACCOUNT = "Give the issuer a payout account in this currency (PUT /v1/admin/issuer, payout_accounts) first."
+NO_PAYOUT_ACCOUNT = (
+    "Give the issuer a payout account in this currency (PUT /v1/admin/issuer, payout_accounts) first."
+)
 
 
 async def create_batch(conn: Connection, currency: str) -> BatchSummary:

@@ -89,24 +89,47 @@ async def send_in_batch(conn: Connection, payout_ids: Sequence[str], batch_id: s
     await _SEND.execute(conn, {"ids": list(payout_ids), "batch_id": batch_id, "at": at})
 
 
-# The payouts a bank's answer names, by id or by their batch's message id, locked in the order
-# of their ids (two imports of answers lock alike).
+_BATCHES_OF_MESSAGES = Statement(
+    select(Batches.id).where(Batches.message_id == any_(bindparam("message_ids", type_=ARRAY(String))))
+)
+# The payouts a bank's answer names, by id or by batch, locked in the order of their ids (two
+# imports of answers lock alike); each side of the OR by its own index.
 _LOCK_ANSWERED = Statement(
     select(Payouts)
     .where(
         or_(
             Payouts.id == any_(bindparam("ids", type_=ARRAY(String))),
-            Payouts.batch_id.in_(
-                select(Batches.id).where(Batches.message_id == any_(bindparam("message_ids", type_=ARRAY(String))))
-            ),
+            Payouts.batch_id == any_(bindparam("batch_ids", type_=ARRAY(String))),
         )
     )
     .order_by(Payouts.id)
-    .with_for_update(of=Payouts)
+    .with_for_update()
 )
 
 
-async def lock_answered(conn: Connection, payout_ids: Sequence[str], message_ids: Sequence[str]) -> list[Payout]:
+async def lock_answered(
+    conn: Connection, payout_ids: Sequence[str], message_ids: Sequence[str]
+) -> list[Payout]:
     """The payouts of these ids and those of the batches of these message ids, locked until
     commit in the order of their ids."""
-    return await _LOCK_ANSWERED.rows(conn, {"ids": list(payout_ids), "message_ids": list(message_ids)}, Payout)
+    batch_ids: list[str] = []
+    if message_ids:
+        found = {"message_ids": list(message_ids)}
+        batch_ids = await _BATCHES_OF_MESSAGES.rows(conn, found, lambda **row: str(row["id"]))
+    values = {"ids": list(payout_ids), "batch_ids": batch_ids}
+    return await _LOCK_ANSWERED.rows(conn, values, Payout)
+
+
+_SET_MANY = Statement(
+    update(Payouts)
+    .where(Payouts.id == any_(bindparam("ids", type_=ARRAY(String))))
+    .values(status=bindparam("status"), updated_at=bindparam("at"))
+    .returning(Payouts)
+)
+
+
+async def set_statuses(
+    conn: Connection, payout_ids: Sequence[str], status: PayoutStatus, at: datetime
+) -> list[Payout]:
+    """Move the payouts (locked by the caller) to ``status`` in one statement."""
+    return await _SET_MANY.rows(conn, {"ids": list(payout_ids), "status": str(status), "at": at}, Payout)

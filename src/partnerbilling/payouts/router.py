@@ -94,7 +94,9 @@ async def list_all_payouts(
     response_model=PayoutRead,
     summary="Mark a payout paid out",
     operation_id="completePayout",
-    responses=problems(NotFound("No such payout."), InvalidState("A requested payout cannot become completed.")),
+    responses=problems(
+        NotFound("No such payout."), InvalidState("A requested payout cannot become completed.")
+    ),
 )
 async def complete_payout(conn: Conn, payout_id: PayoutId) -> Response:
     """The bank paid the payout out: `completed` (only from `in_transit`: a payout a batch sent).

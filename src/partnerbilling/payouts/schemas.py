@@ -21,7 +21,8 @@ class PayoutRead(BaseModel):
     iban: str = Field(description="Your payout IBAN when you asked for the payout.")
     status: PayoutStatus
     batch_id: str | None = Field(
-        description="The payout batch that sent it to the bank (the platform's view; `null` to the organisation)."
+        description="The payout batch that sent it to the bank (the platform's view; `null` to "
+        "the organisation)."
     )
     created_at: str
     updated_at: str
@@ -46,7 +47,8 @@ class PayoutBatchRead(BaseModel):
     total: str = Field(examples=["1250.00"], description="The sum of its payouts' amounts.")
     message_id: str = Field(description="The file's `MsgId` (and `PmtInfId`): a bank's answers name it.")
     execution_date: str = Field(
-        examples=["2026-12-08"], description="The requested execution date: the creation day in the issuer's time zone."
+        examples=["2026-12-08"],
+        description="The requested execution date: the creation day in the issuer's time zone.",
     )
     debtor_iban: str = Field(description="The issuer's payout account the batch is debited from.")
     debtor_bic: str | None

@@ -129,27 +129,40 @@ async def settle_payouts(
     conn: Connection, payouts: Sequence[Payout], target: PayoutStatus, now: datetime
 ) -> list[Payout]:
     """Move the payouts their caller locked that may go to ``target`` (the others are left as
-    they are: a bank's answer read twice changes nothing); their events in one statement. The
-    returns are booked in the order of their accounts (the ledger's lock order)."""
-    movable = sorted(
-        (p for p in payouts if PAYOUT.may_move(p.status, target)), key=lambda p: (p.org_id, p.currency, p.id)
+    they are: a bank's answer read twice changes nothing), in one statement, and their events in
+    another; the returns are booked in the order of their accounts (the ledger's lock order)."""
+    movable = [p.id for p in payouts if PAYOUT.may_move(p.status, target)]
+    moved = sorted(
+        await repository.set_statuses(conn, movable, target, now), key=lambda p: (p.org_id, p.currency, p.id)
     )
-    moved = [await _move(conn, payout, target, now) for payout in movable]
-    await events.record(conn, [told for _, told in moved], now)
-    return [payout for payout, _ in moved]
+    if target in _RETURNS:
+        for payout in moved:
+            await _return(conn, payout, target, now)
+    await events.record(conn, [_told(payout, target) for payout in moved], now)
+    return moved
 
 
-async def _move(conn: Connection, payout: Payout, target: PayoutStatus, now: datetime) -> tuple[Payout, NewEvent]:
+async def _move(
+    conn: Connection, payout: Payout, target: PayoutStatus, now: datetime
+) -> tuple[Payout, NewEvent]:
     PAYOUT.check(payout.status, target)
     payout = await repository.set_status(conn, payout.id, target, now)
     if target in _RETURNS:
-        await move(
-            conn, payout.org_id, payout.currency, payout.amount, EntryKind.PAYOUT_RETURNED,
-            f"Payout {payout.id} {_RETURNS[target]}", now, Movement(payout_id=payout.id),
-        )  # fmt: skip
+        await _return(conn, payout, target, now)
+    return payout, _told(payout, target)
+
+
+async def _return(conn: Connection, payout: Payout, target: PayoutStatus, now: datetime) -> None:
+    await move(
+        conn, payout.org_id, payout.currency, payout.amount, EntryKind.PAYOUT_RETURNED,
+        f"Payout {payout.id} {_RETURNS[target]}", now, Movement(payout_id=payout.id),
+    )  # fmt: skip
+
+
+def _told(payout: Payout, target: PayoutStatus) -> NewEvent:
     data = payout_view(payout.org_id, payout)
     assert data is not None
-    return payout, NewEvent(payout.org_id, _TOLD[target], data)
+    return NewEvent(payout.org_id, _TOLD[target], data)
 
 
 async def load_visible(conn: Connection, org_id: str, payout_id: str) -> Payout:
