@@ -1,7 +1,7 @@
 """The payout file: an ISO 20022 ``pain.001.001.09`` credit-transfer initiation of payouts from
-the issuer's account in their currency, one transaction per payout, as the platform's bank takes
-it (EUR: a SEPA credit transfer; CHF: the Swiss Payment Standards 2022, which use the same
-message version with service level left out). Written by ``sepaxml``; pure, no I/O."""
+the issuer's payout account in their currency, one transaction per payout, as the platform's
+bank takes it (EUR: a SEPA credit transfer; CHF: the Swiss Payment Standards 2022, which use the
+same message version with service level left out). Written by ``sepaxml``; pure, no I/O."""
 
 from __future__ import annotations
 
