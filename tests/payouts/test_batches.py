@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.db import transaction
 from partnerbilling.invariants import check_database
 from tests.asserts import assert_problem
 from tests.payouts.files import NS, text_at, valid_pain001
@@ -225,3 +227,27 @@ async def test_the_batch_follows_its_payouts_and_is_listed(api: Api, db: AsyncEn
     assert sorted(e["data"]["id"] for e in own) == sorted([*ids, fourth["id"]])
     assert all(e["data"]["batch_id"] is None for e in own)
     assert await check_database(db) == []
+
+
+async def test_check_finds_a_batch_that_does_not_add_up(api: Api, db: AsyncEngine) -> None:
+    await with_payout_accounts(api)
+    org = await api.org("Agency")
+    await with_payout_iban(api, org)
+    await credit(db, org, "100.00")
+    payout = await api.ok(org, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "50.00"})
+    batch = await send(api)
+    assert await check_database(db) == []
+    async with transaction(db) as conn:
+        await conn.execute(
+            text("UPDATE payout_batches SET total = total + 1 WHERE id = :b"), {"b": batch["id"]}
+        )
+    found = {b.invariant: b.sample for b in await check_database(db)}
+    assert found == {"a payout batch's count and total are its payouts'": [batch["id"]]}
+    async with transaction(db) as conn:  # a second batch of the same count and total, without payouts
+        await conn.execute(
+            text("UPDATE payout_batches SET total = total - 1 WHERE id = :b"), {"b": batch["id"]}
+        )
+        await conn.execute(text("ALTER TABLE payouts DROP CONSTRAINT ck_payouts_batch"))
+        await conn.execute(text("UPDATE payouts SET batch_id = NULL WHERE id = :p"), {"p": payout["id"]})
+    found = {b.invariant: b.sample for b in await check_database(db)}
+    assert found["every payout in transit is in exactly one batch, of its currency"] == [payout["id"]]
