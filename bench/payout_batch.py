@@ -1,8 +1,9 @@
 """A payout batch of 10,000 requested payouts (of 100 organisations), against a real database:
 the wall time of ``POST /v1/admin/payout-batches`` (the payouts locked and taken, the
 pain.001 written and stored, 10,000 ``payout.in_transit`` events), of downloading its file
-twice (byte-identical, checked against the XSD), and of importing the bank's camt.054 that
-debits them all (each payout completed). Not a timed test: a measurement.
+twice (byte-identical, checked against the XSD), of importing the bank's camt.054 that debits
+them all (each payout completed), and of a pain.002 rejecting a second batch (of EUR payouts)
+whole (each failed, its amount returned). Not a timed test: a measurement.
 
     .venv/bin/python bench/payout_batch.py [payouts, default 10000]
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 from harness import drop_database, log, migrate, open_database, sql  # noqa: E402
-from tests.payouts.bank_files import camt054_debits  # noqa: E402
+from tests.payouts.bank_files import camt054_debits, pain002  # noqa: E402
 from tests.payouts.files import valid_pain001  # noqa: E402
 from tests.payouts.support import PAYOUT_ACCOUNTS  # noqa: E402
 from tests.profiles.helpers import issuer_body  # noqa: E402
@@ -43,7 +44,7 @@ FROM generate_series(1, 100) AS g
 """
 _PAYOUTS = """
 INSERT INTO payouts (id, org_id, currency, amount, iban, account_holder, status, created_at, updated_at)
-SELECT 'po_bench' || lpad(g::text, 8, '0'), 'org_p' || (1 + g % 100), 'CHF', 50 + (g % 1000) / 100.0,
+SELECT '{prefix}' || lpad(g::text, 8, '0'), 'org_p' || (1 + g % 100), '{currency}', 50 + (g % 1000) / 100.0,
        'CH9300762011623852957', 'Agentur Zürich ' || (1 + g % 100) || ' GmbH', 'requested',
        now() - interval '1 hour' + g * interval '1 ms', now()
 FROM generate_series(1, {n}) AS g
@@ -85,6 +86,21 @@ async def run(url: str, count: int) -> None:
         completed = len(imported.json()["payouts_completed"])
         log(f"camt.054 debiting them ({len(notification) / 1e6:.1f} MB): {completed:,} completed in "
             f"{time.perf_counter() - started:.2f} s")  # fmt: skip
+        await _rejected(http, auth, count)
+
+
+async def _rejected(http: httpx.AsyncClient, auth: dict[str, str], count: int) -> None:
+    """A batch of as many EUR payouts, rejected whole by a pain.002: each one failed and its
+    amount returned to its organisation's account (one ledger entry each)."""
+    batch = (await http.post("/v1/admin/payout-batches", json={"currency": "EUR"}, headers=auth)).json()
+    report = pain002(batch["message_id"], group_status="RJCT")
+    started = time.perf_counter()
+    imported = await http.post(
+        "/v1/admin/payments/import", content=report, headers={**auth, "Content-Type": "application/xml"}
+    )
+    failed = len(imported.json()["payouts_failed"])
+    log(f"pain.002 rejecting a batch of {count:,}: {failed:,} failed and returned in "
+        f"{time.perf_counter() - started:.2f} s")  # fmt: skip
 
 
 def main() -> int:
@@ -94,7 +110,8 @@ def main() -> int:
     try:
         migrate(db)
         sql(db, _ORGS)
-        sql(db, _PAYOUTS.format(n=count))
+        sql(db, _PAYOUTS.format(n=count, currency="CHF", prefix="po_bench"))
+        sql(db, _PAYOUTS.format(n=count, currency="EUR", prefix="po_again"))
         asyncio.run(run(db.url, count))
     finally:
         drop_database(db)
