@@ -237,7 +237,7 @@ SELECT 'inv_b' || suffix, number, 'invoice', NULL, payer_id, customer_id, 'ord_b
            'period_start', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
            'period_end', to_char((created_at + interval '12 months') AT TIME ZONE 'UTC', 'YYYY-MM-DD'))),
        net, vat, tax, net + tax, 'issued', NULL, created_at, NULL, created_at,
-       (SELECT to_jsonb(i) - 'id' - 'updated_at' FROM issuer i),
+       (SELECT to_jsonb(i) - 'id' - 'updated_at' - 'time_zone' - 'payout_accounts' FROM issuer i),
        jsonb_build_object('legal_name', p.p_legal_name, 'address', p.p_address, 'vat_id', p.p_vat_id,
                           'language', p.p_language, 'reverse_charge', p.p_reverse_charge),
        created_at + interval '30 days',

@@ -100,8 +100,12 @@ class InvalidBic(ValidationFailed):
     code, title = "invalid_bic", "The BIC is not valid"
 
 
+class QrIbanNotDebitable(ValidationFailed):
+    code, title = "qr_iban_not_debitable", "A QR-IBAN cannot be debited: it only receives QR-bill payments"
+
+
 FIELD_ERRORS: dict[str, type[ValidationFailed]] = {
-    error.code: error for error in (InvalidVatId, InvalidIban, InvalidBic)
+    error.code: error for error in (InvalidVatId, InvalidIban, InvalidBic, QrIbanNotDebitable)
 }
 """Refusals of one field with a ``code`` of their own: a schema validator raises the code as its
 error type (``PydanticCustomError``), and the problem document carries it when every invalid

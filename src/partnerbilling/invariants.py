@@ -104,15 +104,26 @@ CHECKS: dict[str, str] = {
            OR (e.type LIKE 'payout.%' AND e.org_id IS DISTINCT FROM (
                  SELECT p.org_id FROM payouts p WHERE p.id = e.data->>'id'))
     """,
-    "every payout has its entry, and a failed one its return": """
+    "every payout has its entry, and a failed or cancelled one its return": """
         SELECT p.id FROM payouts p
         WHERE NOT EXISTS (SELECT 1 FROM account_entries e
                           WHERE e.payout_id = p.id AND e.kind = 'payout' AND e.org_id = p.org_id
                             AND e.currency = p.currency AND e.amount = -p.amount)
-           OR (p.status = 'failed') <> EXISTS (
+           OR (p.status IN ('failed', 'cancelled')) <> EXISTS (
                  SELECT 1 FROM account_entries e
                  WHERE e.payout_id = p.id AND e.kind = 'payout_returned' AND e.org_id = p.org_id
                    AND e.currency = p.currency AND e.amount = p.amount)
+    """,
+    "every payout in transit is in exactly one batch, of its currency": """
+        SELECT p.id FROM payouts p LEFT JOIN payout_batches b ON b.id = p.batch_id
+        WHERE (p.status = 'in_transit' AND b.id IS NULL) OR b.currency <> p.currency
+           OR (p.status IN ('requested', 'cancelled') AND p.batch_id IS NOT NULL)
+    """,
+    "a payout batch's count and total are its payouts'": """
+        SELECT b.id FROM payout_batches b
+        LEFT JOIN (SELECT batch_id, count(*) AS n, sum(amount) AS total FROM payouts
+                   WHERE batch_id IS NOT NULL GROUP BY batch_id) p ON p.batch_id = b.id
+        WHERE p.n IS DISTINCT FROM b.count OR p.total IS DISTINCT FROM b.total
     """,
     "each account's balance is the sum of its entries": """
         SELECT b.org_id || ' ' || b.currency FROM account_balances b

@@ -21,6 +21,7 @@ from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
 from partnerbilling.payments import router as payments
+from partnerbilling.payouts import batch_router as payout_batches
 from partnerbilling.payouts import router as payouts
 from partnerbilling.renewals import router as renewals
 from partnerbilling.schedules import router as schedules
@@ -56,4 +57,5 @@ ALL_ROUTERS: list[APIRouter] = [
     operators.admin,
     journal.admin,
     schedules.admin,
+    payout_batches.admin,
 ]

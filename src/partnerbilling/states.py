@@ -72,7 +72,19 @@ class PaymentMethod(LiteralEnum):
 
 class PayoutStatus(LiteralEnum):
     REQUESTED = "requested"
+    IN_TRANSIT = "in_transit"  # in a payout batch: its file went to the bank (SPEC §13)
     COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # withdrawn by its organisation before a batch took it
+
+
+class PayoutBatchStatus(LiteralEnum):
+    """A payout batch's, read from its payouts: ``in_transit`` while one of them is; then
+    ``completed`` (all completed), ``failed`` (all failed) or ``partially_failed``."""
+
+    IN_TRANSIT = "in_transit"
+    COMPLETED = "completed"
+    PARTIALLY_FAILED = "partially_failed"
     FAILED = "failed"
 
 
@@ -178,12 +190,24 @@ PAYOUT = Lifecycle(
     PayoutStatus,
     "payout",
     {
-        PayoutStatus.REQUESTED: frozenset({PayoutStatus.COMPLETED, PayoutStatus.FAILED}),
+        PayoutStatus.REQUESTED: frozenset(
+            {PayoutStatus.IN_TRANSIT, PayoutStatus.FAILED, PayoutStatus.CANCELLED}
+        ),
+        PayoutStatus.IN_TRANSIT: frozenset({PayoutStatus.COMPLETED, PayoutStatus.FAILED}),
         PayoutStatus.COMPLETED: frozenset(),
         PayoutStatus.FAILED: frozenset(),
+        PayoutStatus.CANCELLED: frozenset(),
+    },
+    refusals={
+        (PayoutStatus.REQUESTED, PayoutStatus.COMPLETED): "A requested payout has not been sent to "
+        "the bank yet: only a payout in transit (in a payout batch) can be completed.",
+        (PayoutStatus.IN_TRANSIT, PayoutStatus.CANCELLED): "The payout is in transit (its batch went "
+        "to the bank): it can no longer be cancelled.",
     },
 )
-"""Requested (the amount left the balance); completed by the bank, or failed (returned)."""
+"""Requested (the amount left the balance); cancelled by its organisation (returned), or taken
+into a batch (in transit); then completed by the bank, or failed (returned). A requested payout
+may also be failed by the platform."""
 
 
 def sources_of(lifecycle: Lifecycle[S], target: S) -> tuple[S, ...]:

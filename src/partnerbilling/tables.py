@@ -16,7 +16,7 @@ from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
 from partnerbilling.payments.models import Payment
-from partnerbilling.payouts.models import Payout
+from partnerbilling.payouts.models import Payout, PayoutBatch
 from partnerbilling.schedules.models import ScheduleRun
 from partnerbilling.subscriptions.models import Subscription
 from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
@@ -46,6 +46,7 @@ __all__ = [
     "PartnershipChange",
     "Payment",
     "Payout",
+    "PayoutBatch",
     "Product",
     "ResellerTier",
     "ScheduleRun",

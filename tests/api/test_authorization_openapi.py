@@ -18,6 +18,8 @@ from partnerbilling.accounts.service import move
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.states import EntryKind
 from tests.asserts import assert_problem
+from tests.payouts.support import PAYOUT_ACCOUNTS
+from tests.profiles.helpers import issuer_body
 from tests.support import Api, World, build_world, counts, rows
 
 # "METHOD path template" → {path parameter: the kind of object whose real id it takes}.
@@ -38,6 +40,7 @@ ORG_OPERATIONS: dict[str, dict[str, str]] = {
     "GET /v1/invoices/{invoice_id}/xml": {"invoice_id": "invoice"},
     "POST /v1/invoices/{invoice_id}/pay-from-balance": {"invoice_id": "invoice"},
     "GET /v1/payouts/{payout_id}": {"payout_id": "payout"},
+    "POST /v1/payouts/{payout_id}/cancel": {"payout_id": "payout"},
     "GET /v1/events/{event_id}": {"event_id": "event"},
     "POST /v1/events/{event_id}/redeliver": {"event_id": "event"},
     "GET /v1/webhook-endpoints/{endpoint_id}": {"endpoint_id": "endpoint"},
@@ -72,6 +75,7 @@ ADMIN_PARAMETERS = {
     "payout_id": "payout",
     "job_id": "job",
     "operator_key_id": "api_key",
+    "batch_id": "payout_batch",
 }
 
 # What the stranger must not be able to change (compared before and after its calls).
@@ -89,6 +93,7 @@ WATCHED_TABLES = (
     "idempotency_records",
     "payments",
     "payouts",
+    "payout_batches",
     "account_entries",
 )
 
@@ -126,6 +131,8 @@ async def _objects(
     ]
     if ("POST", "/v1/payouts") in operations:
         ids["payout"] = await _payout(api, db, w)
+    if ("POST", "/v1/admin/payout-batches") in operations:
+        ids["payout_batch"] = await _payout_batch(api)
     if ("GET", "/v1/admin/jobs/{job_id}") in operations:
         await api.ok(None, "POST", "/v1/admin/renewals/run", json={})
         [ids["job"]] = [r.id for r in await rows(db, "SELECT id FROM jobs")]
@@ -145,6 +152,13 @@ async def _payout(api: Api, db: AsyncEngine, w: World) -> str:
     await api.ok(w.acme, "PATCH", "/v1/organizations/me", json={"payout_iban": "CH9300762011623852957"})
     payout = await api.ok(w.acme, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "50.00"})
     return str(payout["id"])
+
+
+async def _payout_batch(api: Api) -> str:
+    """A batch of Acme's payout (sent from the issuer's payout account)."""
+    await api.ok(None, "PUT", "/v1/admin/issuer", json=issuer_body(payout_accounts=PAYOUT_ACCOUNTS))
+    batch = await api.ok(None, "POST", "/v1/admin/payout-batches", json={"currency": "CHF"})
+    return str(batch["id"])
 
 
 def _fill(path: str, kinds: dict[str, str], ids: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ from partnerbilling.invariants import check_database
 from tests.payouts.support import credit, with_payout_iban
 from tests.support import Api, build_world
 
-PAYOUT_INVARIANT = "every payout has its entry, and a failed one its return"
+PAYOUT_INVARIANT = "every payout has its entry, and a failed or cancelled one its return"
 
 
 async def test_the_account_shows_balances_and_pending_cashback(api: Api, db: AsyncEngine) -> None:

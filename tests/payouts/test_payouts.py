@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.invariants import check_database
 from tests.asserts import assert_problem
-from tests.payouts.support import CH_IBAN, balance, credit, with_payout_iban
+from tests.payouts.support import CH_IBAN, balance, credit, send, with_payout_iban
 from tests.support import Api, Org, count, rows
 
 
@@ -31,7 +31,10 @@ async def test_a_payout_leaves_the_balance_and_a_failed_one_comes_back(api: Api,
     assert response.status_code == 201, response.text
     payout = response.json()
     assert payout["status"] == "requested" and payout["amount"] == "50.00" and payout["iban"] == CH_IBAN
-    assert set(payout) == {"id", "currency", "amount", "iban", "status", "created_at", "updated_at"}
+    assert set(payout) == {
+        "id", "org_id", "currency", "amount", "iban", "status", "batch_id", "created_at", "updated_at"
+    }  # fmt: skip
+    assert payout["org_id"] == org.id and payout["batch_id"] is None
     assert await balance(api, org) == "70.00"
     [stored] = await rows(db, "SELECT account_holder FROM payouts WHERE id = :p", p=payout["id"])
     assert stored.account_holder == "WebAgency GmbH"
@@ -44,7 +47,7 @@ async def test_a_payout_leaves_the_balance_and_a_failed_one_comes_back(api: Api,
     assert await balance(api, org) == "120.00"
     entries = (await api.ok(org, "GET", "/v1/account/entries"))["data"]
     assert (entries[0]["kind"], entries[0]["amount"]) == ("payout_returned", "50.00")
-    # Only from requested: a second decision is refused and changes nothing.
+    # Failed is final: a second decision is refused and changes nothing.
     for action in ("fail", "complete"):
         again = await api.admin("POST", f"/v1/admin/payouts/{payout['id']}/{action}")
         assert_problem(again, 409, "invalid_state")
@@ -55,6 +58,10 @@ async def test_a_payout_leaves_the_balance_and_a_failed_one_comes_back(api: Api,
 async def test_a_completed_payout_stays_paid_out(api: Api, db: AsyncEngine) -> None:
     org = await _partner(api, db)
     payout = (await _request(api, org, "100.00")).json()
+    # Requested is not sent yet: only a payout in transit (sent in a batch) can be completed.
+    early = await api.admin("POST", f"/v1/admin/payouts/{payout['id']}/complete")
+    assert "in transit" in assert_problem(early, 409, "invalid_state")["detail"]
+    await send(api)
     done = await api.ok(None, "POST", f"/v1/admin/payouts/{payout['id']}/complete")
     assert done["status"] == "completed" and done["updated_at"] >= done["created_at"]
     assert await balance(api, org) == "20.00"
@@ -116,6 +123,7 @@ async def test_events_go_to_the_organisation_only(api: Api, db: AsyncEngine) -> 
     other = await api.org("Other")
     first = (await _request(api, org, "50.00")).json()
     second = (await _request(api, org, "50.00")).json()
+    await send(api)
     await api.ok(None, "POST", f"/v1/admin/payouts/{first['id']}/complete")
     await api.ok(None, "POST", f"/v1/admin/payouts/{second['id']}/fail")
     events = (await api.ok(org, "GET", "/v1/events?limit=100"))["data"]
@@ -124,6 +132,8 @@ async def test_events_go_to_the_organisation_only(api: Api, db: AsyncEngine) -> 
         [
             ("payout.requested", first["id"]),
             ("payout.requested", second["id"]),
+            ("payout.in_transit", first["id"]),
+            ("payout.in_transit", second["id"]),
             ("payout.completed", first["id"]),
             ("payout.failed", second["id"]),
         ]
@@ -146,7 +156,10 @@ async def test_a_stranger_sees_nothing(api: Api, db: AsyncEngine) -> None:
     for action in ("complete", "fail"):
         refused = await api.call(org, "POST", f"/v1/admin/payouts/{payout['id']}/{action}")
         assert_problem(refused, 403, "forbidden")
-    assert_problem(await api.call(org, "GET", "/v1/admin/payouts/export?currency=CHF"), 403, "forbidden")
+    assert_problem(await api.call(org, "GET", "/v1/admin/payouts"), 403, "forbidden")
+    assert_problem(
+        await api.call(org, "POST", "/v1/admin/payout-batches", json={"currency": "CHF"}), 403, "forbidden"
+    )
     assert (await api.ok(org, "GET", f"/v1/payouts/{payout['id']}"))["status"] == "requested"
 
 

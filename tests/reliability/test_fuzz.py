@@ -135,6 +135,9 @@ STRICTER_THAN_THE_SCHEMA = {
     ("body", "vat_id"),
     ("body", "payout_iban"),
     ("body", "bank_accounts"),
+    ("body", "payout_accounts"),
+    # An IANA time zone is one that the time zone database knows, which no schema says.
+    ("body", "time_zone"),
 }
 
 

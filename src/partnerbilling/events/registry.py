@@ -22,7 +22,7 @@ from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
 from partnerbilling.payments.schemas import PaymentRead
-from partnerbilling.payouts.schemas import PayoutRead
+from partnerbilling.payouts.schemas import PayoutBatchRead, PayoutRead
 from partnerbilling.subscriptions.schemas import SubscriptionRead
 from partnerbilling.webhooks.schemas import EndpointRead
 
@@ -174,6 +174,15 @@ EVENTS: dict[EventType, EventSpec] = {
         "Your payout could not be paid: its amount is back on your balance (an `account.credited` "
         "comes with it).",
     ),
+    EventType.PAYOUT_IN_TRANSIT: EventSpec(
+        PayoutRead, Recipients.ACCOUNT_HOLDER, "Your payout is on its way: the platform sent it to its bank."
+    ),
+    EventType.PAYOUT_CANCELLED: EventSpec(
+        PayoutRead,
+        Recipients.ACCOUNT_HOLDER,
+        "You cancelled your payout before it was sent: its amount is back on your balance (an "
+        "`account.credited` comes with it).",
+    ),
     EventType.ORGANIZATION_UPDATED: EventSpec(
         OrganizationRead,
         Recipients.PLATFORM,
@@ -202,6 +211,12 @@ EVENTS: dict[EventType, EventSpec] = {
         Recipients.PLATFORM,
         "The journal's head of the day (its last record's seq, hash and time), published daily so "
         "that a later rewrite of the chain shows. In the platform's log only.",
+    ),
+    EventType.PAYOUT_BATCH_CREATED: EventSpec(
+        PayoutBatchRead,
+        Recipients.PLATFORM,
+        "A payout batch took the requested payouts of a currency into one credit-transfer file "
+        "(each payout's `payout.in_transit` goes to its organisation). In the platform's log only.",
     ),
 }
 """Each event type's payload model, recipients and description, in the order of ``EventType``."""

@@ -38,12 +38,15 @@ class EventType(LiteralEnum):
     PAYOUT_REQUESTED = "payout.requested"
     PAYOUT_COMPLETED = "payout.completed"
     PAYOUT_FAILED = "payout.failed"
+    PAYOUT_IN_TRANSIT = "payout.in_transit"
+    PAYOUT_CANCELLED = "payout.cancelled"
     # The platform's own log (org_id NULL): never sent to an organisation or a webhook.
     ORGANIZATION_UPDATED = "organization.updated"
     ISSUER_UPDATED = "issuer.updated"
     JOB_COMPLETED = "job.completed"
     JOB_FAILED = "job.failed"
     JOURNAL_SEALED = "journal.sealed"
+    PAYOUT_BATCH_CREATED = "payout_batch.created"
 
 
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
@@ -56,6 +59,7 @@ PLATFORM_EVENT_TYPES: frozenset[EventType] = frozenset(
         EventType.JOB_COMPLETED,
         EventType.JOB_FAILED,
         EventType.JOURNAL_SEALED,
+        EventType.PAYOUT_BATCH_CREATED,
     }
 )
 """The types of the platform's own log (``GET /v1/admin/events``): recorded without a recipient

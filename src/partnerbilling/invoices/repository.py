@@ -38,7 +38,8 @@ _TAKE_NUMBER = Statement(
             RETURNING last_number
         )
         SELECT n.last_number, clock_timestamp() AS at,
-               (SELECT to_jsonb(i) - 'id' - 'updated_at' FROM issuer i) AS seller
+               (SELECT to_jsonb(i) - 'id' - 'updated_at' - 'time_zone' - 'payout_accounts'
+                FROM issuer i) AS seller
         FROM n
         """
     )

@@ -3,6 +3,7 @@ the columns', so a row is made into one by name)."""
 
 from __future__ import annotations
 
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,8 +14,9 @@ ISSUER_ID = 1  # the one row
 
 @dataclass(frozen=True, slots=True)
 class Issuer:
-    """The provider that sends every invoice. Its columns but ``id`` and ``updated_at`` are what
-    an issued document copies as its ``seller``, key for key."""
+    """The provider that sends every invoice. Its columns but ``id``, ``updated_at``,
+    ``time_zone`` and ``payout_accounts`` are what an issued document copies as its ``seller``,
+    key for key."""
 
     id: int
     legal_name: str
@@ -23,7 +25,14 @@ class Issuer:
     email: str
     payment_terms_days: int
     bank_accounts: JSON  # {"CHF": {"iban"}, "EUR": {"iban", "bic"}}, either may be absent
+    time_zone: str
+    # Where payouts are debited from (never a QR-IBAN): {"CHF": {"iban", "bic"?}, "EUR": {"iban", "bic"}}
+    payout_accounts: JSON
     updated_at: datetime
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
     def country(self) -> str:

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, SmallInteger, String
+from sqlalchemy import CheckConstraint, SmallInteger, String, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,4 +26,7 @@ class Issuer(Base):
     payment_terms_days: Mapped[int]
     # {"CHF": {"iban": ...}, "EUR": {"iban": ..., "bic": ...}}
     bank_accounts: Mapped[JSON] = mapped_column(JSONB)
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="Europe/Zurich")
+    # The accounts payouts are debited from (SPEC §13): {"CHF": {"iban", "bic"?}, "EUR": {"iban", "bic"}}
+    payout_accounts: Mapped[JSON] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     updated_at: Mapped[datetime]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from functools import cache
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from partnerbilling.billing.references import is_qr_iban
-from partnerbilling.errors import InvalidIban
+from partnerbilling.errors import InvalidIban, QrIbanNotDebitable
 from partnerbilling.fields import Email, Name, RequestModel
 from partnerbilling.fields_profile import Bic, Iban, PostalAddress, VatId
 from partnerbilling.invoices.schemas import Address as AddressRead
@@ -31,6 +33,11 @@ _EXAMPLE: JSON = {
         "CHF": {"iban": "CH4431999123000889012"},
         "EUR": {"iban": "CH9300762011623852957", "bic": "UBSWCHZH80A"},
     },
+    "payout_accounts": {
+        "CHF": {"iban": "CH9300762011623852957", "bic": "UBSWCHZH80A"},
+        "EUR": {"iban": "CH5604835012345678009", "bic": "CRESCHZZ80A"},
+    },
+    "time_zone": "Europe/Zurich",
 }
 
 
@@ -74,6 +81,43 @@ class BankAccounts(RequestModel):
         return self
 
 
+def _debitable(iban: str) -> str:
+    if is_qr_iban(iban):
+        raise PydanticCustomError(
+            QrIbanNotDebitable.code, "a QR-IBAN cannot be debited; give the account's plain IBAN"
+        )
+    return iban
+
+
+class ChfPayoutAccount(RequestModel):
+    iban: Iban = Field(description="Not a QR-IBAN (banks do not debit those).")
+    bic: Bic | None = Field(
+        default=None, description="The bank's BIC, if known (else the file says NOTPROVIDED)."
+    )
+
+    not_qr_iban = field_validator("iban")(_debitable)
+
+
+class EurPayoutAccount(RequestModel):
+    iban: Iban = Field(description="Not a QR-IBAN (banks do not debit those).")
+    bic: Bic
+
+    not_qr_iban = field_validator("iban")(_debitable)
+
+
+class PayoutAccounts(RequestModel):
+    """The accounts payouts are debited from, per currency (SPEC §13); a batch in a currency
+    without one is refused."""
+
+    CHF: ChfPayoutAccount | None = None
+    EUR: EurPayoutAccount | None = None
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 class IssuerPut(RequestModel):
     """The whole issuer: what every invoice issued from now on names as its seller."""
 
@@ -87,6 +131,23 @@ class IssuerPut(RequestModel):
         default=30, ge=0, le=365, description="An invoice is due this many days after it is issued."
     )
     bank_accounts: BankAccounts
+    time_zone: str = Field(
+        default="Europe/Zurich",
+        description="IANA time zone of the issuer's calendar dates (invoice dates, due dates, "
+        "payout execution dates).",
+    )
+    payout_accounts: PayoutAccounts | None = Field(
+        default=None,
+        description="The accounts payouts are debited from, per currency (never a QR-IBAN: "
+        "422 `qr_iban_not_debitable`). Not part of the seller copied onto documents.",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in _time_zones():
+            raise ValueError("not an IANA time zone (e.g. Europe/Zurich)")
+        return value
 
 
 class IssuerRead(BaseModel):
@@ -96,4 +157,8 @@ class IssuerRead(BaseModel):
     email: str
     payment_terms_days: int
     bank_accounts: dict[str, BankAccount] = Field(description="Per currency (`CHF`, `EUR`).")
+    time_zone: str
+    payout_accounts: dict[str, BankAccount] = Field(
+        description="The accounts payouts are debited from, per currency; `{}` when none is set."
+    )
     updated_at: str

@@ -29,9 +29,14 @@ async def get_issuer(conn: Connection) -> Issuer:
 async def put_issuer(conn: Connection, data: IssuerPut) -> Issuer:
     """Replace the issuer; a change is recorded as ``issuer.updated`` in the platform's log."""
     now = utcnow()
-    fields = data.model_dump(exclude={"bank_accounts"})
+    fields = data.model_dump(exclude={"bank_accounts", "payout_accounts"})
+    payout_accounts = data.payout_accounts.model_dump(exclude_none=True) if data.payout_accounts else {}
     issuer = Issuer(
-        id=ISSUER_ID, **fields, bank_accounts=data.bank_accounts.model_dump(exclude_none=True), updated_at=now
+        id=ISSUER_ID,
+        **fields,
+        bank_accounts=data.bank_accounts.model_dump(exclude_none=True),
+        payout_accounts=payout_accounts,
+        updated_at=now,
     )
     before = await repository.get(conn, for_update=True)
     if before is not None and _same(before, issuer):

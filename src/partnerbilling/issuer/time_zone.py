@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from partnerbilling.issuer import repository
 from partnerbilling.sql import Connection
 
 DEFAULT_TIME_ZONE = "Europe/Zurich"
 
 
 async def issuer_time_zone(conn: Connection) -> ZoneInfo:
-    """The issuer's time zone (the issuer has no zone of its own yet: the provider's, Zurich)."""
-    del conn  # read from the issuer once it has a time_zone
-    return ZoneInfo(DEFAULT_TIME_ZONE)
+    """The issuer's time zone; the default one (Zurich) before the issuer is configured."""
+    issuer = await repository.get(conn)
+    return ZoneInfo(DEFAULT_TIME_ZONE if issuer is None else issuer.time_zone)

@@ -15,8 +15,9 @@ from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.openapi import problems
 from partnerbilling.payments import repository, service
 from partnerbilling.payments.camt import UnreadableNotification
-from partnerbilling.payments.importing import import_notification
+from partnerbilling.payments.importing import ImportResult, import_notification
 from partnerbilling.payments.schemas import PayFromBalance, PaymentCreate, PaymentImport, PaymentRead
+from partnerbilling.payouts import settlement as payout_answers
 from partnerbilling.states import PaymentMethod
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import invoice_view, payment_view
@@ -87,7 +88,8 @@ _XML_FILE = {"schema": {"type": "string", "format": "binary"}}
     openapi_extra={
         "requestBody": {
             "required": True,
-            "description": "An ISO 20022 camt.054 or camt.053 file, as the bank sent it.",
+            "description": "An ISO 20022 camt.054 or camt.053 file, or a pain.002 status report "
+            "of a payout file, as the bank sent it.",
             "content": {"application/xml": _XML_FILE, "text/xml": _XML_FILE},
         }
     },
@@ -98,16 +100,26 @@ async def import_payments(conn: Conn, request: Request) -> Response:
     reference) names one of our invoices is recorded as a bank-transfer payment of it, its
     `external_id` the bank's entry reference: importing the same file again records nothing new
     (`duplicates`). Money in another currency than its invoice, or quoting no reference of ours,
-    is `unmatched`. A file with a DTD or entities, or that is not a camt.053/054 document, is a
-    422 and records nothing; one over the import limit a 413."""
+    is `unmatched`. The bank's answers to payout files are read too: a booked debit whose
+    `EndToEndId` is a payout in transit completes it (`payouts_completed`), a pain.002 status
+    report's `RJCT` fails the payouts it names, or its whole batch (`payouts_failed`). A file
+    with a DTD or entities, or that is none of these documents, is a 422 and records nothing;
+    one over the import limit a 413."""
     settings = request.app.state.settings
+    data = await request.body()
     async with batched(conn):  # thousands of payments: their events in one statement
+        # The bank's answers to payout files (SPEC §13): a pain.002 status report, by its
+        # namespace, before the camt reader; a camt.054's debits beside its credits.
+        answered = await payout_answers.fail_rejected(conn, data, settings.import_max_bytes)
+        if answered is not None:
+            return JsonResponse(ImportResult(answered.message).as_json() | answered.as_json())
         result = await import_notification(
             conn,
-            await request.body(),
+            data,
             service.record_transfer,
             invoices.by_numbers,
             repository.by_external_ids,
             settings.import_max_bytes,
         )
-    return JsonResponse(result.as_json())
+        paid = await payout_answers.complete_debited(conn, data, result.message, settings.import_max_bytes)
+    return JsonResponse(result.as_json() | paid.as_json())

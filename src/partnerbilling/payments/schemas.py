@@ -108,3 +108,9 @@ class PaymentImport(BaseModel):
     skipped: list[SkippedEntry] = Field(
         description="No money received: debits, reversals, entries not booked."
     )
+    payouts_completed: list[str] = Field(
+        description="Payouts in transit that a booked debit (camt.054, `EndToEndId` the payout id) paid."
+    )
+    payouts_failed: list[str] = Field(
+        description="Payouts that a status report (pain.002 `RJCT`) rejected: failed, their amounts returned."
+    )

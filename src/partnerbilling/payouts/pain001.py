@@ -1,13 +1,13 @@
 """The payout file: an ISO 20022 ``pain.001.001.09`` credit-transfer initiation of payouts from
-the issuer's account in their currency, one transaction per payout, as the platform's bank takes
-it (EUR: a SEPA credit transfer; CHF: the Swiss Payment Standards 2022, which use the same
-message version with service level left out). Written by ``sepaxml``; pure, no I/O."""
+the issuer's payout account in their currency, one transaction per payout, as the platform's
+bank takes it (EUR: a SEPA credit transfer; CHF: the Swiss Payment Standards 2022, which use the
+same message version with service level left out). Written by ``sepaxml``; pure, no I/O."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 from sepaxml import SepaTransfer
@@ -44,10 +44,12 @@ def _debtor_address(issuer: Issuer) -> dict[str, str]:
 def payout_file(
     issuer: Issuer, currency: str, payouts: Sequence[Payout], message_id: str, at: datetime
 ) -> bytes:
-    """The file paying ``payouts`` (at least one, all in ``currency``) from the issuer's account in it, to be
-    executed on ``at``'s date. Apart from ``message_id`` and ``at`` it depends on its input
-    only: the payment information is named after the message."""
-    account = issuer.bank_accounts[currency]
+    """The file paying ``payouts`` (at least one, all in ``currency``) from the issuer's payout
+    account in it (never the QR-IBAN payers pay to), created ``at`` and to be executed on that
+    day in the issuer's time zone. It depends on its input only: the payment information is
+    named after the message, and the times are ``at`` with its offset in that zone."""
+    account = issuer.payout_accounts[currency]
+    local = at.astimezone(issuer.zone).replace(microsecond=0)
     config = {
         "name": _plain(issuer.legal_name, 70) or "Issuer",
         "IBAN": account["iban"],
@@ -56,8 +58,6 @@ def payout_file(
         "domestic": currency != "EUR",  # the SEPA service level is for EUR only
         "address": _debtor_address(issuer),
     }
-    if account.get("bic"):
-        config["BIC"] = account["bic"]
     transfer = SepaTransfer(config, schema=SCHEMA, clean=False)
     for payout in payouts:
         transfer.add_payment(
@@ -66,23 +66,32 @@ def payout_file(
                 "IBAN": payout.iban,
                 "amount": int(payout.amount * 100),
                 "description": f"Payout {payout.id}",
-                "execution_date": at.astimezone(UTC).date(),
+                "execution_date": local.date(),
                 "endtoend_id": payout.id,
             }
         )
-    return _stamped(transfer.export(validate=False), message_id, at)
+    return _stamped(transfer.export(validate=False), message_id, local, account.get("bic"))
 
 
-def _stamped(document: bytes, message_id: str, at: datetime) -> bytes:
+def _stamped(document: bytes, message_id: str, created: datetime, bic: str | None) -> bytes:
     """Replace what ``sepaxml`` makes up (a random message and payment-information id, the
-    local time) with the message id and the time in UTC."""
+    machine's local time without its offset) with the batch's message id and creation time,
+    and name the debtor's bank: its BIC, or ``NOTPROVIDED`` (an empty ``FinInstnId`` is
+    refused by banks)."""
     root = etree.fromstring(document, etree.XMLParser(resolve_entities=False, no_network=True))
-    created = at.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat()
     for path, value in (
         ("p:CstmrCdtTrfInitn/p:GrpHdr/p:MsgId", message_id),
-        ("p:CstmrCdtTrfInitn/p:GrpHdr/p:CreDtTm", created),
+        ("p:CstmrCdtTrfInitn/p:GrpHdr/p:CreDtTm", created.isoformat()),
         ("p:CstmrCdtTrfInitn/p:PmtInf/p:PmtInfId", message_id),
     ):
         for element in root.iterfind(path, _NS):
             element.text = value
+    for agent in root.iterfind("p:CstmrCdtTrfInitn/p:PmtInf/p:DbtrAgt/p:FinInstnId", _NS):
+        agent.clear()
+        if bic:
+            etree.SubElement(agent, f"{{{NAMESPACE}}}BICFI").text = bic
+        else:
+            other = etree.SubElement(agent, f"{{{NAMESPACE}}}Othr")
+            etree.SubElement(other, f"{{{NAMESPACE}}}Id").text = "NOTPROVIDED"
+    etree.cleanup_namespaces(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")

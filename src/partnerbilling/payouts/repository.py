@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import String, any_, bindparam, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from partnerbilling.journal import kinds as journaled
 from partnerbilling.journal.repository import append as journal
-from partnerbilling.pagination import KeysetQuery, PageParams
+from partnerbilling.pagination import KeysetQuery, PageParams, keyset
 from partnerbilling.payouts.domain import Payout
 from partnerbilling.payouts.models import Payout as Payouts
+from partnerbilling.payouts.models import PayoutBatch as Batches
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import PayoutStatus
 
@@ -50,12 +53,87 @@ async def list_for_org(conn: Connection, org_id: str, page: PageParams) -> list[
     return await _ORGS_PAGE.rows(conn, {"org_id": org_id}, page, Payout)
 
 
-async def list_for_export(conn: Connection, status: PayoutStatus, currency: str) -> list[Payout]:
-    """Every payout in ``status`` and ``currency``, oldest first (a file lists them in the order
-    they were asked for)."""
-    stmt = (
-        select(Payouts)
-        .where(Payouts.status == status, Payouts.currency == currency)
-        .order_by(Payouts.created_at, Payouts.id)
+async def list_page(
+    conn: Connection, page: PageParams, status: PayoutStatus | None, currency: str | None
+) -> list[Payout]:
+    """Every organisation's payouts, newest first, of a status and a currency if given."""
+    stmt = select(Payouts)
+    if status is not None:
+        stmt = stmt.where(Payouts.status == status)
+    if currency is not None:
+        stmt = stmt.where(Payouts.currency == currency)
+    return await fetch_all(conn, keyset(stmt, Payouts.created_at, Payouts.id, page), Payout)
+
+
+# Oldest first, locked in that order (two batches lock alike, so neither waits for the other
+# in a cycle); a row that a concurrent batch or cancel changed is read again once it commits,
+# and left out when no longer requested, so a payout goes into one batch at most.
+_TAKE_REQUESTED = Statement(
+    select(Payouts)
+    .where(Payouts.status == PayoutStatus.REQUESTED, Payouts.currency == bindparam("currency"))
+    .order_by(Payouts.created_at, Payouts.id)
+    .with_for_update()
+)
+
+
+async def take_requested(conn: Connection, currency: str) -> list[Payout]:
+    """Every requested payout in ``currency``, oldest first, locked until commit."""
+    return await _TAKE_REQUESTED.rows(conn, {"currency": currency}, Payout)
+
+
+_SEND = Statement(
+    update(Payouts)
+    .where(Payouts.id == any_(bindparam("ids", type_=ARRAY(String))))
+    .values(status=PayoutStatus.IN_TRANSIT, batch_id=bindparam("batch_id"), updated_at=bindparam("at"))
+)
+
+
+async def send_in_batch(conn: Connection, payout_ids: Sequence[str], batch_id: str, at: datetime) -> None:
+    """Mark the payouts (locked by :func:`take_requested`) in transit in the batch."""
+    await _SEND.execute(conn, {"ids": list(payout_ids), "batch_id": batch_id, "at": at})
+
+
+_BATCHES_OF_MESSAGES = Statement(
+    select(Batches.id).where(Batches.message_id == any_(bindparam("message_ids", type_=ARRAY(String))))
+)
+# The payouts a bank's answer names, by id or by batch, locked in the order of their ids (two
+# imports of answers lock alike); each side of the OR by its own index.
+_LOCK_ANSWERED = Statement(
+    select(Payouts)
+    .where(
+        or_(
+            Payouts.id == any_(bindparam("ids", type_=ARRAY(String))),
+            Payouts.batch_id == any_(bindparam("batch_ids", type_=ARRAY(String))),
+        )
     )
-    return await fetch_all(conn, stmt, Payout)
+    .order_by(Payouts.id)
+    .with_for_update()
+)
+
+
+async def lock_answered(
+    conn: Connection, payout_ids: Sequence[str], message_ids: Sequence[str]
+) -> list[Payout]:
+    """The payouts of these ids and those of the batches of these message ids, locked until
+    commit in the order of their ids."""
+    batch_ids: list[str] = []
+    if message_ids:
+        found = {"message_ids": list(message_ids)}
+        batch_ids = await _BATCHES_OF_MESSAGES.rows(conn, found, lambda **row: str(row["id"]))
+    values = {"ids": list(payout_ids), "batch_ids": batch_ids}
+    return await _LOCK_ANSWERED.rows(conn, values, Payout)
+
+
+_SET_MANY = Statement(
+    update(Payouts)
+    .where(Payouts.id == any_(bindparam("ids", type_=ARRAY(String))))
+    .values(status=bindparam("status"), updated_at=bindparam("at"))
+    .returning(Payouts)
+)
+
+
+async def set_statuses(
+    conn: Connection, payout_ids: Sequence[str], status: PayoutStatus, at: datetime
+) -> list[Payout]:
+    """Move the payouts (locked by the caller) to ``status`` in one statement."""
+    return await _SET_MANY.rows(conn, {"ids": list(payout_ids), "status": str(status), "at": at}, Payout)

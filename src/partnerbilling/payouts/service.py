@@ -1,7 +1,11 @@
-"""Payouts: an organisation withdraws from its balance to its payout IBAN; the platform completes
-them, or fails them and the amount comes back."""
+"""Payouts: an organisation withdraws from its balance to its payout IBAN, or cancels that while
+it is requested; the bank (or the platform) completes them, or fails them and the amount comes
+back."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
 
 from partnerbilling.accounts import repository as accounts
 from partnerbilling.accounts.service import InsufficientBalance, Movement, move, refuse_negative
@@ -72,43 +76,94 @@ async def request_payout(conn: Connection, org_id: str, body: PayoutCreate) -> P
         raise PayoutOverBalance(
             short.detail, errors=[{"loc": ["body", "amount"], "msg": "is more than the balance"}]
         ) from None
-    await _tell(conn, EventType.PAYOUT_REQUESTED, payout)
+    data = payout_view(org_id, payout)
+    assert data is not None
+    await events.record(conn, [NewEvent(org_id, EventType.PAYOUT_REQUESTED, data)], now)
     return payout
 
 
 async def complete_payout(conn: Connection, payout_id: str) -> Payout:
-    """The bank paid it out: ``completed`` (only from ``requested``)."""
+    """The bank paid it out: ``completed`` (only from ``in_transit``)."""
     return await _decide(conn, payout_id, PayoutStatus.COMPLETED)
 
 
 async def fail_payout(conn: Connection, payout_id: str) -> Payout:
-    """The bank could not pay it out: ``failed`` (only from ``requested``), the amount back on the
-    balance (``payout_returned``)."""
+    """The bank could not pay it out: ``failed`` (from ``requested`` or ``in_transit``), the
+    amount back on the balance (``payout_returned``)."""
     return await _decide(conn, payout_id, PayoutStatus.FAILED)
+
+
+async def cancel_payout(conn: Connection, org_id: str, payout_id: str) -> Payout:
+    """The organisation withdraws its request before a batch took it: ``cancelled``, the amount
+    back on the balance (``payout_returned``). Another organisation's payout is a 404."""
+    payout = await repository.get(conn, payout_id, for_update=True)
+    if payout is None or payout_view(org_id, payout) is None:
+        raise NotFound("No such payout.")
+    return await move_payout(conn, payout, PayoutStatus.CANCELLED, utcnow())
 
 
 async def _decide(conn: Connection, payout_id: str, target: PayoutStatus) -> Payout:
     payout = await repository.get(conn, payout_id, for_update=True)
     if payout is None:
         raise NotFound("No such payout.")
+    return await move_payout(conn, payout, target, utcnow())
+
+
+_RETURNS = {PayoutStatus.FAILED: "failed", PayoutStatus.CANCELLED: "cancelled"}
+_TOLD = {
+    PayoutStatus.COMPLETED: EventType.PAYOUT_COMPLETED,
+    PayoutStatus.FAILED: EventType.PAYOUT_FAILED,
+    PayoutStatus.CANCELLED: EventType.PAYOUT_CANCELLED,
+}
+
+
+async def move_payout(conn: Connection, payout: Payout, target: PayoutStatus, now: datetime) -> Payout:
+    """Move a payout its caller locked to ``target`` (409 ``invalid_state`` if it may not go
+    there); a failed or cancelled one gives its amount back (``payout_returned``). Its
+    organisation is told."""
+    moved, told = await _move(conn, payout, target, now)
+    await events.record(conn, [told], now)
+    return moved
+
+
+async def settle_payouts(
+    conn: Connection, payouts: Sequence[Payout], target: PayoutStatus, now: datetime
+) -> list[Payout]:
+    """Move the payouts their caller locked that may go to ``target`` (the others are left as
+    they are: a bank's answer read twice changes nothing), in one statement, and their events in
+    another; the returns are booked in the order of their accounts (the ledger's lock order)."""
+    movable = [p.id for p in payouts if PAYOUT.may_move(p.status, target)]
+    moved = sorted(
+        await repository.set_statuses(conn, movable, target, now), key=lambda p: (p.org_id, p.currency, p.id)
+    )
+    if target in _RETURNS:
+        for payout in moved:
+            await _return(conn, payout, target, now)
+    await events.record(conn, [_told(payout, target) for payout in moved], now)
+    return moved
+
+
+async def _move(
+    conn: Connection, payout: Payout, target: PayoutStatus, now: datetime
+) -> tuple[Payout, NewEvent]:
     PAYOUT.check(payout.status, target)
-    now = utcnow()
-    payout = await repository.set_status(conn, payout_id, target, now)
-    if target is PayoutStatus.FAILED:
-        await move(
-            conn, payout.org_id, payout.currency, payout.amount, EntryKind.PAYOUT_RETURNED,
-            f"Payout {payout.id} failed", now, Movement(payout_id=payout.id),
-        )  # fmt: skip
-        await _tell(conn, EventType.PAYOUT_FAILED, payout)
-    else:
-        await _tell(conn, EventType.PAYOUT_COMPLETED, payout)
-    return payout
+    payout = await repository.set_status(conn, payout.id, target, now)
+    if target in _RETURNS:
+        await _return(conn, payout, target, now)
+    return payout, _told(payout, target)
 
 
-async def _tell(conn: Connection, event_type: EventType, payout: Payout) -> None:
+async def _return(conn: Connection, payout: Payout, target: PayoutStatus, now: datetime) -> None:
+    await move(
+        conn, payout.org_id, payout.currency, payout.amount, EntryKind.PAYOUT_RETURNED,
+        f"Payout {payout.id} {_RETURNS[target]}", now, Movement(payout_id=payout.id),
+    )  # fmt: skip
+
+
+def _told(payout: Payout, target: PayoutStatus) -> NewEvent:
     data = payout_view(payout.org_id, payout)
     assert data is not None
-    await events.record(conn, [NewEvent(payout.org_id, event_type, data)], payout.updated_at)
+    return NewEvent(payout.org_id, _TOLD[target], data)
 
 
 async def load_visible(conn: Connection, org_id: str, payout_id: str) -> Payout:

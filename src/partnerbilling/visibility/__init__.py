@@ -32,7 +32,13 @@ from partnerbilling.visibility.foresight import (
     order_explanation_view,
     quote_view,
 )
-from partnerbilling.visibility.money import account_entry_view, account_view, payment_view, payout_view
+from partnerbilling.visibility.money import (
+    account_entry_view,
+    account_view,
+    payment_view,
+    payout_batch_view,
+    payout_view,
+)
 from partnerbilling.visibility.operators import audit_record_view, operator_key_view
 from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
@@ -64,6 +70,7 @@ __all__ = [
     "partnership_change_view",
     "partnership_view",
     "payment_view",
+    "payout_batch_view",
     "payout_view",
     "product_view",
     "quote_view",

@@ -10,7 +10,7 @@ from partnerbilling.accounts.domain import AccountEntry, AccountSummary
 from partnerbilling.billing.money import format_money
 from partnerbilling.jsonio import JSON
 from partnerbilling.payments.domain import Payment
-from partnerbilling.payouts.domain import Payout
+from partnerbilling.payouts.domain import BatchSummary, Payout
 from partnerbilling.visibility.base import rfc3339
 
 
@@ -84,10 +84,29 @@ def payout_view(viewer: str | None, p: Payout) -> JSON | None:
         return None
     return {
         "id": p.id,
+        "org_id": p.org_id,
         "currency": p.currency,
         "amount": format_money(p.amount),
         "iban": p.iban,
         "status": p.status,
+        # The batch bundles other organisations' payouts: the platform's business alone.
+        "batch_id": p.batch_id if viewer is None else None,
         "created_at": rfc3339(p.created_at),
         "updated_at": rfc3339(p.updated_at),
+    }
+
+
+def payout_batch_view(b: BatchSummary) -> JSON:
+    """A payout batch, which only the platform sees."""
+    return {
+        "id": b.id,
+        "currency": b.currency,
+        "status": b.status,
+        "count": b.count,
+        "total": format_money(b.total),
+        "message_id": b.message_id,
+        "execution_date": b.execution_date.isoformat(),
+        "debtor_iban": b.debtor_iban,
+        "debtor_bic": b.debtor_bic,
+        "created_at": rfc3339(b.created_at),
     }
