@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from partnerbilling.db import transaction
 from partnerbilling.journal.verify import Verification, verify_journal
 from tests.payments.helpers import case_a, pay
-from tests.payouts.support import credit, with_payout_iban
+from tests.payouts.support import credit, send, with_payout_accounts, with_payout_iban
 from tests.profiles.helpers import put_issuer
 from tests.support import Api, World, build_world
 
@@ -38,6 +38,8 @@ async def make_history(api: Api, db: AsyncEngine) -> History:
     await with_payout_iban(api, w.agency)
     await credit(db, w.agency, "50.00")
     payout = await api.ok(w.agency, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "60.00"})
+    await with_payout_accounts(api)
+    await send(api)  # the payout goes to the bank in a batch, then the bank has paid it
     await api.ok(None, "POST", f"/v1/admin/payouts/{payout['id']}/complete")
     return History(w, invoice, paid.json()["id"], payout["id"])
 

@@ -25,7 +25,7 @@ TABLES = {
     "invoices": ("document", "number = 'FORGED', payment_reference = NULL, credits_invoice_id = NULL"),
     "account_entries": ("ledger_entry", "kind = 'adjustment', cashback_entry_id = NULL, payment_id = NULL"),
     "payments": ("payment", "external_id = NULL"),
-    "payouts": ("payout", "status = 'requested'"),
+    "payouts": ("payout", "status = 'requested', batch_id = NULL"),
 }
 
 
