@@ -18,6 +18,7 @@ from partnerbilling.jobs import router as jobs
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
+from partnerbilling.payments import receipts_router
 from partnerbilling.payments import router as payments
 from partnerbilling.payouts import router as payouts
 from partnerbilling.renewals import router as renewals
@@ -45,6 +46,7 @@ ALL_ROUTERS: list[APIRouter] = [
     catalog.admin,
     invoices.admin,
     payments.admin,
+    receipts_router.admin,
     renewals.admin,
     dunning.admin,
     jobs.admin,

@@ -13,7 +13,7 @@ from partnerbilling.mail.models import OutboxMail
 from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
-from partnerbilling.payments.models import Payment
+from partnerbilling.payments.models import BankCredit, Payment, Receipt, TopUpReference
 from partnerbilling.payouts.models import Payout
 from partnerbilling.subscriptions.models import Subscription
 from partnerbilling.webhooks.models import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
@@ -24,6 +24,7 @@ __all__ = [
     "AccountBalance",
     "AccountEntry",
     "ApiKey",
+    "BankCredit",
     "CashbackEntry",
     "DeliveryAttempt",
     "Event",
@@ -40,8 +41,10 @@ __all__ = [
     "Payment",
     "Payout",
     "Product",
+    "Receipt",
     "ResellerTier",
     "Subscription",
+    "TopUpReference",
     "WebhookDelivery",
     "WebhookEndpoint",
     "metadata",

@@ -10,6 +10,7 @@ from partnerbilling.accounts import repository
 from partnerbilling.accounts.schemas import AccountEntryList, AccountRead
 from partnerbilling.fields import Currency
 from partnerbilling.pagination import page_of
+from partnerbilling.payments import top_ups
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import account_entry_view, account_view
 from partnerbilling.web_auth import OrgId
@@ -22,8 +23,11 @@ router = APIRouter(prefix="/v1/account", tags=["account"], route_class=Transacti
 @router.get("", response_model=AccountRead, summary="Your account", operation_id="getAccount")
 async def get_account(conn: Conn, org_id: OrgId) -> Response:
     """Per currency: your balance (the sum of your account's entries) and the cashback still
-    pending (credited to the balance once its invoice is paid). Nothing yet: `balances: []`."""
-    return JsonResponse(account_view(await repository.summary(conn, org_id)))
+    pending (credited to the balance once its invoice is paid). Nothing yet: `balances: []`.
+    `top_up_references`: per currency, the reference a bank transfer quotes to top up your
+    account (entry `top_up`)."""
+    references = await top_ups.top_up_references(conn, org_id)
+    return JsonResponse(account_view(await repository.summary(conn, org_id), references))
 
 
 @router.get(

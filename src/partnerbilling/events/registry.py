@@ -20,7 +20,7 @@ from partnerbilling.jobs.schemas import JobRead
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
-from partnerbilling.payments.schemas import PaymentRead
+from partnerbilling.payments.schemas import PaymentRead, ReceiptRead
 from partnerbilling.payouts.schemas import PayoutRead
 from partnerbilling.subscriptions.schemas import SubscriptionRead
 from partnerbilling.webhooks.schemas import EndpointRead
@@ -194,6 +194,22 @@ EVENTS: dict[EventType, EventSpec] = {
         Recipients.PLATFORM,
         "A job (a renewal or dunning run) failed; the job with its error and what it did before. "
         "In the platform's log only.",
+    ),
+    EventType.RECEIPT_RECEIVED: EventSpec(
+        ReceiptRead,
+        Recipients.PLATFORM,
+        "A bank credit paid none of our invoices and is kept as an open receipt; in the platform's log only.",
+    ),
+    EventType.RECEIPT_APPLIED: EventSpec(
+        ReceiptRead,
+        Recipients.PLATFORM,
+        "The platform applied a receipt to an invoice (a payment) or to an account; in the "
+        "platform's log only.",
+    ),
+    EventType.RECEIPT_RETURNED: EventSpec(
+        ReceiptRead,
+        Recipients.PLATFORM,
+        "The platform returned a receipt to its sender; in the platform's log only.",
     ),
 }
 """Each event type's payload model, recipients and description, in the order of ``EventType``."""

@@ -43,6 +43,9 @@ class EventType(LiteralEnum):
     ISSUER_UPDATED = "issuer.updated"
     JOB_COMPLETED = "job.completed"
     JOB_FAILED = "job.failed"
+    RECEIPT_RECEIVED = "receipt.received"
+    RECEIPT_APPLIED = "receipt.applied"
+    RECEIPT_RETURNED = "receipt.returned"
 
 
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
@@ -50,6 +53,7 @@ EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
 
 PLATFORM_EVENT_TYPES: frozenset[EventType] = frozenset(
     {EventType.ORGANIZATION_UPDATED, EventType.ISSUER_UPDATED, EventType.JOB_COMPLETED, EventType.JOB_FAILED}
+    | {EventType.RECEIPT_RECEIVED, EventType.RECEIPT_APPLIED, EventType.RECEIPT_RETURNED}
 )
 """The types of the platform's own log (``GET /v1/admin/events``): recorded without a recipient
 organisation, so no organisation lists them and no webhook endpoint receives them."""

@@ -10,7 +10,6 @@ from partnerbilling.accounts.service import InsufficientBalance
 from partnerbilling.db import utcnow
 from partnerbilling.errors import InvalidState, NotFound
 from partnerbilling.events.service import batched
-from partnerbilling.invoices import repository as invoices
 from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.openapi import problems
 from partnerbilling.payments import repository, service
@@ -93,20 +92,17 @@ _XML_FILE = {"schema": {"type": "string", "format": "binary"}}
     responses=problems(UnreadableNotification("The file has a DOCTYPE; bank notifications have none.")),
 )
 async def import_payments(conn: Conn, request: Request) -> Response:
-    """Every booked credit entry whose structured reference (a QR reference or an `RF` creditor
-    reference) names one of our invoices is recorded as a bank-transfer payment of it, its
-    `external_id` the bank's entry reference: importing the same file again records nothing new
-    (`duplicates`). Money in another currency than its invoice, or quoting no reference of ours,
-    is `unmatched`. A file with a DTD or entities, or that is not a camt.053/054 document, is a
-    422 and records nothing; one over the import limit a 413."""
+    """Every booked credit (a transaction of an entry) is recorded once, by its identity
+    (`entry_reference`): quoting one of our invoices' references (a QR reference or an `RF`
+    creditor reference), as a bank-transfer payment of it (`matched`, its `external_id` the
+    identity); quoting an organisation's top-up reference, as an entry `top_up` on its account
+    (`top_ups`); else as an open receipt, with its reason (`unmatched`). Importing the same file
+    again records nothing new (`duplicates`). The file is checked whole first (amounts positive,
+    of two decimals at most and at most 1,000,000,000.00; dates from 1970 to 2100; an entry's
+    amount the sum of its transactions'): a file that breaks a rule, has a DTD or entities, or is
+    not a camt.053/054 document is a 422 naming the entry and records nothing; one over the
+    import limit a 413."""
     settings = request.app.state.settings
     async with batched(conn):  # thousands of payments: their events in one statement
-        result = await import_notification(
-            conn,
-            await request.body(),
-            service.record_transfer,
-            invoices.by_numbers,
-            repository.by_external_ids,
-            settings.import_max_bytes,
-        )
+        result = await import_notification(conn, await request.body(), settings.import_max_bytes)
     return JsonResponse(result.as_json())
