@@ -43,7 +43,9 @@ def test_qrr_and_rf_references_of_both_versions_and_messages(make: object, versi
     notification = read_notification(data, max_bytes=LIMIT)
     assert notification.message == f"{kind}.001.{version}"
     first, second = notification.entries
-    assert first == CreditEntry("E-1", QRR, Decimal("129.72"), "CHF", date(2026, 11, 27), "Muster AG", entry_index=1)
+    assert first == CreditEntry(
+        "E-1", QRR, Decimal("129.72"), "CHF", date(2026, 11, 27), "Muster AG", entry_index=1
+    )
     assert (second.reference, second.amount, second.currency) == (RF, Decimal("103.78"), "EUR")
     assert [number_of(e.reference or "") for e in notification.entries] == ["2026-000042", "2026-000043"]
     assert notification.skipped == ()

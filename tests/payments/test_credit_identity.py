@@ -54,7 +54,11 @@ def test_two_entries_with_one_bank_reference_are_both_kept_the_second_as_a_dupli
     )
     first, second = read_notification(data, max_bytes=LIMIT).entries
     assert (first.entry_reference, first.amount, first.duplicate_of) == ("SAME", Decimal("10.00"), None)
-    assert (second.entry_reference, second.amount, second.duplicate_of) == ("SAME#D2", Decimal("20.00"), "SAME")
+    assert (second.entry_reference, second.amount, second.duplicate_of) == (
+        "SAME#D2",
+        Decimal("20.00"),
+        "SAME",
+    )
 
 
 def test_the_same_credit_listed_twice_in_a_file_is_one_credit() -> None:
