@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from partnerbilling.accounts import repository
 from partnerbilling.accounts.schemas import AccountEntryList, AccountRead
-from partnerbilling.fields import Currency
+from partnerbilling.errors import IssuerNotConfigured, ValidationFailed
+from partnerbilling.fields import Currency, Money
+from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.payments import top_ups
+from partnerbilling.payments.top_up_slip import top_up_slip
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import account_entry_view, account_view
 from partnerbilling.web_auth import OrgId
@@ -28,6 +32,38 @@ async def get_account(conn: Conn, org_id: OrgId) -> Response:
     account (entry `top_up`)."""
     references = await top_ups.top_up_references(conn, org_id)
     return JsonResponse(account_view(await repository.summary(conn, org_id), references))
+
+
+# The QR-bill's largest amount (SIX IG 2.3), and the EPC QR code's.
+_MAX_TOP_UP = Decimal("999999999.99")
+
+
+@router.get(
+    "/top-up.pdf",
+    summary="A payment slip to top up your account",
+    operation_id="getTopUpSlip",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+        **problems(IssuerNotConfigured("The issuer has no CHF bank account to pay a top-up to.")),
+    },
+)
+async def get_top_up_slip(
+    conn: Conn,
+    org_id: OrgId,
+    currency: Annotated[Currency, Query(description="The account's currency.")],
+    amount: Annotated[Money, Query(description="The amount to transfer, e.g. `500.00`.")],
+) -> Response:
+    """A PDF payment slip for a bank transfer to your account: a Swiss QR-bill for CHF, SEPA
+    transfer details with an EPC QR code for EUR, quoting your top-up reference. The money lands
+    on your account (entry `top_up`) when the bank's file is imported."""
+    if amount > _MAX_TOP_UP:
+        raise ValidationFailed(
+            f"amount: at most {_MAX_TOP_UP} on one slip.",
+            errors=[{"loc": ["query", "amount"], "msg": f"at most {_MAX_TOP_UP}"}],
+        )
+    pdf = await top_up_slip(conn, org_id, currency, amount)
+    return Response(pdf, media_type="application/pdf")
 
 
 @router.get(
