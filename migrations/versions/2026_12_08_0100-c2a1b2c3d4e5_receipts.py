@@ -1,5 +1,7 @@
-"""receipts: every credit of an imported bank file once by its identity, unapplied receipts,
-top-up references, and the ledger kinds ``receipt`` and ``top_up``
+"""receipts: bank credits by identity, unapplied receipts, top-up references
+
+Every credit of an imported bank file once by its identity, unapplied receipts, top-up
+references, and the ledger kinds ``receipt`` and ``top_up``.
 
 Revision ID: c2a1b2c3d4e5
 Revises: ab4f5c6d7e8f
