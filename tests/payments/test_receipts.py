@@ -16,7 +16,7 @@ from tests.asserts import assert_problem
 from tests.documents.test_invoice_documents import ISSUER
 from tests.payments.camt_files import camt054
 from tests.payments.helpers import balance, case_a, entries
-from tests.payments.test_credit_identity import Q, edit, set_text
+from tests.payments.test_credit_identity import Q, drop, edit, set_text
 from tests.support import Api, World, build_world, count, rows
 
 XML = {"Content-Type": "application/xml"}
@@ -226,14 +226,8 @@ async def test_a_second_credit_with_the_same_bank_reference_is_kept_not_dropped(
 
 async def test_another_file_reusing_a_message_id_loses_no_payment(api: Api, db: AsyncEngine) -> None:
     w, a = await _world(api)
-    first = edit(
-        camt054([(a["payment_reference"], "29.72", "CHF", "M-1")]),
-        lambda root: [e.getparent().remove(e) for e in root.xpath("//c:AcctSvcrRef", namespaces=Q)],
-    )
-    second = edit(
-        camt054([(a["payment_reference"], "100.00", "CHF", "M-2")]),
-        lambda root: [e.getparent().remove(e) for e in root.xpath("//c:AcctSvcrRef", namespaces=Q)],
-    )
+    first = edit(camt054([(a["payment_reference"], "29.72", "CHF", "M-1")]), drop("//c:AcctSvcrRef"))
+    second = edit(camt054([(a["payment_reference"], "100.00", "CHF", "M-2")]), drop("//c:AcctSvcrRef"))
     message_id = etree.fromstring(first).xpath("//c:MsgId/text()", namespaces=Q)[0]
     second = edit(second, set_text("//c:MsgId", message_id))
     assert len((await _import(api, first))["matched"]) == 1
