@@ -61,6 +61,9 @@ def test_the_platforms_own_events_go_to_the_platform_only() -> None:
             EventType.ISSUER_UPDATED,
             EventType.JOB_COMPLETED,
             EventType.JOB_FAILED,
+            EventType.RECEIPT_RECEIVED,
+            EventType.RECEIPT_APPLIED,
+            EventType.RECEIPT_RETURNED,
         }
     )
     assert tuple(t for t in EVENT_TYPES if t not in PLATFORM_EVENT_TYPES) == ORGANIZATION_EVENT_TYPES

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Response
 
 from partnerbilling.accounts import repository
 from partnerbilling.accounts.schemas import AccountEntryList, AccountRead
-from partnerbilling.errors import IssuerNotConfigured, ValidationFailed
-from partnerbilling.fields import Currency, Money
+from partnerbilling.errors import IssuerNotConfigured
+from partnerbilling.fields import Currency
 from partnerbilling.openapi import problems
 from partnerbilling.pagination import page_of
 from partnerbilling.payments import top_ups
@@ -34,8 +34,9 @@ async def get_account(conn: Conn, org_id: OrgId) -> Response:
     return JsonResponse(account_view(await repository.summary(conn, org_id), references))
 
 
-# The QR-bill's largest amount (SIX IG 2.3), and the EPC QR code's.
-_MAX_TOP_UP = Decimal("999999999.99")
+# A positive amount with two decimals up to 999,999,999.99: the QR-bill's largest (SIX IG 2.3),
+# and the EPC QR code's.
+_TOP_UP_AMOUNT = r"^([1-9][0-9]{0,8}\.[0-9]{2}|0\.(0[1-9]|[1-9][0-9]))$"
 
 
 @router.get(
@@ -52,17 +53,18 @@ async def get_top_up_slip(
     conn: Conn,
     org_id: OrgId,
     currency: Annotated[Currency, Query(description="The account's currency.")],
-    amount: Annotated[Money, Query(description="The amount to transfer, e.g. `500.00`.")],
+    amount: Annotated[
+        str,
+        Query(
+            pattern=_TOP_UP_AMOUNT,
+            description="The amount to transfer, two decimals, at most 999999999.99, e.g. `500.00`.",
+        ),
+    ],
 ) -> Response:
     """A PDF payment slip for a bank transfer to your account: a Swiss QR-bill for CHF, SEPA
     transfer details with an EPC QR code for EUR, quoting your top-up reference. The money lands
     on your account (entry `top_up`) when the bank's file is imported."""
-    if amount > _MAX_TOP_UP:
-        raise ValidationFailed(
-            f"amount: at most {_MAX_TOP_UP} on one slip.",
-            errors=[{"loc": ["query", "amount"], "msg": f"at most {_MAX_TOP_UP}"}],
-        )
-    pdf = await top_up_slip(conn, org_id, currency, amount)
+    pdf = await top_up_slip(conn, org_id, currency, Decimal(amount))
     return Response(pdf, media_type="application/pdf")
 
 

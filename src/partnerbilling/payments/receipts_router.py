@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from partnerbilling.errors import NotFound
 from partnerbilling.openapi import problems
@@ -12,7 +12,13 @@ from partnerbilling.pagination import page_of
 from partnerbilling.payments import receipts, receipts_repository
 from partnerbilling.payments.domain import Receipt
 from partnerbilling.payments.receipts import ReceiptNotOpen
-from partnerbilling.payments.schemas import ReceiptApply, ReceiptList, ReceiptRead, ReceiptReturn
+from partnerbilling.payments.schemas import (
+    ReceiptApply,
+    ReceiptList,
+    ReceiptRead,
+    ReceiptReturn,
+    ReceiptToInvoice,
+)
 from partnerbilling.states import ReceiptStatus
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
 from partnerbilling.visibility import receipt_view
@@ -62,14 +68,13 @@ async def get_receipt(conn: Conn, receipt_id: ReceiptId) -> Response:
     operation_id="applyReceipt",
     responses=problems(NotFound("No such receipt."), ReceiptNotOpen("The receipt is applied.")),
 )
-async def apply_receipt(conn: Conn, receipt_id: ReceiptId, body: ReceiptApply) -> Response:
+async def apply_receipt(conn: Conn, receipt_id: ReceiptId, body: Annotated[ReceiptApply, Body()]) -> Response:
     """`{invoice_id}`: the receipt is recorded as a bank-transfer payment of the invoice (what is
     due first, the rest to the payer's account as an `overpayment`; another currency 422, a
     credited invoice 409). `{org_id}`: it is credited to that organisation's account (entry
     `receipt`). Once only: a receipt not `open` is 409 `receipt_not_open`."""
-    if body.invoice_id is not None:
+    if isinstance(body, ReceiptToInvoice):
         return _answer(await receipts.apply_to_invoice(conn, receipt_id, body.invoice_id))
-    assert body.org_id is not None
     return _answer(await receipts.apply_to_account(conn, receipt_id, body.org_id))
 
 

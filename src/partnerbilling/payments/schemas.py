@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.fields import Currency, Money, RequestModel, Timestamp
 from partnerbilling.states import PaymentMethod, ReceiptReason, ReceiptStatus
@@ -167,24 +167,19 @@ class ReceiptList(BaseModel):
     next_cursor: str | None
 
 
-class ReceiptApply(RequestModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"invoice_id": "inv_01jd..."}, {"org_id": "org_01jd..."}]},
-    )
+class ReceiptToInvoice(RequestModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"invoice_id": "inv_01jd..."}]})
 
-    invoice_id: str | None = Field(
-        default=None, min_length=1, max_length=40, description="Pay this invoice (§9's rules)."
-    )
-    org_id: str | None = Field(
-        default=None, min_length=1, max_length=40, description="Credit this organisation's account."
-    )
+    invoice_id: str = Field(min_length=1, max_length=40, description="Pay this invoice (§9's rules).")
 
-    @model_validator(mode="after")
-    def _one_target(self) -> ReceiptApply:
-        if (self.invoice_id is None) == (self.org_id is None):
-            raise ValueError("give exactly one of invoice_id and org_id")
-        return self
+
+class ReceiptToAccount(RequestModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"org_id": "org_01jd..."}]})
+
+    org_id: str = Field(min_length=1, max_length=40, description="Credit this organisation's account.")
+
+
+ReceiptApply = ReceiptToInvoice | ReceiptToAccount
 
 
 class ReceiptReturn(RequestModel):
