@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from partnerbilling.billing.references import number_of, top_up_of
 from partnerbilling.db import utcnow
@@ -34,6 +35,13 @@ def received_at(booked: date | datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=16384)
+def _named(reference: str) -> tuple[str | None, tuple[int, str] | None]:
+    """The invoice number and the top-up (number, currency) a reference names, each or None:
+    read once per reference of a file (each is asked for three times)."""
+    return number_of(reference), top_up_of(reference)
+
+
 @dataclass(frozen=True, slots=True)
 class _Targets:
     """What the file's references name: invoices by number (locked) and top-up owners."""
@@ -51,7 +59,7 @@ def _why_not(credit: CreditEntry, targets: _Targets) -> tuple[ReceiptReason, str
         )
     if credit.reference is None:
         return ReceiptReason.NO_REFERENCE, "no structured reference"
-    top_up = top_up_of(credit.reference)
+    number, top_up = _named(credit.reference)
     if top_up is not None and top_up[0] in targets.owners:
         if top_up[1] != credit.currency:
             return (
@@ -59,7 +67,6 @@ def _why_not(credit: CreditEntry, targets: _Targets) -> tuple[ReceiptReason, str
                 f"paid in {credit.currency}, a {top_up[1]} top-up reference",
             )
         return None
-    number = number_of(credit.reference)
     invoice = targets.invoices.get(number) if number is not None else None
     if invoice is None:
         return (
@@ -77,8 +84,8 @@ def _why_not(credit: CreditEntry, targets: _Targets) -> tuple[ReceiptReason, str
 
 
 async def _targets(conn: Connection, found: list[CreditEntry]) -> _Targets:
-    numbers = {n for c in found if c.reference and (n := number_of(c.reference)) is not None}
-    tops = {t[0] for c in found if c.reference and (t := top_up_of(c.reference)) is not None}
+    numbers = {n for c in found if c.reference and (n := _named(c.reference)[0]) is not None}
+    tops = {t[0] for c in found if c.reference and (t := _named(c.reference)[1]) is not None}
     return _Targets(
         await invoices.by_numbers(conn, sorted(numbers)), await credits.top_up_owners(conn, sorted(tops))
     )
@@ -94,10 +101,10 @@ class _Recorder:
 
     async def record(self, credit: CreditEntry) -> None:
         why = _why_not(credit, self.targets)
-        if why is None and credit.reference is not None and (top_up := top_up_of(credit.reference)):
+        number, top_up = _named(credit.reference) if credit.reference is not None else (None, None)
+        if why is None and top_up is not None:
             return await self._top_up(credit, self.targets.owners[top_up[0]])
         if why is None:
-            number = number_of(credit.reference or "")
             assert number is not None
             why = await self._pay(credit, number)
         if why is not None:
