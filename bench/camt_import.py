@@ -1,16 +1,14 @@
-"""How long reading and importing a camt.054 of 10,000 credit entries takes, and the memory it
-peaks at (tracemalloc: Python's allocations, lxml's tree included as far as it allocates through
-Python; the process's peak RSS is printed beside it: a fresh process that reads the 6.7 MB file
-grows by about 70 MB, mostly libxml2's tree). The import runs against in-memory
-invoices and payments (``tests/payments/test_importing.Books``): it measures the reading and the
-matching, not the database. Pure CPU.
+"""How long reading a camt.054 of 10,000 credit entries takes (parsing, checking, and the
+credits' identities), and the memory it peaks at (tracemalloc: Python's allocations, lxml's tree
+included as far as it allocates through Python; the process's peak RSS is printed beside it: a
+fresh process that reads the 6.7 MB file grows by about 70 MB, mostly libxml2's tree). Pure CPU;
+the import against a database is ``bench/import_camt.py``.
 
     .venv/bin/python bench/camt_import.py [entries, default 10000]
 """
 
 from __future__ import annotations
 
-import asyncio
 import resource
 import sys
 import time
@@ -23,7 +21,6 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.payments.camt_files import camt054
-from tests.payments.test_importing import Books, FakeInvoice
 
 from partnerbilling.billing.references import creditor_reference, qr_reference
 from partnerbilling.payments.camt import read_notification
@@ -61,10 +58,6 @@ def main() -> None:
     notification, seconds, peak = measured(lambda: read_notification(data, max_bytes=LIMIT))
     assert len(notification.entries) == count
     print(f"read:   {seconds * 1000:7.0f} ms  peak {peak / 1e6:6.1f} MB traced")
-    invoices = {number: FakeInvoice(f"inv_{number}", number, "CHF") for number in numbers}
-    result, seconds, peak = measured(lambda: asyncio.run(Books(invoices).load(data, LIMIT)))
-    assert len(result.matched) == count
-    print(f"import: {seconds * 1000:7.0f} ms  peak {peak / 1e6:6.1f} MB traced (in-memory books)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         f"process peak RSS: {generated / 1024:.0f} MB once the file was made, {rss / 1024:.0f} MB at the end"

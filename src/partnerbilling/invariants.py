@@ -174,6 +174,34 @@ CHECKS: dict[str, str] = {
         WHERE l ? f.k AND NOT (l->>f.k ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
                                AND l->>f.k BETWEEN '1970-01-01' AND '2100-12-31')
     """,
+    # Bank files (SPEC §13).
+    "every receipt is applied at most once, and once applied matched by exactly one payment or entry": """
+        SELECT r.id FROM receipts r
+        LEFT JOIN payments p ON p.id = r.payment_id
+        LEFT JOIN account_entries e ON e.id = r.entry_id
+        WHERE (r.status = 'applied' AND ((p.id IS NULL) = (e.id IS NULL)
+               OR (p.id IS NOT NULL AND (p.amount <> r.amount OR p.currency <> r.currency
+                   OR p.invoice_id IS DISTINCT FROM r.invoice_id OR p.external_id <> r.credit_id))
+               OR (e.id IS NOT NULL AND (e.kind <> 'receipt' OR e.amount <> r.amount
+                   OR e.currency <> r.currency OR e.org_id IS DISTINCT FROM r.org_id))))
+           OR (r.status <> 'applied' AND (r.payment_id IS NOT NULL OR r.entry_id IS NOT NULL))
+        UNION ALL
+        SELECT e.id FROM account_entries e
+        WHERE e.kind = 'receipt' AND (SELECT count(*) FROM receipts r WHERE r.entry_id = e.id) <> 1
+    """,
+    "every bank credit is recorded once, as the payment, top-up or receipt it became": """
+        SELECT b.credit_id FROM bank_credits b
+        WHERE b.outcome IS NULL
+           OR (b.outcome = 'payment' AND NOT EXISTS (
+                SELECT 1 FROM payments p WHERE p.id = b.payment_id AND p.invoice_id = b.invoice_id))
+           OR (b.outcome = 'receipt' AND NOT EXISTS (
+                SELECT 1 FROM receipts r WHERE r.id = b.receipt_id AND r.credit_id = b.credit_id))
+           OR (b.outcome = 'top_up' AND NOT EXISTS (
+                SELECT 1 FROM account_entries e WHERE e.id = b.entry_id AND e.kind = 'top_up'))
+        UNION ALL
+        SELECT e.id FROM account_entries e
+        WHERE e.kind = 'top_up' AND (SELECT count(*) FROM bank_credits b WHERE b.entry_id = e.id) <> 1
+    """,
 }
 
 

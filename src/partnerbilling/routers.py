@@ -20,6 +20,7 @@ from partnerbilling.operators import router as operators
 from partnerbilling.orders import router as orders
 from partnerbilling.organizations import router as organizations
 from partnerbilling.partnerships import router as partnerships
+from partnerbilling.payments import receipts_router
 from partnerbilling.payments import router as payments
 from partnerbilling.payouts import batch_router as payout_batches
 from partnerbilling.payouts import router as payouts
@@ -49,6 +50,7 @@ ALL_ROUTERS: list[APIRouter] = [
     catalog.admin,
     invoices.admin,
     payments.admin,
+    receipts_router.admin,
     renewals.admin,
     dunning.admin,
     jobs.admin,

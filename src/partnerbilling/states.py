@@ -61,6 +61,8 @@ class EntryKind(LiteralEnum):
     PAYOUT = "payout"  # − a payout requested
     PAYOUT_RETURNED = "payout_returned"  # + a failed payout given back
     ADJUSTMENT = "adjustment"  # ± by the platform, with a reason
+    RECEIPT = "receipt"  # + an unapplied bank receipt credited to the account by the platform
+    TOP_UP = "top_up"  # + a bank credit quoting the organisation's top-up reference
 
 
 class PaymentMethod(LiteralEnum):
@@ -68,6 +70,25 @@ class PaymentMethod(LiteralEnum):
     CARD = "card"
     OTHER = "other"
     BALANCE = "balance"  # from the payer's own account (pay-from-balance, auto-pay)
+
+
+class ReceiptStatus(LiteralEnum):
+    """An unapplied receipt (SPEC §13): open until applied or returned, once."""
+
+    OPEN = "open"
+    APPLIED = "applied"
+    RETURNED = "returned"
+
+
+class ReceiptReason(LiteralEnum):
+    """Why a bank credit paid none of our invoices and became an unapplied receipt."""
+
+    NO_REFERENCE = "no_reference"  # no structured reference
+    UNKNOWN_REFERENCE = "unknown_reference"  # a reference of no invoice or top-up of ours
+    CURRENCY_MISMATCH = "currency_mismatch"  # another currency than the invoice's or top-up's
+    INVOICE_CREDITED = "invoice_credited"  # the invoice was credited (or is a credit note)
+    DUPLICATE_REFERENCE_IN_FILE = "duplicate_reference_in_file"  # another credit of the file has its identity
+    PAYMENT_REFUSED = "payment_refused"  # the invoice refused it otherwise (e.g. booked in the future)
 
 
 class PayoutStatus(LiteralEnum):

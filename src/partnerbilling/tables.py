@@ -15,7 +15,7 @@ from partnerbilling.operators.models import AuditRecord, OperatorKey
 from partnerbilling.orders.models import Order
 from partnerbilling.organizations.models import ApiKey, Organization
 from partnerbilling.partnerships.models import Partnership, PartnershipChange
-from partnerbilling.payments.models import Payment
+from partnerbilling.payments.models import BankCredit, Payment, Receipt, TopUpReference
 from partnerbilling.payouts.models import Payout, PayoutBatch
 from partnerbilling.schedules.models import ScheduleRun
 from partnerbilling.subscriptions.models import Subscription
@@ -28,6 +28,7 @@ __all__ = [
     "AccountEntry",
     "ApiKey",
     "AuditRecord",
+    "BankCredit",
     "CashbackEntry",
     "DeliveryAttempt",
     "Event",
@@ -48,9 +49,11 @@ __all__ = [
     "Payout",
     "PayoutBatch",
     "Product",
+    "Receipt",
     "ResellerTier",
     "ScheduleRun",
     "Subscription",
+    "TopUpReference",
     "WebhookDelivery",
     "WebhookEndpoint",
     "metadata",

@@ -63,6 +63,9 @@ def test_the_platforms_own_events_go_to_the_platform_only() -> None:
             EventType.JOB_FAILED,
             EventType.JOURNAL_SEALED,
             EventType.PAYOUT_BATCH_CREATED,
+            EventType.RECEIPT_RECEIVED,
+            EventType.RECEIPT_APPLIED,
+            EventType.RECEIPT_RETURNED,
         }
     )
     assert tuple(t for t in EVENT_TYPES if t not in PLATFORM_EVENT_TYPES) == ORGANIZATION_EVENT_TYPES

@@ -180,8 +180,8 @@ def test_each_operation_lists_only_the_statuses_its_kind_can_answer(doc: dict[st
         if method == "post":
             assert "idempotency_key_in_use" in _codes(op, 409), where
             assert "idempotency_key_reused" in _codes(op, 422), where
-        elif method == "get" and path.endswith(("/pdf", "/xml")):
-            # A document issued without an issuer.
+        elif method == "get" and path.endswith(("/pdf", "/xml", "/top-up.pdf")):
+            # A document issued without an issuer; a top-up slip without the issuer's account.
             assert _codes(op, 409) == {"issuer_not_configured"}, where
         elif method == "get" and path.endswith("/billing-mode-preview"):
             # Only an active partnership has a billing mode to switch.
@@ -228,6 +228,7 @@ DATA_OF = {
     # The platform's log only (GET /v1/admin/events).
     "organization": "OrganizationRead",
     "issuer": "IssuerRead",
+    "receipt": "ReceiptRead",
     "job": "JobRead",
     "journal": "JournalSeal",
 }

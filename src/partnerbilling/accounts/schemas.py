@@ -35,6 +35,10 @@ class AccountBalanceRead(BaseModel):
 
 class AccountRead(BaseModel):
     balances: list[AccountBalanceRead]
+    top_up_references: dict[str, str] = Field(
+        examples=[{"CHF": "000000000000009100000000426", "EUR": "RF53920000000042"}],
+        description="Per currency, the payment reference a bank transfer quotes to top up this account.",
+    )
 
 
 class AdjustmentCreate(RequestModel):

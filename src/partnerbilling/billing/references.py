@@ -66,3 +66,41 @@ def is_qr_iban(iban: str) -> bool:
     payments to it must quote a QR reference."""
     compact = iban.replace(" ", "").upper()
     return compact[:2] in ("CH", "LI") and compact[4:9].isdigit() and 30000 <= int(compact[4:9]) <= 31999
+
+
+# Top-up references (SPEC §13): the digits start with the marker 9 (an invoice's start with its
+# year, 2000–2999, so the two never collide), then the currency's digit, then the organisation's
+# top-up number in ten digits: ``9`` ``1`` (CHF) / ``2`` (EUR) ``0000000042``.
+TOP_UP_MARKER = "9"
+_TOP_UP_CURRENCIES = {"CHF": "1", "EUR": "2"}
+_TOP_UP = re.compile(rf"{TOP_UP_MARKER}([12])([0-9]{{10}})")
+
+
+def _top_up_digits(number: int, currency: str) -> str:
+    if not 0 < number < 10**10:
+        raise ValueError(f"not a top-up number: {number}")
+    return TOP_UP_MARKER + _TOP_UP_CURRENCIES[currency] + str(number).zfill(10)
+
+
+def top_up_reference(number: int, currency: str, *, qr_iban: bool) -> str:
+    """The reference a top-up of the organisation with this top-up number quotes, in
+    ``currency``: a QR reference on a CHF QR-IBAN, else a creditor reference."""
+    digits = _top_up_digits(number, currency)
+    if currency == "CHF" and qr_iban:
+        body = digits.zfill(26)
+        return body + esr.calc_check_digit(body)
+    return "RF" + mod_97_10.calc_check_digits(digits + "RF") + digits
+
+
+def top_up_of(reference: str) -> tuple[int, str] | None:
+    """The top-up number and currency a valid top-up reference was made of, or None."""
+    compact = reference.replace(" ", "").upper()
+    if compact.startswith("RF"):
+        digits = compact[4:] if iso11649.is_valid(compact) else ""
+    else:
+        digits = compact[:26].lstrip("0") if len(compact) == 27 and esr.is_valid(compact) else ""
+    match = _TOP_UP.fullmatch(digits)
+    if match is None:
+        return None
+    currency = next(c for c, digit in _TOP_UP_CURRENCIES.items() if digit == match.group(1))
+    return int(match.group(2)), currency

@@ -19,6 +19,7 @@ from partnerbilling.documents.domain import Address, Language
 _WORDS: dict[str, tuple[str, str, str, str]] = {
     "invoice": ("Rechnung", "Facture", "Fattura", "Invoice"),
     "credit_note": ("Gutschrift", "Note de crédit", "Nota di credito", "Credit note"),
+    "top_up": ("Guthaben aufladen", "Recharger le compte", "Ricaricare il conto", "Top up your account"),
     "number": ("Nummer", "Numéro", "Numero", "Number"),
     "issue_date": ("Datum", "Date", "Data", "Date"),
     "due_date": ("Fällig am", "Échéance", "Scadenza", "Due date"),

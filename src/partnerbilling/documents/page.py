@@ -82,9 +82,14 @@ def _facts(canvas: Canvas, doc: Document) -> None:
         y -= 13
 
 
-def draw_first_head(canvas: Canvas, doc: Document) -> None:
+def draw_parties(canvas: Canvas, doc: Document) -> None:
+    """The seller's block and the buyer's address in the envelope window."""
     _seller(canvas, doc)
     _window(canvas, doc)
+
+
+def draw_first_head(canvas: Canvas, doc: Document) -> None:
+    draw_parties(canvas, doc)
     _facts(canvas, doc)
     top = PAGE_HEIGHT - 93 * mm
     write(canvas, LEFT, top - 16, f"{title(doc)} {doc.number}", size=16, font=BOLD)

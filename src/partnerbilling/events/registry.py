@@ -21,7 +21,7 @@ from partnerbilling.journal.schemas import JournalSeal
 from partnerbilling.orders.schemas import OrderRead
 from partnerbilling.organizations.schemas import OrganizationRead
 from partnerbilling.partnerships.schemas import PartnershipRead
-from partnerbilling.payments.schemas import PaymentRead
+from partnerbilling.payments.schemas import PaymentRead, ReceiptRead
 from partnerbilling.payouts.schemas import PayoutBatchRead, PayoutRead
 from partnerbilling.subscriptions.schemas import SubscriptionRead
 from partnerbilling.webhooks.schemas import EndpointRead
@@ -217,6 +217,22 @@ EVENTS: dict[EventType, EventSpec] = {
         Recipients.PLATFORM,
         "A payout batch took the requested payouts of a currency into one credit-transfer file "
         "(each payout's `payout.in_transit` goes to its organisation). In the platform's log only.",
+    ),
+    EventType.RECEIPT_RECEIVED: EventSpec(
+        ReceiptRead,
+        Recipients.PLATFORM,
+        "A bank credit paid none of our invoices and is kept as an open receipt; in the platform's log only.",
+    ),
+    EventType.RECEIPT_APPLIED: EventSpec(
+        ReceiptRead,
+        Recipients.PLATFORM,
+        "The platform applied a receipt to an invoice (a payment) or to an account; in the "
+        "platform's log only.",
+    ),
+    EventType.RECEIPT_RETURNED: EventSpec(
+        ReceiptRead,
+        Recipients.PLATFORM,
+        "The platform returned a receipt to its sender; in the platform's log only.",
     ),
 }
 """Each event type's payload model, recipients and description, in the order of ``EventType``."""

@@ -47,6 +47,9 @@ class EventType(LiteralEnum):
     JOB_FAILED = "job.failed"
     JOURNAL_SEALED = "journal.sealed"
     PAYOUT_BATCH_CREATED = "payout_batch.created"
+    RECEIPT_RECEIVED = "receipt.received"
+    RECEIPT_APPLIED = "receipt.applied"
+    RECEIPT_RETURNED = "receipt.returned"
 
 
 EVENT_TYPES: tuple[str, ...] = tuple(t.value for t in EventType)
@@ -60,6 +63,9 @@ PLATFORM_EVENT_TYPES: frozenset[EventType] = frozenset(
         EventType.JOB_FAILED,
         EventType.JOURNAL_SEALED,
         EventType.PAYOUT_BATCH_CREATED,
+        EventType.RECEIPT_RECEIVED,
+        EventType.RECEIPT_APPLIED,
+        EventType.RECEIPT_RETURNED,
     }
 )
 """The types of the platform's own log (``GET /v1/admin/events``): recorded without a recipient

@@ -5,10 +5,10 @@ the archive and the listing read these declarations and nothing else.
 
 Two sorts of kinds:
 
-- **Facts** (documents, ledger entries, payments, a payout's request): the columns never change
+- **Facts** (documents, ledger entries, payments, a payout's request, a receipt): the columns never change
   after the insert, so ``verify`` recomputes the content from the stored row itself, and finds an
   amount changed, a row deleted, or a row inserted without a record.
-- **State changes** (``payout.completed``, ``payout.failed``): the row at that moment, which later
+- **State changes** (``payout.completed``, ``payout.failed``, ``receipt.applied``, …): the row at that moment, which later
   changes, is kept in the record's ``snapshot``; ``verify`` recomputes the content from the
   snapshot and checks that the object still exists.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from partnerbilling.states import PayoutStatus
+from partnerbilling.states import PayoutStatus, ReceiptStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,18 @@ PAYOUT_STATES: dict[PayoutStatus, JournaledKind] = {
     status: declare(JournaledKind(f"payout.{status}", "payouts", _PAYOUT_ROW, state=True))
     for status in PayoutStatus
     if status is not PayoutStatus.REQUESTED
+}
+_RECEIPT_FACTS = (
+    "id", "credit_id", "received_at", "amount", "currency", "reference", "debtor_name",
+    "debtor_iban", "remittance", "reason", "file_message_id",
+)  # fmt: skip
+_RECEIPT_ROW = (*_RECEIPT_FACTS, "status", "invoice_id", "org_id", "payment_id", "entry_id", "return_reason")
+RECEIPT = declare(JournaledKind("receipt", "receipts", _RECEIPT_FACTS))
+# An open receipt is applied or returned once: each is a state change (``receipt.applied``, …).
+RECEIPT_STATES: dict[ReceiptStatus, JournaledKind] = {
+    status: declare(JournaledKind(f"receipt.{status}", "receipts", _RECEIPT_ROW, state=True))
+    for status in ReceiptStatus
+    if status is not ReceiptStatus.OPEN
 }
 
 

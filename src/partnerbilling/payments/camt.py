@@ -95,5 +95,5 @@ def read_notification(data: bytes, *, max_bytes: int) -> Notification:
     message_id = header_id.text if header_id is not None else None
     if not message_id or not message_id.strip():
         raise UnreadableNotification("the group header has no message id (GrpHdr/MsgId)")
-    entries, skipped = read_entries(ns.iterfind(body, f"{report_name}/Ntry"), ns, message_id.strip())
+    entries, skipped = read_entries(ns.iterfind(body, report_name), ns, message_id.strip())
     return Notification(message, message_id.strip(), tuple(entries), tuple(skipped))

@@ -6,18 +6,17 @@ this but the debtor's name and the transaction's own amount) go through the same
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import cast
 
 from lxml import etree
 
+from partnerbilling.payments.camt_checks import check_sum, checked_amount, checked_day
+from partnerbilling.payments.camt_identity import Keys, identify
 from partnerbilling.payments.camt_types import CreditEntry, Skipped, UnreadableNotification
 
-_AMOUNT = re.compile(r"[0-9]{1,18}(\.[0-9]{1,2})?")
-_CURRENCY = re.compile(r"[A-Z]{3}")
 # Where a transaction's amount is, newest structure first (.08 has TxDtls/Amt; .04 only AmtDtls).
 _TX_AMOUNTS = ("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")
 # The debtor's name: .08 (Dbtr/Pty/Nm), .04 (Dbtr/Nm).
@@ -56,28 +55,19 @@ def _text(element: etree._Element, path: str, ns: Tags) -> str | None:
 
 
 def _amount(element: etree._Element, where: str) -> tuple[Decimal, str]:
-    text = (element.text or "").strip()
-    if not _AMOUNT.fullmatch(text):
-        raise UnreadableNotification(f"{where}: the amount {text!r} is not a decimal with at most 2 places")
-    currency = (element.get("Ccy") or "").strip()
-    if not _CURRENCY.fullmatch(currency):
-        raise UnreadableNotification(f"{where}: the amount has no currency (Ccy)")
-    return Decimal(text), currency
+    return checked_amount((element.text or "").strip(), (element.get("Ccy") or "").strip(), where)
 
 
 def _booked_at(entry: etree._Element, ns: Tags, where: str) -> date | datetime:
-    for kind in ("BookgDt", "ValDt"):
-        on_day, at_time = _text(entry, f"{kind}/Dt", ns), _text(entry, f"{kind}/DtTm", ns)
-        try:
-            if at_time is not None:
-                return datetime.fromisoformat(at_time)
-            if on_day is not None:
-                return date.fromisoformat(on_day[:10])  # xs:date may carry a zone: the day is what counts
-        except ValueError:
-            raise UnreadableNotification(
-                f"{where}: the booking date {on_day or at_time!r} is not a date"
-            ) from None
-    raise UnreadableNotification(f"{where}: no booking date (BookgDt)")
+    """The booking date (else the value date); each given one checked."""
+    found: list[date | datetime] = []
+    for kind, name in (("BookgDt", "booking date"), ("ValDt", "value date")):
+        value = _text(entry, f"{kind}/DtTm", ns) or _text(entry, f"{kind}/Dt", ns)
+        if value is not None:
+            found.append(checked_day(value, name, where))
+    if not found:
+        raise UnreadableNotification(f"{where}: no booking date (BookgDt)")
+    return found[0]
 
 
 def _status(entry: etree._Element, ns: Tags) -> str | None:
@@ -88,11 +78,16 @@ def _status(entry: etree._Element, ns: Tags) -> str | None:
 def _reference(transaction: etree._Element, ns: Tags) -> str | None:
     """The first structured creditor reference (``RmtInf/Strd/CdtrRefInf/Ref``): a QRR, an
     ISO 11649 ``RF…`` (SCOR) or another scheme's, as the bank passed it on; whether it is one of
-    ours is for the matching to decide. Unstructured remittance text is not read."""
+    ours is for the matching to decide."""
     for ref in ns.iterfind(transaction, "RmtInf/Strd/CdtrRefInf/Ref"):
         if ref.text and ref.text.strip():
             return "".join(ref.text.split())
     return None
+
+
+def _remittance(transaction: etree._Element, ns: Tags) -> str | None:
+    lines = [e.text.strip() for e in ns.iterfind(transaction, "RmtInf/Ustrd") if e.text and e.text.strip()]
+    return " ".join(lines)[:500] if lines else None
 
 
 def _fallback_reference(message_id: str, entry_index: int) -> str:
@@ -100,38 +95,42 @@ def _fallback_reference(message_id: str, entry_index: int) -> str:
     return f"H{digest[:32]}"
 
 
+def _own_amount(transaction: etree._Element, ns: Tags, where: str) -> tuple[Decimal, str] | None:
+    # (not filter(None, …): an element without children is false)
+    found = (ns.find(transaction, path) for path in _TX_AMOUNTS)
+    element = next((candidate for candidate in found if candidate is not None), None)
+    return None if element is None else _amount(element, where)
+
+
 def _credit(
-    transaction: etree._Element | None, ns: Tags, common: _Common, entry_reference: str, where: str
+    transaction: etree._Element | None, ns: Tags, common: _Common, own: tuple[Decimal, str] | None
 ) -> CreditEntry:
     """A credit of the entry's amount, or of the transaction's own: a transaction of a batch
     without one cannot be told apart from its siblings (the entry's total is not its amount)."""
-    amount, currency = common.amount, common.currency
-    reference = debtor = None
+    amount, currency = own or (common.amount, common.currency)
+    reference = debtor = iban = remittance = None
     if transaction is not None:
-        # (not filter(None, …): an element without children is false)
-        found = (ns.find(transaction, path) for path in _TX_AMOUNTS)
-        element = next((candidate for candidate in found if candidate is not None), None)
-        if element is not None:
-            amount, currency = _amount(element, where)
-        elif common.batch:
-            raise UnreadableNotification(f"{where}: a transaction of a batch without its own amount")
         reference = _reference(transaction, ns)
         debtor = next(filter(None, (_text(transaction, p, ns) for p in _DEBTOR_NAMES)), None)
-    return CreditEntry(entry_reference, reference, amount, currency, common.booked_at, debtor)
+        iban = _text(transaction, "RltdPties/DbtrAcct/Id/IBAN", ns)
+        remittance = _remittance(transaction, ns)
+    return CreditEntry(
+        "", reference, amount, currency, common.booked_at, debtor, iban, remittance, common.index
+    )
 
 
 class _Common:
     """What the transactions of one entry share."""
 
-    __slots__ = ("amount", "batch", "booked_at", "currency")
+    __slots__ = ("amount", "booked_at", "currency", "index")
 
-    def __init__(self, entry: etree._Element, ns: Tags, where: str) -> None:
+    def __init__(self, entry: etree._Element, ns: Tags, where: str, index: int) -> None:
         amount = ns.find(entry, "Amt")
         if amount is None:
             raise UnreadableNotification(f"{where}: no amount (Amt)")
         self.amount, self.currency = _amount(amount, where)
         self.booked_at = _booked_at(entry, ns, where)
-        self.batch = False
+        self.index = index
 
 
 def _skip_reason(entry: etree._Element, ns: Tags) -> str | None:
@@ -149,51 +148,51 @@ def _skip_reason(entry: etree._Element, ns: Tags) -> str | None:
 
 
 def read_entry(
-    entry: etree._Element, ns: Tags, message_id: str, index: int
-) -> tuple[list[CreditEntry], list[Skipped]]:
-    """The credit transactions of one entry (the ``index``-th of the file, from 1), or why none."""
+    entry: etree._Element, ns: Tags, message_id: str, index: int, account: str
+) -> tuple[list[tuple[CreditEntry, Keys]], list[Skipped]]:
+    """The credit transactions of one entry (the ``index``-th of the file, from 1), checked, with
+    what their identities are made of; or why none."""
     where = f"entry {index}"
-    entry_ref = _text(entry, "AcctSvcrRef", ns) or _fallback_reference(message_id, index)
+    entry_ref = _text(entry, "AcctSvcrRef", ns)
     reason = _skip_reason(entry, ns)
     if reason is not None:
-        return [], [Skipped(index, entry_ref, reason)]
-    common = _Common(entry, ns, where)
+        return [], [Skipped(index, entry_ref or _fallback_reference(message_id, index), reason)]
+    common = _Common(entry, ns, where, index)
     transactions = list(ns.iterfind(entry, "NtryDtls/TxDtls"))
     if not transactions:
-        return _kept([_credit(None, ns, common, entry_ref, where)], index)
-    common.batch = len(transactions) > 1
-    credits: list[CreditEntry | Skipped] = []
-    for number, transaction in enumerate(transactions, start=1):
-        own = _text(transaction, "Refs/AcctSvcrRef", ns)
-        reference = own or (entry_ref if len(transactions) == 1 else f"{entry_ref}/{number}")
+        return [(_credit(None, ns, common, None), Keys(None, entry_ref, 1, account))], []
+    owns = [_own_amount(tx, ns, f"{where}, transaction {n}") for n, tx in enumerate(transactions, start=1)]
+    check_sum((common.amount, common.currency), owns, where)
+    credits: list[tuple[CreditEntry, Keys]] = []
+    skipped: list[Skipped] = []
+    for number, (transaction, own) in enumerate(zip(transactions, owns, strict=True), start=1):
+        if own is None and len(transactions) > 1:
+            raise UnreadableNotification(
+                f"{where}, transaction {number}: a transaction of a batch without its own amount"
+            )
+        tx_ref = _text(transaction, "Refs/AcctSvcrRef", ns)
         if _text(transaction, "CdtDbtInd", ns) == "DBIT":
-            credits.append(Skipped(index, reference, "a debit"))
+            ref = tx_ref or f"{entry_ref or _fallback_reference(message_id, index)}/{number}"
+            skipped.append(Skipped(index, ref, "a debit"))
         else:
-            credits.append(_credit(transaction, ns, common, reference, f"{where}, transaction {number}"))
-    return _kept(credits, index)
-
-
-def _kept(found: Sequence[CreditEntry | Skipped], index: int) -> tuple[list[CreditEntry], list[Skipped]]:
-    """The credits of an entry, less those of no amount (skipped, as the debits already are)."""
-    credits, skipped = [], []
-    for item in found:
-        if isinstance(item, Skipped):
-            skipped.append(item)
-        elif item.amount <= 0:
-            skipped.append(Skipped(index, item.entry_reference, "no amount"))
-        else:
-            credits.append(item)
+            keys = Keys(tx_ref, entry_ref, number, account)
+            credits.append((_credit(transaction, ns, common, own), keys))
     return credits, skipped
 
 
 def read_entries(
-    entries: Iterable[etree._Element], ns: Tags, message_id: str
+    reports: Iterable[etree._Element], ns: Tags, message_id: str
 ) -> tuple[list[CreditEntry], list[Skipped]]:
-    """The credit transactions of the file's entries, in document order, and those skipped."""
-    credits: list[CreditEntry] = []
+    """The credit transactions of the reports' entries, in document order, each with its
+    identity, and the entries skipped."""
+    found: list[tuple[CreditEntry, Keys]] = []
     skipped: list[Skipped] = []
-    for index, entry in enumerate(entries, start=1):
-        found, passed = read_entry(entry, ns, message_id, index)
-        credits.extend(found)
-        skipped.extend(passed)
-    return credits, skipped
+    index = 0
+    for report in reports:
+        account = _text(report, "Acct/Id/IBAN", ns) or _text(report, "Acct/Id/Othr/Id", ns) or ""
+        for entry in ns.iterfind(report, "Ntry"):
+            index += 1
+            credits, passed = read_entry(entry, ns, message_id, index, account)
+            found.extend(credits)
+            skipped.extend(passed)
+    return identify(found), skipped

@@ -33,12 +33,16 @@ class TooLarge(DomainError):
 class CreditEntry:
     """One credit transaction: money received, with what the payer quoted."""
 
-    entry_reference: str  # the bank's unique id for it (stable: the same file gives the same)
+    entry_reference: str  # its identity (see .camt_identity): the same file gives the same
     reference: str | None  # the structured creditor reference (QRR or RF…), None if unstructured
     amount: Decimal
     currency: str
     booked_at: date | datetime
     debtor_name: str | None
+    debtor_iban: str | None = None
+    remittance: str | None = None  # the unstructured remittance text (Ustrd), lines joined
+    entry_index: int = 0  # its entry's, 1-based in document order
+    duplicate_of: str | None = None  # the identity of an earlier credit of the file it shares
 
 
 @dataclass(frozen=True, slots=True)

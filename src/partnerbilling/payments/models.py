@@ -1,11 +1,11 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Identity, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from partnerbilling.db import Base
-from partnerbilling.states import PaymentMethod
+from partnerbilling.states import PaymentMethod, ReceiptStatus
 
 
 class Payment(Base):
@@ -32,4 +32,73 @@ class Payment(Base):
     external_id: Mapped[str | None] = mapped_column(String(200))  # unique: the same one is one payment
     reference: Mapped[str | None] = mapped_column(String(40))  # the structured reference it quoted
     received_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+
+
+class BankCredit(Base):
+    """Every credit of an imported bank file, once, by its identity (SPEC §13): what it became
+    (a payment, a top-up entry or a receipt). A second import of it finds it here."""
+
+    __tablename__ = "bank_credits"
+    __table_args__ = (CheckConstraint("outcome IN ('payment', 'top_up', 'receipt')", name="outcome"),)
+
+    credit_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # NULL only inside the importing transaction
+    invoice_id: Mapped[str | None] = mapped_column(String(40))
+    payment_id: Mapped[str | None] = mapped_column(String(40))
+    receipt_id: Mapped[str | None] = mapped_column(String(40))
+    entry_id: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+
+
+class Receipt(Base):
+    """Money received that paid none of our invoices, until it is applied or returned, once."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint(f"status IN ({', '.join(repr(str(s)) for s in ReceiptStatus)})", name="status"),
+        CheckConstraint(
+            "(status = 'applied') = (payment_id IS NOT NULL OR entry_id IS NOT NULL)"
+            " AND (payment_id IS NULL OR entry_id IS NULL)",
+            name="applied",
+        ),
+        Index("ix_receipts_created", "created_at", "id"),
+        Index("ix_receipts_status_created", "status", "created_at", "id"),
+        Index("uq_receipts_credit_id", "credit_id", unique=True),
+        Index("uq_receipts_payment_id", "payment_id", unique=True),
+        Index("uq_receipts_entry_id", "entry_id", unique=True),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    credit_id: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime]
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    reference: Mapped[str | None] = mapped_column(String(140))
+    debtor_name: Mapped[str | None] = mapped_column(String(140))
+    debtor_iban: Mapped[str | None] = mapped_column(String(34))
+    remittance: Mapped[str | None] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16))
+    file_message_id: Mapped[str] = mapped_column(String(200))
+    invoice_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("invoices.id"))
+    org_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("organizations.id"))
+    payment_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("payments.id"))
+    entry_id: Mapped[str | None] = mapped_column(String(40), ForeignKey("account_entries.id"))
+    return_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class TopUpReference(Base):
+    """An organisation's top-up number, from which its top-up references are derived (SPEC §13):
+    given on first use, never changed."""
+
+    __tablename__ = "top_up_references"
+    __table_args__ = (Index("uq_top_up_references_number", "number", unique=True),)
+
+    org_id: Mapped[str] = mapped_column(String(40), ForeignKey("organizations.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(BigInteger, Identity(start=1))
     created_at: Mapped[datetime]

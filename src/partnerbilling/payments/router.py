@@ -10,12 +10,12 @@ from partnerbilling.accounts.service import InsufficientBalance, NegativeBalance
 from partnerbilling.db import utcnow
 from partnerbilling.errors import InvalidState, NotFound
 from partnerbilling.events.service import batched
-from partnerbilling.invoices import repository as invoices
 from partnerbilling.invoices.schemas import InvoiceRead
 from partnerbilling.openapi import problems
 from partnerbilling.payments import repository, service
 from partnerbilling.payments.camt import UnreadableNotification
-from partnerbilling.payments.importing import ImportResult, import_notification
+from partnerbilling.payments.import_result import ImportResult
+from partnerbilling.payments.importing import import_notification
 from partnerbilling.payments.schemas import PayFromBalance, PaymentCreate, PaymentImport, PaymentRead
 from partnerbilling.payouts import settlement as payout_answers
 from partnerbilling.states import PaymentMethod
@@ -96,15 +96,18 @@ _XML_FILE = {"schema": {"type": "string", "format": "binary"}}
     responses=problems(UnreadableNotification("The file has a DOCTYPE; bank notifications have none.")),
 )
 async def import_payments(conn: Conn, request: Request) -> Response:
-    """Every booked credit entry whose structured reference (a QR reference or an `RF` creditor
-    reference) names one of our invoices is recorded as a bank-transfer payment of it, its
-    `external_id` the bank's entry reference: importing the same file again records nothing new
-    (`duplicates`). Money in another currency than its invoice, or quoting no reference of ours,
-    is `unmatched`. The bank's answers to payout files are read too: a booked debit whose
+    """Every booked credit (a transaction of an entry) is recorded once, by its identity
+    (`entry_reference`): quoting one of our invoices' references (a QR reference or an `RF`
+    creditor reference), as a bank-transfer payment of it (`matched`, its `external_id` the
+    identity); quoting an organisation's top-up reference, as an entry `top_up` on its account
+    (`top_ups`); else as an open receipt, with its reason (`unmatched`). Importing the same file
+    again records nothing new (`duplicates`). The file is checked whole first (amounts positive,
+    of two decimals at most and at most 1,000,000,000.00; dates from 1970 to 2100; an entry's
+    amount the sum of its transactions'): a file that breaks a rule, has a DTD or entities, or is
+    not a camt.053/054 document is a 422 naming the entry and records nothing; one over the
+    import limit a 413. The bank's answers to payout files are read too: a booked debit whose
     `EndToEndId` is a payout in transit completes it (`payouts_completed`), a pain.002 status
-    report's `RJCT` fails the payouts it names, or its whole batch (`payouts_failed`). A file
-    with a DTD or entities, or that is none of these documents, is a 422 and records nothing;
-    one over the import limit a 413."""
+    report's `RJCT` fails the payouts it names, or its whole batch (`payouts_failed`)."""
     settings = request.app.state.settings
     data = await request.body()
     async with batched(conn):  # thousands of payments: their events in one statement
@@ -112,14 +115,8 @@ async def import_payments(conn: Conn, request: Request) -> Response:
         # namespace, before the camt reader; a camt.054's debits beside its credits.
         answered = await payout_answers.fail_rejected(conn, data, settings.import_max_bytes)
         if answered is not None:
-            return JsonResponse(ImportResult(answered.message).as_json() | answered.as_json())
-        result = await import_notification(
-            conn,
-            data,
-            service.record_transfer,
-            invoices.by_numbers,
-            repository.by_external_ids,
-            settings.import_max_bytes,
-        )
+            nothing = ImportResult(answered.message, answered.message_id)
+            return JsonResponse(nothing.as_json() | answered.as_json())
+        result = await import_notification(conn, data, settings.import_max_bytes)
         paid = await payout_answers.complete_debited(conn, data, result.message, settings.import_max_bytes)
     return JsonResponse(result.as_json() | paid.as_json())

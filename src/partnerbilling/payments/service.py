@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from partnerbilling.accounts import repository as accounts
+from partnerbilling.accounts.domain import AccountEntry
 from partnerbilling.accounts.service import InsufficientBalance, Movement, move, refuse_negative
 from partnerbilling.billing.domain import View
 from partnerbilling.billing.payments import from_balance, split_payment
@@ -103,6 +104,20 @@ async def record_transfer(
         conn, invoice, amount, currency, PaymentMethod(method), external_id, received_at, reference,
         looked_up=True,
     )  # fmt: skip
+
+
+async def credit_account(
+    conn: Connection,
+    org_id: str,
+    currency: str,
+    amount: Decimal,
+    kind: EntryKind,
+    description: str,
+    at: datetime,
+) -> AccountEntry:
+    """Money received for an organisation's account rather than an invoice (a top-up, a receipt
+    the platform applied to it): one entry, and the organisation is told."""
+    return await move(conn, org_id, currency, amount, kind, description, at)
 
 
 async def pay_from_balance(conn: Connection, viewer: str, invoice_id: str, partial: bool) -> Invoice:

@@ -35,6 +35,7 @@ class Rejections:
     message: str  # e.g. "pain.002.001.10"
     payout_ids: tuple[str, ...]
     message_ids: tuple[str, ...]
+    report_id: str = ""  # the report's own MsgId
 
 
 def _text(element: etree._Element, path: str, ns: dict[str, str]) -> str | None:
@@ -57,7 +58,8 @@ def read_status_report(data: bytes, *, max_bytes: int) -> Rejections | None:
         return None
     ns = {"c": qname.namespace or ""}
     report = root.find("c:CstmrPmtStsRpt", ns)
-    if report is None or _text(report, "c:GrpHdr/c:MsgId", ns) is None:
+    report_id = None if report is None else _text(report, "c:GrpHdr/c:MsgId", ns)
+    if report is None or report_id is None:
         raise UnreadableNotification(f"a {match.group(1)} document without CstmrPmtStsRpt/GrpHdr/MsgId")
     message_ids: list[str] = []
     group = report.find("c:OrgnlGrpInfAndSts", ns)
@@ -72,7 +74,10 @@ def read_status_report(data: bytes, *, max_bytes: int) -> Rejections | None:
             if _text(transaction, "c:TxSts", ns) == _REJECTED and end_to_end not in (None, _NO_ID):
                 payout_ids.append(end_to_end or "")
     return Rejections(
-        match.group(1), tuple(dict.fromkeys(payout_ids)), tuple(dict.fromkeys(filter(None, message_ids)))
+        match.group(1),
+        tuple(dict.fromkeys(payout_ids)),
+        tuple(dict.fromkeys(filter(None, message_ids))),
+        report_id,
     )
 
 

@@ -22,6 +22,7 @@ class PayoutAnswers:
     message: str
     completed: Sequence[str] = ()
     failed: Sequence[str] = ()
+    message_id: str = ""  # a status report's own MsgId
 
     def as_json(self) -> JSON:
         """The import answer's part about payouts."""
@@ -36,7 +37,7 @@ async def fail_rejected(conn: Connection, data: bytes, max_bytes: int) -> Payout
         return None
     payouts = await repository.lock_answered(conn, rejected.payout_ids, rejected.message_ids)
     failed = await service.settle_payouts(conn, payouts, PayoutStatus.FAILED, utcnow())
-    return PayoutAnswers(rejected.message, failed=sorted(p.id for p in failed))
+    return PayoutAnswers(rejected.message, failed=sorted(p.id for p in failed), message_id=rejected.report_id)
 
 
 async def complete_debited(conn: Connection, data: bytes, message: str, max_bytes: int) -> PayoutAnswers:

@@ -42,6 +42,7 @@ from partnerbilling.visibility.money import (
 from partnerbilling.visibility.operators import audit_record_view, operator_key_view
 from partnerbilling.visibility.preview import billing_mode_preview_view
 from partnerbilling.visibility.profiles import issuer_view
+from partnerbilling.visibility.receipts import receipt_view
 from partnerbilling.visibility.renewals import run_result
 from partnerbilling.visibility.webhooks import delivery_view, endpoint_view, event_view
 
@@ -74,6 +75,7 @@ __all__ = [
     "payout_view",
     "product_view",
     "quote_view",
+    "receipt_view",
     "rfc3339",
     "run_result",
     "subscription_view",

@@ -4,7 +4,7 @@ it at all."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from partnerbilling.accounts.domain import AccountEntry, AccountSummary
 from partnerbilling.billing.money import format_money
@@ -64,9 +64,11 @@ def invoice_payment(p: Payment) -> JSON:
     }
 
 
-def account_view(balances: Sequence[AccountSummary]) -> JSON:
-    """The caller's own account, per currency (only ever read for the caller itself)."""
+def account_view(balances: Sequence[AccountSummary], top_up_references: Mapping[str, str]) -> JSON:
+    """The caller's own account, per currency (only ever read for the caller itself), with the
+    references a bank transfer quotes to top it up."""
     return {
+        "top_up_references": dict(top_up_references),
         "balances": [
             {
                 "currency": b.currency,
@@ -74,7 +76,7 @@ def account_view(balances: Sequence[AccountSummary]) -> JSON:
                 "pending_cashback": format_money(b.pending_cashback),
             }
             for b in balances
-        ]
+        ],
     }
 
 
