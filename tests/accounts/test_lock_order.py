@@ -102,7 +102,7 @@ async def test_an_account_only_locked_is_shown_nowhere(api: Api, db: AsyncEngine
     a, b = await _mutual(api)
     [invoice] = [await invoice_of(api, a, await api.order(a, a, "web-hosting-pro"))]
     assert (await pay(api, invoice["id"], "129.72", "bank-exact")).status_code == 201
-    assert await api.ok(a, "GET", "/v1/account") == {"balances": []}
+    assert (await api.ok(a, "GET", "/v1/account"))["balances"] == []
     await api.ok(a, "PATCH", "/v1/organizations/me", json={"payout_iban": "CH9300762011623852957"})
     refused = await api.call(a, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "50.00"})
     assert (refused.status_code, refused.json()["errors"][0]["loc"]) == (422, ["body", "currency"])

@@ -16,11 +16,11 @@ PAYOUT_INVARIANT = "every payout has its entry, and a failed or cancelled one it
 
 async def test_the_account_shows_balances_and_pending_cashback(api: Api, db: AsyncEngine) -> None:
     w = await build_world(api)
-    assert await api.ok(w.agency, "GET", "/v1/account") == {"balances": []}
+    assert (await api.ok(w.agency, "GET", "/v1/account"))["balances"] == []
     await api.order(w.acme, w.acme, "web-hosting-pro")  # 24.00 cashback, pending
-    assert await api.ok(w.agency, "GET", "/v1/account") == {
-        "balances": [{"currency": "CHF", "balance": "0.00", "pending_cashback": "24.00"}]
-    }
+    assert (await api.ok(w.agency, "GET", "/v1/account"))["balances"] == [
+        {"currency": "CHF", "balance": "0.00", "pending_cashback": "24.00"}
+    ]
     await credit(db, w.agency, "10.50", "EUR")
     await credit(db, w.agency, "5.00")
     assert (await api.ok(w.agency, "GET", "/v1/account"))["balances"] == [
@@ -31,7 +31,7 @@ async def test_the_account_shows_balances_and_pending_cashback(api: Api, db: Asy
     assert [(e["currency"], e["amount"], e["kind"]) for e in euro] == [("EUR", "10.50", "adjustment")]
     assert len((await api.ok(w.agency, "GET", "/v1/account/entries"))["data"]) == 2
     assert (await api.ok(w.acme, "GET", "/v1/account/entries"))["data"] == []
-    assert (await api.ok(w.acme, "GET", "/v1/account")) == {"balances": []}
+    assert (await api.ok(w.acme, "GET", "/v1/account"))["balances"] == []
 
 
 async def test_check_finds_a_payout_without_its_entries(api: Api, db: AsyncEngine) -> None:

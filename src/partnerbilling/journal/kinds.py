@@ -5,12 +5,12 @@ the archive and the listing read these declarations and nothing else.
 
 Two sorts of kinds:
 
-- **Facts** (documents, ledger entries, payments, a payout's request, a receipt): the columns never change
-  after the insert, so ``verify`` recomputes the content from the stored row itself, and finds an
-  amount changed, a row deleted, or a row inserted without a record.
-- **State changes** (``payout.completed``, ``payout.failed``, ``receipt.applied``, …): the row at that moment, which later
-  changes, is kept in the record's ``snapshot``; ``verify`` recomputes the content from the
-  snapshot and checks that the object still exists.
+- **Facts** (documents, ledger entries, payments, a payout's request, a receipt): the columns
+  never change after the insert, so ``verify`` recomputes the content from the stored row
+  itself, and finds an amount changed, a row deleted, or a row inserted without a record.
+- **State changes** (``payout.completed``, ``payout.failed``, ``receipt.applied``, ...): the row
+  at that moment, which later changes, is kept in the record's ``snapshot``; ``verify``
+  recomputes the content from the snapshot and checks that the object still exists.
 """
 
 from __future__ import annotations
