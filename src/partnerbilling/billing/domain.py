@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
@@ -171,6 +171,9 @@ class InvoiceDocument:
     seller: JSON | None = None
     due_at: datetime | None = None
     payment_reference: str | None = None
+    # ``issued_at`` and ``due_at`` as calendar dates in the issuer's time zone.
+    issue_date: date | None = None
+    due_date: date | None = None
 
 
 def buyer_snapshot(

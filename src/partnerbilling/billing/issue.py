@@ -4,7 +4,8 @@ moment and the issuer's snapshot come from :func:`partnerbilling.invoices.reposi
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from partnerbilling.billing.domain import InvoiceDocument
 from partnerbilling.billing.references import is_qr_iban, payment_reference
@@ -13,6 +14,19 @@ from partnerbilling.states import InvoiceKind
 
 # The payment terms of a document issued while no issuer is configured.
 DEFAULT_PAYMENT_TERMS_DAYS = 30
+# The zone of the calendar dates of a document stored without them (the issuer's default).
+DEFAULT_ZONE = ZoneInfo("Europe/Zurich")
+
+
+def calendar_dates(
+    issued_at: datetime, due_at: datetime | None, issue_date: date | None, due_date: date | None
+) -> tuple[date, date]:
+    """A document's issue and due dates: the stored ones, else those of ``issued_at`` and
+    ``due_at`` in :data:`DEFAULT_ZONE` (a document being planned has no due date yet: its issue
+    date)."""
+    issued = issue_date or issued_at.astimezone(DEFAULT_ZONE).date()
+    due = due_date or (due_at.astimezone(DEFAULT_ZONE).date() if due_at else issued)
+    return issued, due
 
 
 def invoice_number(year: int, last_number: int) -> str:
@@ -21,22 +35,35 @@ def invoice_number(year: int, last_number: int) -> str:
 
 
 def numbered(
-    document: InvoiceDocument, year: int, last_number: int, at: datetime, seller: JSON | None
+    document: InvoiceDocument, year: int, last_number: int, at: datetime, seller: JSON | None, zone: ZoneInfo
 ) -> InvoiceDocument:
-    """The document as issued: its number, dated ``at``, its seller (the issuer as it is now,
-    None if none is configured), its due date (the issuer's payment terms after ``at``; a credit
-    note's is ``at``, nothing is due) and the reference a payment quotes (None on a credit
+    """The document as issued: its number (``year``: of its issue date in ``zone``, the issuer's),
+    dated ``at``, its seller (the issuer as it is now, None if none is configured), its due date
+    (the issuer's payment terms after ``at``; a credit note's is ``at``, nothing is due), both
+    also as calendar dates in ``zone``, and the reference a payment quotes (None on a credit
     note)."""
     number = invoice_number(year, last_number)
+    issue_date = at.astimezone(zone).date()
     if document.kind == InvoiceKind.CREDIT_NOTE:
-        return replace(document, number=number, issued_at=at, seller=seller, due_at=at)
+        return replace(
+            document,
+            number=number,
+            issued_at=at,
+            seller=seller,
+            due_at=at,
+            issue_date=issue_date,
+            due_date=issue_date,
+        )
     terms = seller["payment_terms_days"] if seller else DEFAULT_PAYMENT_TERMS_DAYS
+    due_at = at + timedelta(days=terms)
     return replace(
         document,
         number=number,
         issued_at=at,
         seller=seller,
-        due_at=at + timedelta(days=terms),
+        due_at=due_at,
+        issue_date=issue_date,
+        due_date=due_at.astimezone(zone).date(),
         payment_reference=payment_reference(number, qr_iban=_pays_to_qr_iban(document.currency, seller)),
     )
 

@@ -97,10 +97,10 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class CreditedInvoice:
-    """The invoice a credit note credits (BT-25, BT-26)."""
+    """The invoice a credit note credits (BT-25, BT-26), its issue date in the issuer's zone."""
 
     number: str
-    issued_at: datetime
+    issue_date: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +113,8 @@ class Document:
     currency: str  # CHF | EUR
     issued_at: datetime
     due_at: datetime
+    issue_date: date  # ``issued_at`` and ``due_at`` as calendar dates in the issuer's zone
+    due_date: date
     seller: Seller
     buyer: Buyer
     payer_id: str

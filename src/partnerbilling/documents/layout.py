@@ -75,7 +75,7 @@ def title_lines(doc: Document) -> list[str]:
         return []
     language = doc.language
     credits = labels.label("credits", language).format(
-        number=doc.credited.number, date=labels.date_text(doc.credited.issued_at.date(), language)
+        number=doc.credited.number, date=labels.date_text(doc.credited.issue_date, language)
     )
     lines = [credits]
     if doc.reason:

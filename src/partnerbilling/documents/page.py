@@ -64,10 +64,10 @@ def _facts(canvas: Canvas, doc: Document) -> None:
     language = doc.language
     facts = [
         ("number", doc.number),
-        ("issue_date", labels.date_text(doc.issued_at.date(), language)),
+        ("issue_date", labels.date_text(doc.issue_date, language)),
     ]
     if not doc.is_credit_note:
-        facts.append(("due_date", labels.date_text(doc.due_at.date(), language)))
+        facts.append(("due_date", labels.date_text(doc.due_date, language)))
     if doc.buyer.vat_id:
         facts.append(("buyer_vat_id", doc.buyer.vat_id))
     if doc.payment_reference:

@@ -36,6 +36,7 @@ def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
         raise IssuerNotConfigured(NO_ISSUER)
     assert invoice.buyer is not None  # every document has one (the migration gave the old ones theirs)
     is_note = invoice.kind == InvoiceKind.CREDIT_NOTE
+    issue_date, due_date = invoice.dates
     return Document(
         id=invoice.id,
         number=invoice.number,
@@ -43,6 +44,8 @@ def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
         currency=invoice.currency,
         issued_at=invoice.issued_at,
         due_at=invoice.due_at,
+        issue_date=issue_date,
+        due_date=due_date,
         seller=_seller(invoice.seller, invoice.currency),
         buyer=_buyer(invoice.buyer),
         payer_id=invoice.payer_id,
@@ -54,7 +57,7 @@ def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
         total=invoice.total,
         amount_due=invoice.amount_due,
         payment_reference=invoice.payment_reference,
-        credited=CreditedInvoice(credited.number, credited.issued_at) if credited else None,
+        credited=CreditedInvoice(credited.number, credited.dates[0]) if credited else None,
         reason=invoice.reason,
     )
 

@@ -22,22 +22,27 @@ from partnerbilling.pagination import Batches, KeysetQuery, PageParams
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
 
-# The next number of the year's series, the moment the document is dated, and the issuer it
-# copies as its seller (null if none is configured). The counter row stays locked until commit,
-# which serialises numbering without gaps; callers take the number at the end of their
-# transaction, right before :data:`_INSERT`, to hold that lock briefly. The document is dated
-# once it has its number (after the lock), so that numbers increase with the dates.
+# The next number of the year's series, the moment the document is dated, the issuer it copies as
+# its seller (null if none is configured) and the zone of its calendar dates. The year is the
+# issue date's in the issuer's zone (Europe/Zurich without an issuer). The counter row stays
+# locked until commit, which serialises numbering without gaps; callers take the number at the
+# end of their transaction, right before :data:`_INSERT`, to hold that lock briefly. The
+# document is dated once it has its number (after the lock), so that numbers increase with the
+# dates.
 _TAKE_NUMBER = Statement(
     text(
         """
-        WITH n AS (
-            INSERT INTO invoice_counters (year, last_number) VALUES (:year, 1)
+        WITH z AS (
+            SELECT coalesce((SELECT time_zone FROM issuer), 'Europe/Zurich') AS time_zone
+        ), n AS (
+            INSERT INTO invoice_counters (year, last_number)
+            SELECT extract(year FROM clock_timestamp() AT TIME ZONE z.time_zone)::int, 1 FROM z
             ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
-            RETURNING last_number
+            RETURNING year, last_number
         )
-        SELECT n.last_number, clock_timestamp() AS at,
-               (SELECT to_jsonb(i) - 'id' - 'updated_at' FROM issuer i) AS seller
-        FROM n
+        SELECT n.year, n.last_number, clock_timestamp() AS at, z.time_zone,
+               (SELECT to_jsonb(i) - 'id' - 'updated_at' - 'time_zone' FROM issuer i) AS seller
+        FROM n, z
         """
     )
 )
@@ -51,10 +56,11 @@ _INSERT = Statement(
             INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id,
                                   order_id, currency, lines, subtotal, tax_rate, tax, total,
                                   status, reason, issued_at, paid_at, created_at, seller, buyer,
-                                  due_at, payment_reference)
+                                  due_at, payment_reference, issue_date, due_date)
             VALUES (:id, :number, :kind, :credits_invoice_id, :payer_id, :customer_id, :order_id,
                     :currency, :lines, :subtotal, :tax_rate, :tax, :total, :status, :reason,
-                    :issued_at, NULL, :issued_at, :seller, :buyer, :due_at, :payment_reference)
+                    :issued_at, NULL, :issued_at, :seller, :buyer, :due_at, :payment_reference,
+                    :issue_date, :due_date)
             RETURNING payer_id
         ), ev AS (
             INSERT INTO events (id, org_id, type, data, created_at)
@@ -82,17 +88,19 @@ TAKE_NUMBER, INSERT = _TAKE_NUMBER, _INSERT
 
 @dataclass(frozen=True, slots=True)
 class Numbered:
-    """The number a document takes (the year's ``last_number``), when, and from whom (the
-    issuer's snapshot, None if none is configured)."""
+    """The number a document takes (the ``year``'s ``last_number``), when, from whom (the
+    issuer's snapshot, None if none is configured) and the zone of its calendar dates."""
 
+    year: int
     last_number: int
     at: datetime
+    time_zone: str
     seller: JSON | None
 
 
-async def take_number(conn: Connection, year: int) -> Numbered:
-    """The next number of ``year``'s series, locked until commit (see :data:`_TAKE_NUMBER`)."""
-    row = await _TAKE_NUMBER.row(conn, {"year": year}, Numbered)
+async def take_number(conn: Connection) -> Numbered:
+    """The next number of this year's series, locked until commit (see :data:`_TAKE_NUMBER`)."""
+    row = await _TAKE_NUMBER.row(conn, {}, Numbered)
     assert row is not None
     return row
 

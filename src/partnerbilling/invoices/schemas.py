@@ -80,6 +80,12 @@ class InvoiceRead(BaseModel):
     due_at: str = Field(
         description="The issuer's payment terms after `issued_at` (a credit note: when issued)."
     )
+    issue_date: str = Field(
+        examples=["2026-12-31"], description="`issued_at` as a calendar date in the issuer's `time_zone`."
+    )
+    due_date: str = Field(
+        examples=["2027-01-30"], description="`due_at` as a calendar date in the issuer's `time_zone`."
+    )
     paid_at: str | None
     payment_reference: str | None = Field(
         examples=["RF712026000001"],

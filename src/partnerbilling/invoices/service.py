@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -41,8 +42,10 @@ async def issue_invoice(conn: Connection, invoice: InvoiceDocument) -> InvoiceDo
     """Number an invoice or credit note, copy its seller, due date and payment reference onto
     it, store it and announce it to its payer (``invoice.issued``, the payer's view); returns the
     stored document. Last in its transaction: the number locks the year's counter until commit."""
-    taken = await repository.take_number(conn, invoice.issued_at.year)
-    issued = numbered(invoice, invoice.issued_at.year, taken.last_number, taken.at, taken.seller)
+    taken = await repository.take_number(conn)
+    issued = numbered(
+        invoice, taken.year, taken.last_number, taken.at, taken.seller, ZoneInfo(taken.time_zone)
+    )
     announcement = invoice_view(None, issued)
     assert announcement is not None
     await repository.insert(conn, issued, announcement)
@@ -55,7 +58,7 @@ def document_of(row: Invoice) -> InvoiceDocument:
         row.id, row.kind, row.credits_invoice_id, row.payer_id, row.customer_id, row.order_id,
         row.currency, row.lines, row.subtotal, row.tax_rate, row.tax, row.total, row.status,
         row.reason, row.issued_at, row.buyer, row.number, row.paid_at, row.seller, row.due_at,
-        row.payment_reference,
+        row.payment_reference, row.issue_date, row.due_date,
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from partnerbilling.jsonio import JSON
 
@@ -13,8 +14,8 @@ ISSUER_ID = 1  # the one row
 
 @dataclass(frozen=True, slots=True)
 class Issuer:
-    """The provider that sends every invoice. Its columns but ``id`` and ``updated_at`` are what
-    an issued document copies as its ``seller``, key for key."""
+    """The provider that sends every invoice. Its columns but ``id``, ``time_zone`` and
+    ``updated_at`` are what an issued document copies as its ``seller``, key for key."""
 
     id: int
     legal_name: str
@@ -23,7 +24,12 @@ class Issuer:
     email: str
     payment_terms_days: int
     bank_accounts: JSON  # {"CHF": {"iban"}, "EUR": {"iban", "bic"}}, either may be absent
+    time_zone: str  # IANA: the zone of its calendar dates (not copied onto documents)
     updated_at: datetime
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     @property
     def country(self) -> str:

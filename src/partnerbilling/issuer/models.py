@@ -26,4 +26,5 @@ class Issuer(Base):
     payment_terms_days: Mapped[int]
     # {"CHF": {"iban": ...}, "EUR": {"iban": ..., "bic": ...}}
     bank_accounts: Mapped[JSON] = mapped_column(JSONB)
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="Europe/Zurich")
     updated_at: Mapped[datetime]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Self
+from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -87,6 +88,21 @@ class IssuerPut(RequestModel):
         default=30, ge=0, le=365, description="An invoice is due this many days after it is issued."
     )
     bank_accounts: BankAccounts
+    time_zone: str = Field(
+        default="Europe/Zurich",
+        description="IANA time zone of the issuer's calendar dates "
+        "(invoice dates, due dates, payout execution dates).",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, zone: str) -> str:
+        if zone not in _ZONES:
+            raise ValueError("not an IANA time zone (such as Europe/Zurich)")
+        return zone
+
+
+_ZONES = frozenset(available_timezones())
 
 
 class IssuerRead(BaseModel):
@@ -96,4 +112,5 @@ class IssuerRead(BaseModel):
     email: str
     payment_terms_days: int
     bank_accounts: dict[str, BankAccount] = Field(description="Per currency (`CHF`, `EUR`).")
+    time_zone: str
     updated_at: str

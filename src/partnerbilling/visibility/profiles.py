@@ -9,8 +9,8 @@ from partnerbilling.visibility.base import rfc3339
 
 
 def issuer_view(issuer: Issuer) -> JSON:
-    """The issuer: its columns as an issued document copies them (``seller``), and when it last
-    changed."""
+    """The issuer: its columns as an issued document copies them (``seller``), the zone of its
+    calendar dates, and when it last changed."""
     return {
         "legal_name": issuer.legal_name,
         "address": issuer.address,
@@ -18,5 +18,6 @@ def issuer_view(issuer: Issuer) -> JSON:
         "email": issuer.email,
         "payment_terms_days": issuer.payment_terms_days,
         "bank_accounts": issuer.bank_accounts,
+        "time_zone": issuer.time_zone,
         "updated_at": rfc3339(issuer.updated_at),
     }
