@@ -25,6 +25,7 @@ from partnerbilling.billing.periods import add_months
 from partnerbilling.billing.pricing import Price, price_charge
 from partnerbilling.billing.routing import ActivePartnership, Benefit, Channel, Route, route_charge
 from partnerbilling.events.schemas import EventType
+from partnerbilling.language import Language, formats, word
 from partnerbilling.states import CashbackStatus, InvoiceKind, InvoiceStatus, OrderKind, SubscriptionStatus
 from partnerbilling.visibility import cashback_entry_view, order_view
 
@@ -227,11 +228,17 @@ def _partner_rate(partner: Organization | None, category: str) -> Decimal:
 
 
 def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) -> InvoiceDocument:
-    """The payer's invoice for the charge: one line, the order's."""
-    period = f"{c.period_start:%Y-%m-%d} – {c.period_end:%Y-%m-%d}"
+    """The payer's invoice for the charge: one line, the order's, described in the payer's
+    language (the product's name in it, the kind of charge, the first and last day billed)."""
+    buyer = payer.buyer or buyer_snapshot(payer.name, None, None, None, "en", payer.reverse_charge)
+    language = Language.of(buyer.get("language"))
     kind = "renewal" if c.kind == OrderKind.RENEWAL else "order"
+    name = c.product.name_in(language.value)
+    period = formats.period_text(c.period_start, c.period_end, language)
     line = {
-        "description": f"{c.product.name}, {period} ({kind})",
+        "description": word("line", language).format(name=name, kind=word(kind, language), period=period),
+        "product_name": name,
+        "kind": kind,
         "sku": c.product.sku,
         "quantity": price.quantity,
         "unit_price": format_money(price.unit_price),
@@ -259,5 +266,5 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
         status=InvoiceStatus.ISSUED,
         reason=None,
         issued_at=c.at,
-        buyer=payer.buyer or buyer_snapshot(payer.name, None, None, None, "en", payer.reverse_charge),
+        buyer=buyer,
     )

@@ -67,6 +67,11 @@ class Product:
     category: str
     period_months: int
     prices: Mapping[str, Decimal]
+    names: Mapping[str, str] | None = None  # its name per language (de, fr, it, en), where given
+
+    def name_in(self, language: str) -> str:
+        """Its name in ``language``, or its ``name``."""
+        return (self.names or {}).get(language) or self.name
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from partnerbilling.documents.drawing import BOLD, Canvas, mm, write
 from partnerbilling.documents.qr_code import draw_matrix, qr_matrix
 from partnerbilling.documents.scissors import draw_scissors
 from partnerbilling.documents.swiss_qr import swiss_payload
+from partnerbilling.language import formats
 
 HEIGHT = 105 * mm
 RECEIPT = 62 * mm
@@ -72,7 +73,7 @@ def _parts(doc: Document) -> tuple[list[str], list[str] | None, str]:
     creditor = [iban.format(account.iban), *_address(doc.seller.legal_name, doc.seller.address)]
     buyer = doc.buyer
     debtor = None if buyer.address is None else _address(buyer.legal_name, buyer.address)
-    return creditor, debtor, labels.reference_text(doc.payment_reference)
+    return creditor, debtor, formats.reference_text(doc.payment_reference)
 
 
 def _receipt(canvas: Canvas, doc: Document, language: Language) -> None:
@@ -90,7 +91,7 @@ def _receipt(canvas: Canvas, doc: Document, language: Language) -> None:
     write(canvas, left, amount_top - 6, labels.label("currency", language), size=6, font=BOLD)
     write(canvas, left + 12 * mm, amount_top - 6, labels.label("amount", language), size=6, font=BOLD)
     write(canvas, left, amount_top - 6 - 9, "CHF", size=8)
-    write(canvas, left + 12 * mm, amount_top - 6 - 9, labels.qr_amount_text(doc.amount_due), size=8)
+    write(canvas, left + 12 * mm, amount_top - 6 - 9, formats.qr_amount_text(doc.amount_due), size=8)
     acceptance = HEIGHT - 82 * mm - 6
     write(
         canvas,
@@ -114,7 +115,7 @@ def _payment_part(canvas: Canvas, doc: Document, language: Language) -> None:
     write(canvas, left, amount_top - 8, labels.label("currency", language), size=8, font=BOLD)
     write(canvas, left + 17 * mm, amount_top - 8, labels.label("amount", language), size=8, font=BOLD)
     write(canvas, left, amount_top - 8 - 11, "CHF", size=10)
-    write(canvas, left + 17 * mm, amount_top - 8 - 11, labels.qr_amount_text(doc.amount_due), size=10)
+    write(canvas, left + 17 * mm, amount_top - 8 - 11, formats.qr_amount_text(doc.amount_due), size=10)
     column = _Column(canvas, left + QR_SIZE + _MARGIN, HEIGHT - _MARGIN, 8, 10, 11)
     column.group(labels.label("account_payable_to", language), creditor)
     column.group(labels.label("reference", language), [reference])

@@ -81,7 +81,7 @@ def _buyer(buyer: JSON) -> Buyer:
         legal_name=buyer["legal_name"],
         address=Address.of(address) if address else None,
         vat_id=buyer.get("vat_id"),
-        language=Language(buyer.get("language", "en")),
+        language=Language.of(buyer.get("language")),
         reverse_charge=bool(buyer.get("reverse_charge", False)),
     )
 
@@ -99,4 +99,6 @@ def _line(line: JSON) -> Line:
         customer_name=line["customer_name"],
         period_start=date.fromisoformat(line["period_start"]),
         period_end=date.fromisoformat(line["period_end"]),
+        product_name=line.get("product_name"),
+        kind=line.get("kind"),
     )
