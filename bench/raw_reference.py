@@ -156,6 +156,9 @@ async def _issue_invoice(conn: asyncpg.Connection, invoice: InvoiceDocument) -> 
         "event_id": new_id("evt"),
         "event_type": EventType.INVOICE_ISSUED,
         "event_data": invoice_view(None, issued),
+        "mail_id": new_id("mail"),
+        "mail_subject": None,  # the reference sends no invoice mail
+        "mail_body": None,
     }
     await conn.execute(INSERT_INVOICE, *(values[name] for name in INSERT_INVOICE_PARAMS))
 

@@ -18,6 +18,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.jsonio import JSON
+from partnerbilling.mail.messages import fit_subject
 from partnerbilling.pagination import Batches, KeysetQuery, PageParams
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
@@ -47,8 +48,9 @@ _TAKE_NUMBER = Statement(
     )
 )
 
-# The document and its ``invoice.issued`` event for the payer (with the deliveries), in one
-# statement.
+# The document, its ``invoice.issued`` event for the payer (with the deliveries) and, unless the
+# payer's profile says ``invoice_email: false``, the message that sends it to the payer's billing
+# address (its PDF drawn when it is sent), in one statement.
 _INSERT = Statement(
     text(
         """
@@ -70,6 +72,14 @@ _INSERT = Statement(
         """
         + FAN_OUT.replace(":created_at", ":issued_at")
         + """
+        ), mail AS (
+            INSERT INTO outbox_mails (id, to_address, subject, body, attach_invoice_id, status,
+                                      attempt_count, next_attempt_at, created_at)
+            SELECT :mail_id, o.billing_email, :mail_subject, :mail_body, :id, 'pending', 0,
+                   :issued_at, :issued_at
+            FROM doc JOIN organizations o ON o.id = doc.payer_id
+            WHERE o.invoice_email AND :mail_subject IS NOT NULL
+            RETURNING id
         )
         SELECT count(*) FROM doc
         """
@@ -79,6 +89,8 @@ _INSERT = Statement(
         bindparam("buyer", type_=JSONB),
         bindparam("event_type", type_=String),
         bindparam("event_data", type_=JSONB),
+        bindparam("mail_subject", type_=String),
+        bindparam("mail_body", type_=String),
     )
 )
 
@@ -105,9 +117,13 @@ async def take_number(conn: Connection) -> Numbered:
     return row
 
 
-async def insert(conn: Connection, document: InvoiceDocument, event_data: JSON) -> None:
-    """Insert a numbered invoice or credit note and its ``invoice.issued`` event (``event_data``,
-    the payer's view of it)."""
+async def insert(
+    conn: Connection, document: InvoiceDocument, event_data: JSON, mail: tuple[str, str] | None
+) -> None:
+    """Insert a numbered invoice or credit note, its ``invoice.issued`` event (``event_data``,
+    the payer's view of it) and the ``mail`` ``(subject, body)`` that sends it to the payer
+    (None: none; nor when the payer's profile says ``invoice_email: false``)."""
+    subject, body = mail if mail is not None else (None, None)
     await _INSERT.execute(
         conn,
         {
@@ -115,6 +131,9 @@ async def insert(conn: Connection, document: InvoiceDocument, event_data: JSON) 
             "event_id": new_id("evt"),
             "event_type": EventType.INVOICE_ISSUED,
             "event_data": event_data,
+            "mail_id": new_id("mail"),
+            "mail_subject": fit_subject(subject) if subject is not None else None,
+            "mail_body": body,
         },
     )
 

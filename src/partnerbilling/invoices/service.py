@@ -23,6 +23,7 @@ from partnerbilling.exports import Period, stream_csv
 from partnerbilling.invoices import export, repository
 from partnerbilling.invoices.documents import renderable
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
+from partnerbilling.mail.messages import invoice_mail
 from partnerbilling.orders import repository as orders
 from partnerbilling.sql import Connection
 from partnerbilling.states import (
@@ -38,17 +39,22 @@ from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import cashback_entry_view, invoice_view, subscription_view
 
 
-async def issue_invoice(conn: Connection, invoice: InvoiceDocument) -> InvoiceDocument:
+async def issue_invoice(
+    conn: Connection, invoice: InvoiceDocument, credited_number: str | None = None
+) -> InvoiceDocument:
     """Number an invoice or credit note, copy its seller, due date and payment reference onto
-    it, store it and announce it to its payer (``invoice.issued``, the payer's view); returns the
-    stored document. Last in its transaction: the number locks the year's counter until commit."""
+    it, store it, announce it to its payer (``invoice.issued``, the payer's view) and e-mail it
+    with its PDF (``credited_number``: a credit note's invoice); returns the stored document.
+    Last in its transaction: the number locks the year's counter until commit."""
     taken = await repository.take_number(conn)
     issued = numbered(
         invoice, taken.year, taken.last_number, taken.at, taken.seller, ZoneInfo(taken.time_zone)
     )
     announcement = invoice_view(None, issued)
     assert announcement is not None
-    await repository.insert(conn, issued, announcement)
+    # A document issued without an issuer has no PDF to send.
+    mail = invoice_mail(issued, credited_number) if issued.seller is not None else None
+    await repository.insert(conn, issued, announcement, mail)
     return issued
 
 
@@ -121,7 +127,7 @@ async def credit_invoice(conn: Connection, invoice_id: str, reason: str) -> Invo
             )
         )
     await emit_many(conn, batch, now)
-    return await issue_invoice(conn, note)
+    return await issue_invoice(conn, note, invoice.number)
 
 
 async def _return_money(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from partnerbilling.jsonio import JSON
 
 ISSUER_ID = 1  # the one row
+DEFAULT_TIME_ZONE = "Europe/Zurich"
 
 
 @dataclass(frozen=True, slots=True)

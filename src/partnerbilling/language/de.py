@@ -54,15 +54,15 @@ WORDS: dict[str, str] = {
     # e-mails
     "greeting": "Guten Tag",
     "invoice_subject": "Rechnung {number} von {seller}",
-    "invoice_body": "anbei erhalten Sie unsere Rechnung {number} vom {date}.\n\n"
+    "invoice_body": "Anbei erhalten Sie unsere Rechnung {number} vom {date}.\n\n"
     "Betrag: {currency} {amount}\nFällig am: {due}\nZahlungsreferenz: {reference}\n",
     "credit_note_subject": "Gutschrift {number} von {seller}",
-    "credit_note_body": "anbei erhalten Sie unsere Gutschrift {number} vom {date} zur Rechnung {invoice}.\n\n"
+    "credit_note_body": "Anbei erhalten Sie unsere Gutschrift {number} vom {date} zur Rechnung {invoice}.\n\n"
     "Betrag: {currency} {amount}\n",
     "attached": "Die Rechnung ist als PDF beigefügt (mit eingebettetem Factur-X/ZUGFeRD-XML).\n",
-    "mode_subject": "{customer} hat den Abrechnungsmodus geändert",
+    "mode_subject": "{customer} hat den Abrechnungsmodus geändert: {new_words}",
     "mode_body": "Ihr Kunde {customer} hat den Abrechnungsmodus Ihrer Partnerschaft am {date} um {time} "
-    "geändert:\nbisher: {old}\nneu: {new}\n\n"
+    "geändert ({zone}):\nbisher: {old_words}\nneu: {new_words}\n\n"
     "Das gilt für jede Bestellung und Verlängerung ab jetzt; bestehende Bestellungen und Rechnungen "
     "bleiben unverändert.\n",
     "mode_customer": "der Kunde bezahlt",

@@ -60,9 +60,9 @@ WORDS: dict[str, str] = {
     "credit_note_body": "please find attached our credit note {number} of {date} for invoice {invoice}.\n\n"
     "Amount: {currency} {amount}\n",
     "attached": "The document is attached as a PDF (with its Factur-X XML embedded).\n",
-    "mode_subject": "{customer} changed the billing mode",
+    "mode_subject": "{customer} changed the billing mode to '{new}'",
     "mode_body": "your customer {customer} changed the billing mode of your partnership on {date} at "
-    "{time}:\nbefore: {old}\nnow: {new}\n\n"
+    "{time} ({zone}):\nfrom '{old}' ({old_words})\nto '{new}' ({new_words})\n\n"
     "It applies to every order and renewal from now on; existing orders and invoices are unchanged.\n",
     "mode_customer": "the customer pays",
     "mode_partner": "you (the partner) pay",

@@ -62,9 +62,9 @@ WORDS: dict[str, str] = {
     "credit_note_body": "veuillez trouver ci-joint notre note de crédit {number} du {date} relative à la "
     "facture {invoice}.\n\nMontant\u00a0: {currency} {amount}\n",
     "attached": "Le document est joint en PDF (avec le XML Factur-X intégré).\n",
-    "mode_subject": "{customer} a changé le mode de facturation",
+    "mode_subject": "{customer} a changé le mode de facturation\u00a0: {new_words}",
     "mode_body": "votre client {customer} a changé le mode de facturation de votre partenariat le {date} "
-    "à {time}\u00a0:\nauparavant\u00a0: {old}\ndésormais\u00a0: {new}\n\n"
+    "à {time} ({zone})\u00a0:\nauparavant\u00a0: {old_words}\ndésormais\u00a0: {new_words}\n\n"
     "Cela s'applique à toute commande et tout renouvellement à partir de maintenant\u00a0; les "
     "commandes et factures existantes restent inchangées.\n",
     "mode_customer": "le client paie",

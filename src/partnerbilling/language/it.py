@@ -60,9 +60,9 @@ WORDS: dict[str, str] = {
     "credit_note_body": "in allegato trova la nostra nota di credito {number} del {date} relativa alla "
     "fattura {invoice}.\n\nImporto: {currency} {amount}\n",
     "attached": "Il documento è allegato in PDF (con l'XML Factur-X incorporato).\n",
-    "mode_subject": "{customer} ha cambiato la modalità di fatturazione",
+    "mode_subject": "{customer} ha cambiato la modalità di fatturazione: {new_words}",
     "mode_body": "il suo cliente {customer} ha cambiato la modalità di fatturazione della partnership il "
-    "{date} alle {time}:\nprima: {old}\nora: {new}\n\n"
+    "{date} alle {time} ({zone}):\nprima: {old_words}\nora: {new_words}\n\n"
     "Vale per ogni ordine e rinnovo da ora in poi; ordini e fatture esistenti restano invariati.\n",
     "mode_customer": "paga il cliente",
     "mode_partner": "paga lei (il partner)",

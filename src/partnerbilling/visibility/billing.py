@@ -49,6 +49,7 @@ def organization_view(org: Organization) -> JSON:
         "payout_iban": org.payout_iban,
         "auto_pay_from_balance": org.auto_pay_from_balance,
         "reverse_charge": org.reverse_charge,
+        "invoice_email": org.invoice_email,
         "created_at": rfc3339(org.created_at),
         "updated_at": rfc3339(org.updated_at),
     }
