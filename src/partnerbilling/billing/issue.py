@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from partnerbilling.billing.domain import InvoiceDocument
 from partnerbilling.billing.references import is_qr_iban, payment_reference
 from partnerbilling.jsonio import JSON
+from partnerbilling.language import Language, formats, word
 from partnerbilling.states import InvoiceKind
 
 # The payment terms of a document issued while no issuer is configured.
@@ -29,6 +30,31 @@ def calendar_dates(
     return issued, due
 
 
+# The key of a planned line's period as moments (its first and end instants), until it is issued
+# and they become its days in the issuer's zone; never stored.
+PERIOD_MOMENTS = "_period_moments"
+
+
+def dated_lines(lines: list[JSON], language: Language, zone: ZoneInfo) -> list[JSON]:
+    """A planned document's lines as issued: each period's first day and end (exclusive) as
+    calendar days in ``zone``, and its description with the first and last day billed, in
+    ``language`` (a line without its moments, as a credit note copies it, stays as it is)."""
+    dated = []
+    for line in lines:
+        if PERIOD_MOMENTS not in line:
+            dated.append(line)
+            continue
+        fields = {k: v for k, v in line.items() if k != PERIOD_MOMENTS}
+        start, end = (moment.astimezone(zone).date() for moment in line[PERIOD_MOMENTS])
+        period = formats.period_text(start, end, language)
+        kind = word(fields["kind"], language)
+        fields["description"] = word("line", language).format(
+            name=fields["product_name"], kind=kind, period=period
+        )
+        dated.append(fields | {"period_start": start.isoformat(), "period_end": end.isoformat()})
+    return dated
+
+
 def invoice_number(year: int, last_number: int) -> str:
     """``2026-000042``: the year and the series' number, six digits at least."""
     return f"{year}-{last_number:06d}"
@@ -44,6 +70,8 @@ def numbered(
     note)."""
     number = invoice_number(year, last_number)
     issue_date = at.astimezone(zone).date()
+    language = Language.of((document.buyer or {}).get("language"))
+    document = replace(document, lines=dated_lines(document.lines, language, zone))
     if document.kind == InvoiceKind.CREDIT_NOTE:
         return replace(
             document,
