@@ -2,13 +2,14 @@
 them whatever the language (CH/LI ``1'234.50``, DE/AT ``1.234,50``, FR/BE/LU ``1 234,50``, IT
 ``1.234,50``, elsewhere as the language writes them), dates as the language does (``31.12.2026``,
 ``31 Dec 2026`` in English), references grouped as people type them. The Babel locale and
-pattern objects are built once each and cached: a document formats dozens of values."""
+pattern objects are built once each and cached, and so are the amounts written lately: a
+document formats dozens of values."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -48,6 +49,7 @@ def _number_locale(language: Language, country: str | None) -> Locale:
     return _locale(_COUNTRY_LOCALE.get(country or "", language.value))
 
 
+@lru_cache(maxsize=4096)
 def amount_text(amount: Decimal, language: Language, country: str | None) -> str:
     """An amount with two decimals and grouped thousands as ``country`` writes it (``-120.00``
     on a credit note)."""
@@ -55,6 +57,7 @@ def amount_text(amount: Decimal, language: Language, country: str | None) -> str
     return text.replace(_NARROW_NBSP, _NBSP)
 
 
+@lru_cache(maxsize=256)
 def rate_text(rate: Decimal, language: Language, country: str | None) -> str:
     """A VAT rate as a percentage: ``0.081`` → ``8.1 %`` (``8,1 %`` in Germany)."""
     text = _pattern("#,##0.##").apply(rate * 100, _number_locale(language, country))
