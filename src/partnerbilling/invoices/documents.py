@@ -4,9 +4,13 @@ profile change."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from partnerbilling.billing.issue import DEFAULT_ZONE
 from partnerbilling.billing.references import is_qr_iban
 from partnerbilling.documents.domain import (
     Address,
@@ -16,11 +20,13 @@ from partnerbilling.documents.domain import (
     Document,
     Language,
     Line,
+    Paid,
     Seller,
 )
 from partnerbilling.errors import IssuerNotConfigured
 from partnerbilling.invoices.domain import Invoice
 from partnerbilling.jsonio import JSON
+from partnerbilling.payments.domain import Payment
 from partnerbilling.states import InvoiceKind
 
 NO_ISSUER = (
@@ -29,13 +35,20 @@ NO_ISSUER = (
 )
 
 
-def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
+def renderable(
+    invoice: Invoice,
+    credited: Invoice | None,
+    payments: Sequence[Payment] = (),
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> Document:
     """The document of an issued invoice or credit note (``credited``: the invoice a credit note
-    credits). Raises :class:`IssuerNotConfigured` for a document issued without an issuer."""
+    credits) in its state now: its ``payments``, dated in the issuer's ``zone``, and the day it
+    was paid. Raises :class:`IssuerNotConfigured` for a document issued without an issuer."""
     if invoice.seller is None:
         raise IssuerNotConfigured(NO_ISSUER)
     assert invoice.buyer is not None  # every document has one (the migration gave the old ones theirs)
     is_note = invoice.kind == InvoiceKind.CREDIT_NOTE
+    paid = tuple(Paid(_day(p.received_at, zone), p.applied) for p in payments if p.applied)
     issue_date, due_date = invoice.dates
     return Document(
         id=invoice.id,
@@ -59,7 +72,23 @@ def renderable(invoice: Invoice, credited: Invoice | None) -> Document:
         payment_reference=invoice.payment_reference,
         credited=CreditedInvoice(credited.number, credited.dates[0]) if credited else None,
         reason=invoice.reason,
+        payments=paid,
+        # The day the money arrived (the last payment's), else the day it was recorded as paid.
+        paid_on=max((p.day for p in paid), default=None)
+        or (_day(invoice.paid_at, zone) if invoice.paid_at else None),
+        credited_paid=credited.amount_paid if credited else Decimal("0.00"),
     )
+
+
+def _day(at: datetime, zone: ZoneInfo) -> date:
+    return at.astimezone(zone).date()
+
+
+def as_issued(document: Document) -> Document:
+    """The document as it was issued, before any payment: what its XML says, whenever it is
+    drawn (the PDF shows what was paid since)."""
+    due = Decimal("0.00") if document.is_credit_note else document.total
+    return replace(document, amount_due=due, payments=(), paid_on=None)
 
 
 def _seller(seller: JSON, currency: str) -> Seller:

@@ -23,8 +23,10 @@ from partnerbilling.exports import Period, stream_csv
 from partnerbilling.invoices import export, repository
 from partnerbilling.invoices.documents import renderable
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
+from partnerbilling.issuer import repository as issuer
 from partnerbilling.mail.messages import invoice_mail
 from partnerbilling.orders import repository as orders
+from partnerbilling.payments import repository as payments
 from partnerbilling.sql import Connection
 from partnerbilling.states import (
     INVOICE,
@@ -77,13 +79,14 @@ async def load_visible(conn: Connection, viewer: str, invoice_id: str) -> Invoic
 
 
 async def load_document(conn: Connection, viewer: str, invoice_id: str) -> Document:
-    """The document of an invoice or credit note the viewer (its payer) may see, or 404; 409 if
-    it was issued without an issuer."""
+    """The document of an invoice or credit note the viewer (its payer) may see, in its state
+    now (what was paid), or 404; 409 if it was issued without an issuer."""
     invoice = await load_visible(conn, viewer, invoice_id)
     credited = None
     if invoice.credits_invoice_id is not None:
         credited = await repository.get(conn, invoice.credits_invoice_id)
-    return renderable(invoice, credited)
+    paid = await payments.of_invoice(conn, invoice.id) if invoice.amount_paid else []
+    return renderable(invoice, credited, paid, await issuer.zone(conn))
 
 
 async def load_for_platform(conn: Connection, invoice_id: str) -> Invoice:
