@@ -82,3 +82,9 @@ class ExportedInvoice:
     issued_at: datetime
     due_at: datetime
     created_at: datetime
+    issue_date: date | None = None  # as on :class:`Invoice`
+    due_date: date | None = None
+
+    @property
+    def dates(self) -> tuple[date, date]:
+        return calendar_dates(self.issued_at, self.due_at, self.issue_date, self.due_date)
