@@ -53,7 +53,7 @@ def _number_locale(language: Language, country: str | None) -> Locale:
 def amount_text(amount: Decimal, language: Language, country: str | None) -> str:
     """An amount with two decimals and grouped thousands as ``country`` writes it (``-120.00``
     on a credit note)."""
-    text = _pattern("#,##0.00").apply(round_money(amount), _number_locale(language, country))
+    text: str = _pattern("#,##0.00").apply(round_money(amount), _number_locale(language, country))
     return text.replace(_NARROW_NBSP, _NBSP)
 
 
