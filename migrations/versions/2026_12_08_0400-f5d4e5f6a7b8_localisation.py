@@ -5,9 +5,10 @@ Revises: ab4f5c6d7e8f
 Create Date: 2026-12-08 04:00:00.000000+00:00
 
 Also records whether a profile gets its invoices by e-mail. ``issuer.time_zone`` is added with
-raw SQL that is safe to run twice (another change adds the same column). Issued documents get their issue and due dates as calendar dates in that zone, back-filled
-from ``issued_at`` and ``due_at`` in Europe/Zurich (the only zone there was); a row written
-without them reads as those dates.
+raw SQL that is safe to run twice (another change adds the same column). Issued documents get
+their issue and due dates as calendar dates in that zone, back-filled from ``issued_at`` and
+``due_at`` in Europe/Zurich (the only zone there was); a row written without them reads as
+those dates.
 """
 
 from collections.abc import Sequence
