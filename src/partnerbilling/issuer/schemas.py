@@ -92,6 +92,7 @@ class IssuerPut(RequestModel):
         default="Europe/Zurich",
         description="IANA time zone of the issuer's calendar dates "
         "(invoice dates, due dates, payout execution dates).",
+        json_schema_extra={"enum": sorted(available_timezones()), "examples": ["Europe/Zurich"]},
     )
 
     @field_validator("time_zone")
