@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Self
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from partnerbilling.billing.references import is_qr_iban
@@ -92,7 +92,10 @@ class IssuerPut(RequestModel):
         default="Europe/Zurich",
         description="IANA time zone of the issuer's calendar dates "
         "(invoice dates, due dates, payout execution dates).",
-        json_schema_extra={"enum": sorted(available_timezones()), "examples": ["Europe/Zurich"]},
+        json_schema_extra={
+            "enum": list[JsonValue](sorted(available_timezones())),
+            "examples": ["Europe/Zurich"],
+        },
     )
 
     @field_validator("time_zone")
