@@ -28,6 +28,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import orjson
@@ -146,14 +147,18 @@ async def _add_charge(conn: asyncpg.Connection, plan: ChargePlan) -> None:
 async def _issue_invoice(conn: asyncpg.Connection, invoice: InvoiceDocument) -> None:
     """As the service: take the number (and the issuer), then insert the numbered document with
     its event; numbering itself is the service's pure :func:`partnerbilling.billing.issue.numbered`."""
-    year = invoice.issued_at.year
-    taken = await conn.fetchrow(TAKE_NUMBER, *({"year": year}[name] for name in TAKE_NUMBER_PARAMS))
-    issued = numbered(invoice, year, taken["last_number"], taken["at"], taken["seller"])
+    assert not TAKE_NUMBER_PARAMS  # the year is the issue date's, in the statement
+    taken = await conn.fetchrow(TAKE_NUMBER)
+    zone = ZoneInfo(taken["time_zone"])
+    issued = numbered(invoice, taken["year"], taken["last_number"], taken["at"], taken["seller"], zone)
     values = {
         **column_values(issued),
         "event_id": new_id("evt"),
         "event_type": EventType.INVOICE_ISSUED,
         "event_data": invoice_view(None, issued),
+        "mail_id": new_id("mail"),
+        "mail_subject": None,  # the reference sends no invoice mail
+        "mail_body": None,
     }
     await conn.execute(INSERT_INVOICE, *(values[name] for name in INSERT_INVOICE_PARAMS))
 

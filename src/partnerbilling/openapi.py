@@ -194,7 +194,7 @@ def _complete_operation(path: str, method: str, operation: JSON, role_checked: b
         operation.setdefault("parameters", []).append(IDEMPOTENCY_KEY)
         for status, response in responses.items():
             if status.startswith("2"):
-                response["headers"] = REPLAYED
+                response["headers"] = {**response.get("headers", {}), **REPLAYED}  # a 202's Location stays
     if path.startswith(ADMIN_PREFIX):
         _document_roles(path, method, operation)
     _add_problems(responses, problem_docs.for_operation(path, method, operation, role_checked, schemas))

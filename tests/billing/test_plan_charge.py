@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import count
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,6 +22,7 @@ from partnerbilling.billing.charge import (
 )
 from partnerbilling.billing.credit import plan_credit_note
 from partnerbilling.billing.domain import Organization, PlannedEvent, Product, event_rows
+from partnerbilling.billing.issue import PERIOD_MOMENTS, numbered
 from partnerbilling.billing.pricing import AmountTooLarge, Tier
 from partnerbilling.billing.routing import Access, ActivePartnership, BillingMode, Channel
 from partnerbilling.events.schemas import EventType
@@ -240,7 +242,9 @@ def test_a_new_order_plans_its_subscription_and_the_first_periods_invoice() -> N
     assert plan.invoice.issued_at == AT and plan.invoice.number is None
     [line] = plan.invoice.lines
     assert line == {
-        "description": "Web Hosting Pro, 2026-03-31 – 2027-03-31 (order)",
+        "description": "Web Hosting Pro, order",
+        "product_name": "Web Hosting Pro",
+        "kind": "order",
         "sku": "web-hosting-pro",
         "quantity": 1,
         "unit_price": "120.00",
@@ -251,7 +255,13 @@ def test_a_new_order_plans_its_subscription_and_the_first_periods_invoice() -> N
         "customer_name": "Acme",
         "period_start": "2026-03-31",
         "period_end": "2027-03-31",
+        PERIOD_MOMENTS: (AT, sub.current_period_end),
     }
+    # As issued: its days in the issuer's zone, and its description with the last day billed.
+    [issued] = numbered(plan.invoice, 2026, 1, AT, None, ZoneInfo("Europe/Zurich")).lines
+    assert PERIOD_MOMENTS not in issued
+    assert issued["description"] == "Web Hosting Pro, order, 31 Mar 2026 – 30 Mar 2027"
+    assert (issued["period_start"], issued["period_end"]) == ("2026-03-31", "2027-03-31")
 
 
 def test_a_renewal_charges_its_subscriptions_period_and_says_so() -> None:
@@ -266,7 +276,7 @@ def test_a_renewal_charges_its_subscriptions_period_and_says_so() -> None:
         None,
     )
     assert plan.order.quantity == 2 and plan.order.public_amount == Decimal("240.00")
-    assert plan.invoice.lines[0]["description"] == "Web Hosting Pro, 2026-03-31 – 2027-03-31 (renewal)"
+    assert plan.invoice.lines[0]["description"] == "Web Hosting Pro, renewal"
     assert plan.events[-1] is renewed
 
 
@@ -342,8 +352,12 @@ def test_the_planner_does_no_io() -> None:
         ours = {m for m in modules if m.startswith("partnerbilling")}
         assert (
             ours
-            <= {f"partnerbilling.billing.{m}" for m in ("domain", "money", "periods", "pricing", "routing")}
-            | {"partnerbilling.visibility"}
+            <= {
+                f"partnerbilling.billing.{m}"
+                for m in ("domain", "issue", "money", "periods", "pricing", "routing")
+            }
+            # The words of each language: data, and the formats of CLDR's.
+            | {"partnerbilling.visibility", "partnerbilling.language"}
             | PURE_NAMES
         ), name
         assert not {m for m in modules if _is_io(m)}, name

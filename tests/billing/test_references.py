@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from stdnum import iso11649
@@ -71,27 +72,30 @@ def _seller(chf_iban: str, terms: int = 10) -> JSON:
     }
 
 
+ZURICH = ZoneInfo("Europe/Zurich")
+
+
 def test_an_issued_invoice_takes_its_number_due_date_and_reference_from_the_issuer() -> None:
     later = AT + timedelta(seconds=1)
-    chf = numbered(_document(), 2026, 42, later, _seller(QR_IBAN))
+    chf = numbered(_document(), 2026, 42, later, _seller(QR_IBAN), ZURICH)
     assert (chf.number, chf.issued_at, chf.due_at) == ("2026-000042", later, later + timedelta(days=10))
     assert chf.payment_reference == qr_reference("2026-000042")
-    assert numbered(_document(), 2026, 42, later, _seller(IBAN)).payment_reference == creditor_reference(
-        "2026-000042"
-    )
+    assert numbered(
+        _document(), 2026, 42, later, _seller(IBAN), ZURICH
+    ).payment_reference == creditor_reference("2026-000042")
     # An EUR invoice quotes a creditor reference whatever the CHF account is.
-    eur = numbered(_document(currency="EUR"), 2026, 42, later, _seller(QR_IBAN))
+    eur = numbered(_document(currency="EUR"), 2026, 42, later, _seller(QR_IBAN), ZURICH)
     assert eur.payment_reference == creditor_reference("2026-000042")
 
 
 def test_without_an_issuer_the_terms_are_30_days_and_the_reference_a_creditor_reference() -> None:
-    doc = numbered(_document(), 2026, 7, AT, None)
+    doc = numbered(_document(), 2026, 7, AT, None, ZURICH)
     assert doc.seller is None and doc.due_at == AT + timedelta(days=30)
     assert doc.payment_reference == creditor_reference("2026-000007")
 
 
 def test_a_credit_note_is_due_when_issued_and_quotes_no_reference() -> None:
-    note = numbered(_document(kind="credit_note"), 2026, 8, AT, _seller(QR_IBAN))
+    note = numbered(_document(kind="credit_note"), 2026, 8, AT, _seller(QR_IBAN), ZURICH)
     assert (note.due_at, note.payment_reference) == (AT, None)
 
 

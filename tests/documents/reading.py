@@ -38,8 +38,9 @@ def qr_payloads(pdf: bytes) -> list[list[str]]:
 
 
 def text(pdf: bytes) -> str:
-    """The text of all pages, lines joined by newlines."""
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    """The text of all pages, lines joined by newlines, no-break spaces read as spaces."""
+    pages = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    return pages.replace("\u00a0", " ")
 
 
 def text_of(pdf: bytes) -> str:

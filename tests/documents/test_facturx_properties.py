@@ -89,7 +89,7 @@ def _credit_note_of(doc: Document) -> Document:
         total=-doc.total,
         amount_due=Decimal("0.00"),
         payment_reference=None,
-        credited=CreditedInvoice(number="2025-000001", issued_at=samples.ISSUED),
+        credited=CreditedInvoice(number="2025-000001", issue_date=samples.ISSUED.date()),
         reason="Cancelled",
     )
 

@@ -23,9 +23,11 @@ async def run(api: Api, as_of: str) -> dict[str, Any]:
 
 
 async def mails_to(db: AsyncEngine, org: Org) -> list[tuple[str, str]]:
+    """The dunning messages to ``org`` (not the ones that sent its invoices when issued)."""
     found = await rows(
         db,
-        "SELECT subject, body FROM outbox_mails WHERE to_address = :a ORDER BY created_at, id",
+        "SELECT subject, body FROM outbox_mails WHERE to_address = :a"
+        " AND subject NOT LIKE 'Invoice %' AND subject NOT LIKE 'Credit note %' ORDER BY created_at, id",
         a=org.data["billing_email"],
     )
     return [(row.subject, row.body) for row in found]

@@ -99,7 +99,8 @@ def test_a_document_is_one_row_per_line_with_its_own_amounts_on_line_1_only() ->
         ("", "", ""),
     ]
     assert {r["vat_rate"] for r in rows} == {"0.081"}
-    assert rows[0]["issue_date"] == "2026-03-31" and rows[0]["due_date"] == "2026-04-30"
+    # Days in the issuer's zone (Zürich without stored dates): issued and due late at night UTC.
+    assert rows[0]["issue_date"] == "2026-04-01" and rows[0]["due_date"] == "2026-05-01"
     assert rows[1]["customer_name"] == '\'=HYPERLINK("x")'
     assert sum(Decimal(r["net"]) for r in rows) + Decimal(rows[0]["vat"]) == Decimal(rows[0]["total"])
 

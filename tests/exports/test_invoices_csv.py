@@ -4,7 +4,7 @@ select by issue date, half-open."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -104,7 +104,7 @@ async def test_oldest_first_one_row_per_line_with_the_documents_fields(api: Api,
         doc = documents[row["number"]]
         line = doc["lines"][int(row["line"]) - 1]
         assert row["kind"] == doc["kind"] and row["status"] == doc["status"]
-        assert row["issue_date"] == doc["issued_at"][:10] and row["due_date"] == doc["due_at"][:10]
+        assert row["issue_date"] == doc["issue_date"] and row["due_date"] == doc["due_date"]
         assert row["currency"] == "CHF" and row["vat_rate"] == doc["tax_rate"] == "0.081"
         assert (row["customer_id"], row["customer_name"]) == (w.acme.id, "Acme")
         assert (row["sku"], row["quantity"], row["unit_price"]) == (
@@ -112,7 +112,9 @@ async def test_oldest_first_one_row_per_line_with_the_documents_fields(api: Api,
             str(line["quantity"]),
             line["unit_price"],
         )
-        assert (row["period_start"], row["period_end"]) == (line["period_start"], line["period_end"])
+        # The last day billed: the JSON's period_end is the day after.
+        last = (date.fromisoformat(line["period_end"]) - timedelta(days=1)).isoformat()
+        assert (row["period_start"], row["period_end"]) == (line["period_start"], last)
         assert row["description"] == line["description"]
 
 

@@ -79,7 +79,8 @@ async def test_a_tier_is_created_and_replaced_whole(api: Api) -> None:
 
 async def test_a_product_is_created_replaced_and_listed(api: Api) -> None:
     product = await api.ok(None, "PUT", "/v1/admin/products/web-hosting-pro", json=_product())
-    assert product == {"sku": "web-hosting-pro", **_product()}
+    no_names = {"de": None, "fr": None, "it": None, "en": None}  # names per language: none given
+    assert product == {"sku": "web-hosting-pro", **_product(), "names": no_names}
     replaced = await api.ok(
         None,
         "PUT",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from partnerbilling.language import Language
+from partnerbilling.language.formats import date_text
 from partnerbilling.mail.sender import send_due_mails
 from partnerbilling.settings import Settings
 from tests.support import Api, build_world
@@ -41,5 +46,12 @@ async def test_one_mail_per_committed_billing_mode_change_and_none_for_a_rejecte
         "Acme changed the billing mode to 'partner'",
         "Acme changed the billing mode to 'customer'",
     }
-    changed_at = {c["changed_at"][:19] for c in (await api.ok(w.acme, "GET", f"{path}/changes"))["data"]}
-    assert all(any(stamp in body for stamp in changed_at) for body in bodies)
+    changes = (await api.ok(w.acme, "GET", f"{path}/changes"))["data"]
+    # Each names its moment as a day and time in the issuer's zone, never as an ISO timestamp.
+    zurich = ZoneInfo("Europe/Zurich")
+    moments = [
+        datetime.fromisoformat(c["changed_at"].replace("Z", "+00:00")).astimezone(zurich) for c in changes
+    ]
+    written = {f"on {date_text(m.date(), Language.EN)} at {m:%H:%M}" for m in moments}
+    assert all(any(stamp in body for stamp in written) for body in bodies)
+    assert not any(c["changed_at"][:19] in body for c in changes for body in bodies)

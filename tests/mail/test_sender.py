@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import transaction, utcnow
+from partnerbilling.language import Language
+from partnerbilling.language.formats import reference_text
 from partnerbilling.mail import repository
 from partnerbilling.mail.messages import billing_mode_changed_mail, webhook_endpoint_disabled_mail
 from partnerbilling.mail.sender import RETRY_DELAYS, parse_smtp_url, send_due_mails
@@ -126,10 +129,17 @@ async def test_without_an_smtp_server_a_reminder_with_its_pdf_goes_to_the_log_to
     with caplog.at_level(logging.INFO, logger="partnerbilling.mail"):
         while await send_due_mails(db, settings):
             pass
-    [logged] = [r.getMessage() for r in caplog.records if r.name == "partnerbilling.mail"]
-    assert invoice["payment_reference"] in logged
+    [logged] = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "partnerbilling.mail" and "Payment reminder" in r.getMessage()
+    ]
+    assert reference_text(invoice["payment_reference"]) in logged
     assert logged.endswith(f"[attached: {invoice['number']}.pdf]\n")
     assert await scalar(db, "SELECT string_agg(DISTINCT status, ',') FROM outbox_mails") == "sent"
+
+
+ZURICH = ZoneInfo("Europe/Zurich")
 
 
 def test_smtp_urls() -> None:
@@ -150,10 +160,13 @@ def test_smtp_urls() -> None:
 
 def test_the_billing_mode_message_names_the_customer_both_modes_and_the_time() -> None:
     at = datetime(2026, 11, 26, 21, 5, 11, tzinfo=UTC)
-    subject, body = billing_mode_changed_mail("Acme AG", "customer", "partner", at)
+    subject, body = billing_mode_changed_mail(Language.EN, "Acme AG", "customer", "partner", at, ZURICH)
     assert "Acme AG" in subject and "partner" in subject
     assert "Acme AG" in body and "'customer'" in body and "'partner'" in body
-    assert "2026-11-26T21:05:11" in body
+    assert "on 26 Nov 2026 at 22:05 (Europe/Zurich)" in body  # the issuer's zone, no ISO timestamp
+    subject, body = billing_mode_changed_mail(Language.DE, "Acme AG", "customer", "partner", at, ZURICH)
+    assert subject == "Acme AG hat den Abrechnungsmodus geändert: Sie (der Partner) bezahlen"
+    assert "am 26.11.2026 um 22:05" in body and "bisher: der Kunde bezahlt" in body
 
 
 def test_the_endpoint_disabled_message_names_the_url_and_the_reason() -> None:
@@ -177,7 +190,9 @@ async def test_a_reminder_of_a_chf_invoice_carries_its_pdf_asking_for_what_is_du
     with_smtp = settings.model_copy(update={"smtp_url": smtp.url})
     while await send_due_mails(db, with_smtp):
         pass
-    [reminder] = [m for m in smtp.messages if m["To"] == w.agency.data["billing_email"]]
+    [reminder] = [
+        m for m in smtp.messages if m["To"] == w.agency.data["billing_email"] and "reminder" in m["Subject"]
+    ]
     [pdf] = [part for part in reminder.walk() if part.get_content_type() == "application/pdf"]
     assert pdf.get_filename() == f"{invoice['number']}.pdf"
     content = pdf.get_payload(decode=True)

@@ -20,11 +20,13 @@ from partnerbilling.billing.domain import (
     Subscription,
     buyer_snapshot,
 )
+from partnerbilling.billing.issue import PERIOD_MOMENTS
 from partnerbilling.billing.money import format_money
 from partnerbilling.billing.periods import add_months
 from partnerbilling.billing.pricing import Price, price_charge
 from partnerbilling.billing.routing import ActivePartnership, Benefit, Channel, Route, route_charge
 from partnerbilling.events.schemas import EventType
+from partnerbilling.language import Language, word
 from partnerbilling.states import CashbackStatus, InvoiceKind, InvoiceStatus, OrderKind, SubscriptionStatus
 from partnerbilling.visibility import cashback_entry_view, order_view
 
@@ -227,11 +229,17 @@ def _partner_rate(partner: Organization | None, category: str) -> Decimal:
 
 
 def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) -> InvoiceDocument:
-    """The payer's invoice for the charge: one line, the order's."""
-    period = f"{c.period_start:%Y-%m-%d} – {c.period_end:%Y-%m-%d}"
+    """The payer's invoice for the charge: one line, the order's, in the payer's language (the
+    product's name in it, the kind of charge; its period's days and description are written as
+    it is issued, in the issuer's time zone: :func:`partnerbilling.billing.issue.numbered`)."""
+    buyer = payer.buyer or buyer_snapshot(payer.name, None, None, None, "en", payer.reverse_charge)
+    language = Language.of(buyer.get("language"))
     kind = "renewal" if c.kind == OrderKind.RENEWAL else "order"
+    name = c.product.name_in(language.value)
     line = {
-        "description": f"{c.product.name}, {period} ({kind})",
+        "description": f"{name}, {word(kind, language)}",
+        "product_name": name,
+        "kind": kind,
         "sku": c.product.sku,
         "quantity": price.quantity,
         "unit_price": format_money(price.unit_price),
@@ -242,6 +250,7 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
         "customer_name": c.customer.name,
         "period_start": f"{c.period_start:%Y-%m-%d}",
         "period_end": f"{c.period_end:%Y-%m-%d}",
+        PERIOD_MOMENTS: (c.period_start, c.period_end),
     }
     return InvoiceDocument(
         id=order.invoice_id,
@@ -259,5 +268,5 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
         status=InvoiceStatus.ISSUED,
         reason=None,
         issued_at=c.at,
-        buyer=payer.buyer or buyer_snapshot(payer.name, None, None, None, "en", payer.reverse_charge),
+        buyer=buyer,
     )

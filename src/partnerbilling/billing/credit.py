@@ -33,6 +33,8 @@ def plan_credit_note(invoice: InvoiceDocument, note_id: str, reason: str, at: da
         seller=None,
         due_at=None,
         payment_reference=None,
+        issue_date=None,
+        due_date=None,
     )
 
 

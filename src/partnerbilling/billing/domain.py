@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
@@ -67,6 +67,11 @@ class Product:
     category: str
     period_months: int
     prices: Mapping[str, Decimal]
+    names: Mapping[str, str] | None = None  # its name per language (de, fr, it, en), where given
+
+    def name_in(self, language: str) -> str:
+        """Its name in ``language``, or its ``name``."""
+        return (self.names or {}).get(language) or self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +176,9 @@ class InvoiceDocument:
     seller: JSON | None = None
     due_at: datetime | None = None
     payment_reference: str | None = None
+    # ``issued_at`` and ``due_at`` as calendar dates in the issuer's time zone.
+    issue_date: date | None = None
+    due_date: date | None = None
 
 
 def buyer_snapshot(

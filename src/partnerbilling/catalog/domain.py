@@ -3,7 +3,7 @@ column. Rates and prices are stored as decimal strings (never JSON numbers) and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -27,9 +27,12 @@ class Product:
     period_months: int
     prices: dict[str, str]  # {"CHF": "120.00"}
     updated_at: datetime
+    names: dict[str, str] = field(default_factory=dict)  # {"de": "Webhosting Pro"}: per language
 
 
 def product_of(product: Product) -> planned.Product:
     """The product as a charge is planned from: its prices as amounts."""
     prices = {currency: Decimal(amount) for currency, amount in product.prices.items()}
-    return planned.Product(product.sku, product.name, product.category, product.period_months, prices)
+    return planned.Product(
+        product.sku, product.name, product.category, product.period_months, prices, dict(product.names)
+    )

@@ -32,3 +32,5 @@ class Product(Base):
     # {"CHF": "120.00"}: decimal strings.
     prices: Mapped[JSON] = mapped_column(JSONB)
     updated_at: Mapped[datetime]
+    # {"de": "...", "fr": ...}: its name per language, where it differs from ``name``.
+    names: Mapped[JSON] = mapped_column(JSONB, server_default="{}")

@@ -48,6 +48,25 @@ class TierRead(BaseModel):
     rates: dict[str, str] = Field(examples=[{"hosting": "0.2", "domain": "0.05"}])
 
 
+class ProductNames(RequestModel):
+    """The product's name per language, where it differs from ``name``; documents and e-mails in
+    a language without one use ``name``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    de: Name | None = None
+    fr: Name | None = None
+    it: Name | None = None
+    en: Name | None = None
+
+
+class ProductNamesRead(BaseModel):
+    de: str | None
+    fr: str | None
+    it: str | None
+    en: str | None
+
+
 class ProductPut(RequestModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -58,6 +77,7 @@ class ProductPut(RequestModel):
                     "category": "hosting",
                     "period_months": 12,
                     "prices": {"CHF": "120.00", "EUR": "125.00"},
+                    "names": {"de": "Webhosting Pro", "fr": "Hébergement Web Pro", "it": "Hosting Web Pro"},
                 }
             ]
         },
@@ -69,6 +89,11 @@ class ProductPut(RequestModel):
     prices: dict[Currency, Money] = Field(
         min_length=1, description="The price excluding VAT per currency; at least one."
     )
+    names: ProductNames | None = Field(
+        default=None,
+        description="Its name in each language (`de`, `fr`, `it`, `en`) for documents and e-mails; "
+        "a language without one uses `name`.",
+    )
 
 
 class ProductRead(BaseModel):
@@ -77,3 +102,4 @@ class ProductRead(BaseModel):
     category: str
     period_months: int
     prices: dict[str, str] = Field(examples=[{"CHF": "120.00"}])
+    names: ProductNamesRead = Field(description="Its name per language; null where it uses `name`.")

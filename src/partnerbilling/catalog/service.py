@@ -27,7 +27,8 @@ async def put_tier(conn: Connection, code: str, data: TierPut) -> ResellerTier:
 async def put_product(conn: Connection, sku: str, data: ProductPut) -> Product:
     """Create or replace a product and its prices."""
     prices: dict[str, str] = {currency: str(price) for currency, price in data.prices.items()}
-    product = Product(sku, data.name, data.category, data.period_months, prices, utcnow())
+    names = data.names.model_dump(exclude_none=True) if data.names else {}
+    product = Product(sku, data.name, data.category, data.period_months, prices, utcnow(), names)
     return await repository.put_product(conn, product)
 
 

@@ -8,16 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from partnerbilling.jsonio import JSON
+from partnerbilling.language import Language
 
-
-class Language(StrEnum):
-    DE = "de"
-    FR = "fr"
-    IT = "it"
-    EN = "en"
+__all__ = ["Language"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +88,26 @@ class Line:
     customer_name: str
     period_start: date
     period_end: date
+    # What it is, when the line says (documents issued before did not): the product's name in
+    # the document's language, and ``order`` or ``renewal``.
+    product_name: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CreditedInvoice:
-    """The invoice a credit note credits (BT-25, BT-26)."""
+    """The invoice a credit note credits (BT-25, BT-26), its issue date in the issuer's zone."""
 
     number: str
-    issued_at: datetime
+    issue_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class Paid:
+    """A payment towards an invoice: its day (in the issuer's zone) and amount."""
+
+    day: date
+    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +120,8 @@ class Document:
     currency: str  # CHF | EUR
     issued_at: datetime
     due_at: datetime
+    issue_date: date  # ``issued_at`` and ``due_at`` as calendar dates in the issuer's zone
+    due_date: date
     seller: Seller
     buyer: Buyer
     payer_id: str
@@ -126,10 +135,20 @@ class Document:
     payment_reference: str | None  # None on a credit note
     credited: CreditedInvoice | None  # a credit note's invoice
     reason: str | None  # a credit note's reason
+    # Its state when rendered (the PDF shows it; the XML stays as issued): the payments towards
+    # an invoice, and the day it was paid in full; for a credit note, what its invoice had paid.
+    payments: tuple[Paid, ...] = ()
+    paid_on: date | None = None
+    credited_paid: Decimal = Decimal("0.00")
 
     @property
     def language(self) -> Language:
         return self.buyer.language
+
+    @property
+    def number_country(self) -> str:
+        """The country whose way of writing numbers the document follows: the buyer's."""
+        return self.buyer.address.country if self.buyer.address else self.seller.address.country
 
     @property
     def names_customers(self) -> bool:

@@ -48,7 +48,7 @@ def fitted(text: str, font: str, size: float, room: float) -> str:
 
 def wrapped(text: str, font: str, size: float, room: float) -> list[str]:
     """``text`` broken at spaces into lines no wider than ``room`` (a word longer than the room
-    is cut)."""
+    is broken where it must: nothing is cut)."""
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -58,10 +58,23 @@ def wrapped(text: str, font: str, size: float, room: float) -> list[str]:
             continue
         if line:
             lines.append(line)
-        line = fitted(word, font, size, room)
+        *whole, line = _broken(word, font, size, room)
+        lines.extend(whole)
     if line or not lines:
         lines.append(line)
     return lines
+
+
+def _broken(word: str, font: str, size: float, room: float) -> list[str]:
+    """A word in pieces no wider than ``room`` (at least one character each)."""
+    pieces: list[str] = []
+    piece = ""
+    for char in word:
+        if piece and width(piece + char, font, size) > room:
+            pieces.append(piece)
+            piece = ""
+        piece += char
+    return [*pieces, piece]
 
 
 def write(

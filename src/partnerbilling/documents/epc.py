@@ -11,6 +11,7 @@ from partnerbilling.documents import labels
 from partnerbilling.documents.domain import Document
 from partnerbilling.documents.drawing import BOLD, GREY, Canvas, mm, write
 from partnerbilling.documents.qr_code import draw_matrix, qr_matrix
+from partnerbilling.language import formats
 
 HEIGHT = 34 * mm
 QR_SIZE = 30 * mm
@@ -58,8 +59,8 @@ def draw_transfer_details(canvas: Canvas, doc: Document, left: float, right: flo
         (labels.label("beneficiary", language), doc.seller.legal_name),
         ("IBAN", iban.format(account.iban)),
         ("BIC", account.bic or ""),
-        (labels.label("reference", language), labels.reference_text(doc.payment_reference)),
-        (labels.label("amount", language), f"EUR {labels.amount_text(doc.amount_due, language)}"),
+        (labels.label("reference", language), formats.reference_text(doc.payment_reference)),
+        (labels.label("amount", language), f"EUR {labels.money(doc, doc.amount_due)}"),
     ]
     y = top - 10 - 15
     for name, value in rows:

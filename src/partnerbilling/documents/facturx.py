@@ -23,8 +23,8 @@ Choices the standard leaves to us, or that our data makes for us:
 - **Delivery date** (BT-72) is the first day supplied (the earliest line period's start), which
   also keeps ``ApplicableHeaderTradeDelivery``, required by the XSD, from being empty
   (PEPPOL-EN16931-R008).
-- **Dates** are the calendar dates of the stored timestamps (issue BT-2, due BT-9, credited
-  invoice BT-26), so the XML and the JSON invoice agree.
+- **Dates** are the calendar dates in the issuer's time zone (issue BT-2, due BT-9, credited
+  invoice BT-26): the JSON invoice's ``issue_date`` and ``due_date``.
 - **Payment means** (BG-16): SEPA credit transfer (58) for EUR, credit transfer (30) for CHF, with
   the issuer's IBAN (BT-84; a QR-IBAN is an IBAN) and BIC (BT-86). Left out on a credit note and
   when the issuer has no account in the currency: BR-61 needs an account for both codes. The
@@ -36,7 +36,6 @@ Choices the standard leaves to us, or that our data makes for us:
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 
 from lxml import etree
@@ -85,7 +84,7 @@ def _add_header(header: etree._Element, doc: Document) -> None:
     """BT-1 number, BT-3 type, BT-2 issue date, BT-22 the credit note's reason."""
     ram(header, "ID", doc.number)
     ram(header, "TypeCode", CREDIT_NOTE if doc.is_credit_note else INVOICE)
-    ram_date(header, "IssueDateTime", _day(doc.issued_at))
+    ram_date(header, "IssueDateTime", doc.issue_date)
     if doc.reason:
         ram(ram(header, "IncludedNote"), "Content", doc.reason)
 
@@ -157,7 +156,7 @@ def _add_settlement(settlement: etree._Element, doc: Document) -> None:
         ram(credited, "IssuerAssignedID", doc.credited.number)
         issued = ram(credited, "FormattedIssueDateTime")
         qdt = etree.SubElement(issued, f"{{{NSMAP['qdt']}}}DateTimeString", format="102")
-        qdt.text = day(_day(doc.credited.issued_at))
+        qdt.text = day(doc.credited.issue_date)
 
 
 def _add_payment_means(settlement: etree._Element, doc: Document) -> None:
@@ -194,7 +193,7 @@ def _add_payment_terms(settlement: etree._Element, doc: Document) -> None:
             terms = ram(settlement, "SpecifiedTradePaymentTerms")
             ram(terms, "Description", text.settled_against(doc.language, doc.credited.number))
         return
-    due = _day(doc.due_at)
+    due = doc.due_date
     terms = ram(settlement, "SpecifiedTradePaymentTerms")
     ram(terms, "Description", text.payable_by(doc.language, due))
     ram_date(terms, "DueDateDateTime", due)
@@ -213,7 +212,3 @@ def _add_totals(settlement: etree._Element, doc: Document) -> None:
     if grand_total != due:
         ram(totals, "TotalPrepaidAmount", amount(grand_total - due))
     ram(totals, "DuePayableAmount", amount(due))
-
-
-def _day(at: datetime) -> date:
-    return at.date()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from partnerbilling.documents.domain import Language
+from partnerbilling.language import formats
 
 REVERSE_CHARGE = "Reverse charge"
 
@@ -45,7 +46,7 @@ def customer_note(language: Language, name: str, customer_id: str) -> str:
 
 def payable_by(language: Language, due: date) -> str:
     """BT-20: the payment terms, which name the due date."""
-    return _PAYABLE_BY[language].format(date=due.isoformat())
+    return _PAYABLE_BY[language].format(date=formats.date_text(due, language))
 
 
 def settled_against(language: Language, invoice_number: str) -> str:

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from reportlab.lib.pagesizes import A4
 
 from partnerbilling.documents import labels
-from partnerbilling.documents.domain import Document, Line
+from partnerbilling.documents.domain import Document, Language, Line
 from partnerbilling.documents.drawing import BOLD, REGULAR, mm, wrapped
 from partnerbilling.documents.epc import HEIGHT as TRANSFER_HEIGHT
 from partnerbilling.documents.epc import has_transfer_details
 from partnerbilling.documents.qr_bill import HEIGHT as QR_BILL_HEIGHT
 from partnerbilling.documents.swiss_qr import has_qr_bill
+from partnerbilling.language import formats
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = 22 * mm
@@ -61,12 +62,18 @@ class Page:
 
 
 def row_of(doc: Document, line: Line) -> Row:
+    """The line's text (the product in the document's language and the kind of charge, or the
+    stored description of a document issued before lines said so), its period and customer."""
     language = doc.language
-    period = labels.period_text(line.period_start, line.period_end, language)
-    details = [f"{labels.label('period', language)}: {period}"]
+    text = line.description
+    if line.product_name and line.kind:
+        text = f"{line.product_name}, {labels.label(line.kind, language)}"
+    period = formats.period_text(line.period_start, line.period_end, language)
+    details = [f"{labels.caption('period', language)} {period}"]
     if doc.names_customers:
-        details.append(f"{labels.label('customer', language)}: {line.customer_name}")
-    return Row(line, wrapped(line.description, REGULAR, TEXT, DESCRIPTION_ROOM), details)
+        details.append(f"{labels.caption('customer', language)} {line.customer_name}")
+    details = [part for detail in details for part in wrapped(detail, REGULAR, DETAIL, DESCRIPTION_ROOM)]
+    return Row(line, wrapped(text, REGULAR, TEXT, DESCRIPTION_ROOM), details)
 
 
 def title_lines(doc: Document) -> list[str]:
@@ -75,11 +82,11 @@ def title_lines(doc: Document) -> list[str]:
         return []
     language = doc.language
     credits = labels.label("credits", language).format(
-        number=doc.credited.number, date=labels.date_text(doc.credited.issued_at.date(), language)
+        number=doc.credited.number, date=labels.day(doc, doc.credited.issue_date)
     )
-    lines = [credits]
+    lines = wrapped(credits, REGULAR, 9, RIGHT - LEFT)
     if doc.reason:
-        reason = f"{labels.label('reason', language)}: {doc.reason}"
+        reason = f"{labels.caption('reason', language)} {doc.reason}"
         lines.extend(wrapped(reason, REGULAR, 9, RIGHT - LEFT))
     return lines
 
@@ -89,30 +96,85 @@ def first_top(doc: Document) -> float:
     return PAGE_HEIGHT - 108 * mm - len(title_lines(doc)) * 12
 
 
-def notes(doc: Document) -> list[str]:
-    """The reverse-charge notice (its words, then both VAT numbers), wrapped."""
-    if not doc.buyer.reverse_charge:
-        return []
+def notes(doc: Document) -> list[tuple[str, bool]]:
+    """The reverse-charge notice (its words in bold, then both VAT numbers) and, on a credit
+    note, where the money goes; wrapped, each line with whether it is bold."""
     language = doc.language
-    note = labels.label("reverse_charge_note", language).format(
-        seller=doc.seller.vat_id or "–", buyer=doc.buyer.vat_id or "–"
-    )
-    heading = wrapped(labels.label("reverse_charge", language), BOLD, 9, RIGHT - LEFT)
-    return heading + wrapped(note, REGULAR, 8.5, RIGHT - LEFT)
+    lines: list[tuple[str, bool]] = []
+    if doc.buyer.reverse_charge:
+        note = labels.label("reverse_charge_note", language).format(
+            seller=_vat(doc.seller.vat_id, language), buyer=_vat(doc.buyer.vat_id, language)
+        )
+        heading = labels.label("reverse_charge", language)
+        lines += [(line, True) for line in wrapped(heading, BOLD, 9, RIGHT - LEFT)]
+        lines += [(line, False) for line in wrapped(note, REGULAR, 8.5, RIGHT - LEFT)]
+    if doc.is_credit_note:
+        if doc.credited_paid > 0:
+            amount = f"{doc.currency} {labels.money(doc, doc.credited_paid)}"
+            where = labels.label("credited_to_account", language).format(amount=amount)
+        else:
+            where = labels.label("nothing_to_pay", language)
+        lines += [(line, False) for line in wrapped(where, REGULAR, 8.5, RIGHT - LEFT)]
+    return lines
 
 
-def totals_count(doc: Document) -> int:
-    """Net total, VAT, total, and the amount due when a part is paid."""
-    return 3 + (doc.amount_due != doc.total and not doc.is_credit_note)
+def _vat(vat_id: str | None, language: Language) -> str:
+    return labels.vat_number(vat_id, language)[1] if vat_id else "–"
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """A row of the totals: its words, its amount, and whether it is one to read first."""
+
+    name: str
+    value: str
+    strong: bool
+
+
+def totals(doc: Document) -> list[Total]:
+    """Net total, VAT, total; then what was paid: a partly paid invoice's payments (date,
+    amount) above the amount due, or the day a paid one was paid."""
+    language, currency = doc.language, doc.currency
+    vat = labels.label("vat_on", language).format(rate=labels.rate(doc), base=labels.money(doc, doc.subtotal))
+    rows = [
+        Total(labels.label("subtotal", language), labels.money(doc, doc.subtotal), False),
+        Total(vat, labels.money(doc, doc.tax), False),
+        Total(f"{labels.label('total', language)} {currency}", labels.money(doc, doc.total), True),
+    ]
+    if doc.is_credit_note:
+        return rows
+    if doc.paid_on is not None and doc.amount_due == 0:
+        paid = labels.label("paid_on", language).format(date=labels.day(doc, doc.paid_on))
+        return [*rows, Total(paid, labels.money(doc, doc.total), False)]
+    if doc.payments and doc.amount_due > 0:
+        for payment in doc.payments:
+            name = labels.label("payment_of", language).format(date=labels.day(doc, payment.day))
+            rows.append(Total(name, labels.money(doc, -payment.amount), False))
+        due = f"{labels.label('amount_due', language)} {currency}"
+        rows.append(Total(due, labels.money(doc, doc.amount_due), True))
+    return rows
 
 
 def tail_height(doc: Document) -> float:
-    height = GAP + totals_count(doc) * 14 + 4
-    if doc.buyer.reverse_charge:
+    height = GAP + len(totals(doc)) * 14 + 4
+    if notes(doc):
         height += GAP + len(notes(doc)) * 12
     if has_transfer_details(doc):
         height += GAP + TRANSFER_HEIGHT
     return height
+
+
+FOOT_LEADING = 8.5
+# The page number's room at the right of the foot.
+_FOOT_ROOM = RIGHT - LEFT - 22 * mm
+
+
+def foot_lines(doc: Document) -> list[str]:
+    """The foot: the seller's name, VAT number and e-mail, wrapped beside the page number."""
+    seller = doc.seller
+    vat = " ".join(labels.vat_number(seller.vat_id, doc.language)) if seller.vat_id else None
+    text = " · ".join(part for part in (seller.legal_name, vat, seller.email) if part)
+    return wrapped(text, REGULAR, 7, _FOOT_ROOM)
 
 
 def plan_pages(doc: Document, rows: list[Row]) -> list[Page]:
@@ -132,6 +194,6 @@ def plan_pages(doc: Document, rows: list[Row]) -> list[Page]:
     y -= tail_height(doc)
     if not has_qr_bill(doc):
         return [*pages, Page(current, tail=True, qr_bill=False)]
-    if y < QR_BILL_HEIGHT + GAP:
+    if y < QR_BILL_HEIGHT + GAP + len(foot_lines(doc)) * FOOT_LEADING:
         return [*pages, Page(current, tail=True, qr_bill=False), Page([], tail=False, qr_bill=True)]
     return [*pages, Page(current, tail=True, qr_bill=True)]

@@ -11,13 +11,22 @@ from partnerbilling.documents.drawing import (
     REGULAR,
     RULE,
     Canvas,
-    fitted,
     mm,
     width,
+    wrapped,
     write,
     write_lines,
 )
-from partnerbilling.documents.layout import FOOTER, LEFT, PAGE_HEIGHT, RIGHT, title_lines
+from partnerbilling.documents.layout import (
+    FOOT_LEADING,
+    FOOTER,
+    LEFT,
+    PAGE_HEIGHT,
+    RIGHT,
+    foot_lines,
+    title_lines,
+)
+from partnerbilling.language import formats
 
 # The address window of a C5 or DL envelope with its window on the LEFT (SN 010130 / DIN 5008
 # form B): 20 mm from the left edge, 45 mm from the top, 85 × 45 mm; the sender's line at its
@@ -34,26 +43,33 @@ def title(doc: Document) -> str:
 
 
 def _seller(canvas: Canvas, doc: Document) -> None:
+    """The seller's name (wrapped, never cut), address, VAT number and e-mail, top left."""
     seller, language = doc.seller, doc.language
     top = PAGE_HEIGHT - 14 * mm
-    write(canvas, LEFT, top - 10, seller.legal_name, size=10, font=BOLD)
+    names = wrapped(seller.legal_name, BOLD, 10, RIGHT - LEFT)
+    y = write_lines(canvas, LEFT, top, names, size=10, leading=12, font=BOLD)
     lines = labels.address_lines(seller.legal_name, seller.address, language, buyer_country(doc))[1:]
     if seller.vat_id:
-        lines.append(f"{labels.label('vat_id', language)} {seller.vat_id}")
+        lines.append(" ".join(labels.vat_number(seller.vat_id, language)))
     lines.append(seller.email)
-    write_lines(canvas, LEFT, top - 13, lines, size=8.5, leading=10.5, colour=GREY)
+    # One line when the name takes more than one, so that the block stays above the window.
+    if len(names) > 1:
+        lines = wrapped(" · ".join(lines), REGULAR, 8.5, RIGHT - LEFT)
+    write_lines(canvas, LEFT, y - 3, lines, size=8.5, leading=10.5, colour=GREY)
 
 
 def _window(canvas: Canvas, doc: Document) -> None:
+    """The sender's line and the buyer's address in the envelope window, wrapped to it."""
     seller, buyer, language = doc.seller, doc.buyer, doc.language
     inside = WINDOW_LEFT + 2 * mm
     room = WINDOW_WIDTH - 4 * mm
     sender = labels.address_lines(seller.legal_name, seller.address, language, buyer_country(doc))
-    sender_line = fitted(" · ".join(sender), REGULAR, 6.5, room)
-    write(canvas, inside, WINDOW_TOP - 5 * mm, sender_line, size=6.5, colour=GREY)
+    sender_lines = wrapped(" · ".join(sender), REGULAR, 6, room)
+    y = write_lines(canvas, inside, WINDOW_TOP - 3 * mm, sender_lines, size=6, leading=7, colour=GREY)
     lines = labels.address_lines(buyer.legal_name, buyer.address, language, seller.address.country)
-    lines = [fitted(line, REGULAR, 10, room) for line in lines]
-    write_lines(canvas, inside, WINDOW_TOP - 10 * mm, lines, size=10, leading=12.5)
+    lines = [part for line in lines for part in wrapped(line, REGULAR, 10, room)]
+    size = 10.0 if len(lines) <= 7 else 8.5
+    write_lines(canvas, inside, y - 2 * mm, lines, size=size, leading=size * 1.25)
 
 
 def buyer_country(doc: Document) -> str:
@@ -63,18 +79,20 @@ def buyer_country(doc: Document) -> str:
 def _facts(canvas: Canvas, doc: Document) -> None:
     language = doc.language
     facts = [
-        ("number", doc.number),
-        ("issue_date", labels.date_text(doc.issued_at.date(), language)),
+        (labels.label("number", language), doc.number),
+        (labels.label("issue_date", language), labels.day(doc, doc.issue_date)),
     ]
     if not doc.is_credit_note:
-        facts.append(("due_date", labels.date_text(doc.due_at.date(), language)))
+        facts.append((labels.label("due_date", language), labels.day(doc, doc.due_date)))
     if doc.buyer.vat_id:
-        facts.append(("buyer_vat_id", doc.buyer.vat_id))
+        facts.append(labels.vat_number(doc.buyer.vat_id, language))
     if doc.payment_reference:
-        facts.append(("payment_reference", labels.reference_text(doc.payment_reference)))
+        facts.append(
+            (labels.label("payment_reference", language), formats.reference_text(doc.payment_reference))
+        )
     y = WINDOW_TOP - 9
-    for key, value in facts:
-        write(canvas, FACTS_LEFT, y, labels.label(key, language), size=8.5, colour=GREY)
+    for name, value in facts:
+        write(canvas, FACTS_LEFT, y, name, size=8.5, colour=GREY)
         size = 9.0
         while size > 6.5 and width(value, REGULAR, size) > RIGHT - FACTS_VALUE:
             size -= 0.5
@@ -98,19 +116,23 @@ def draw_first_head(canvas: Canvas, doc: Document) -> None:
 
 
 def draw_next_head(canvas: Canvas, doc: Document) -> None:
+    """The title at the left, the seller's name at the right when it fits beside it (the foot
+    names it in full on every page)."""
     top = PAGE_HEIGHT - 14 * mm
-    write(canvas, LEFT, top, f"{title(doc)} {doc.number}", size=10, font=BOLD)
-    write(canvas, RIGHT, top, doc.seller.legal_name, size=8.5, colour=GREY, align="right")
+    heading = f"{title(doc)} {doc.number}"
+    write(canvas, LEFT, top, heading, size=10, font=BOLD)
+    room = RIGHT - LEFT - width(heading, BOLD, 10) - 8 * mm
+    if width(doc.seller.legal_name, REGULAR, 8.5) <= room:
+        write(canvas, RIGHT, top, doc.seller.legal_name, size=8.5, colour=GREY, align="right")
     canvas.setStrokeColorRGB(*RULE)
     canvas.setLineWidth(0.5)
     canvas.line(LEFT, top - 4, RIGHT, top - 4)
 
 
 def draw_foot(canvas: Canvas, doc: Document, number: int, count: int, bottom: float = FOOTER) -> None:
-    """``page n / m`` at the right, the seller and its VAT number at the left."""
-    language = doc.language
-    seller = doc.seller
-    left = " · ".join(part for part in (seller.legal_name, seller.vat_id, seller.email) if part)
-    write(canvas, LEFT, bottom, left, size=7, colour=GREY)
-    page = f"{labels.label('page', language)} {number} / {count}"
+    """``page n / m`` at the right, the seller and its VAT number at the left, wrapped beside
+    it (upwards from ``bottom``)."""
+    page = f"{labels.label('page', doc.language)} {number} / {count}"
     write(canvas, RIGHT, bottom, page, size=7, colour=GREY, align="right")
+    for index, line in enumerate(reversed(foot_lines(doc))):
+        write(canvas, LEFT, bottom + index * FOOT_LEADING, line, size=7, colour=GREY)

@@ -6,53 +6,83 @@ the QR code 46 × 46 mm with the Swiss cross (7 × 7 mm) in its middle. Sans-ser
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4
 from stdnum import iban
 
-from partnerbilling.documents import labels
-from partnerbilling.documents.domain import Address, Document, Language
-from partnerbilling.documents.drawing import BOLD, Canvas, mm, write
+from partnerbilling.documents import labels, swiss_qr
+from partnerbilling.documents.domain import Document, Language
+from partnerbilling.documents.drawing import BOLD, REGULAR, Canvas, mm, wrapped, write
 from partnerbilling.documents.qr_code import draw_matrix, qr_matrix
 from partnerbilling.documents.scissors import draw_scissors
-from partnerbilling.documents.swiss_qr import swiss_payload
+from partnerbilling.documents.swiss_qr import Party
+from partnerbilling.language import formats
 
 HEIGHT = 105 * mm
 RECEIPT = 62 * mm
 QR_SIZE = 46 * mm
 _MARGIN = 5 * mm
+PAGE_WIDTH_A4 = A4[0]
 
 
-def _address(name: str, address: Address) -> list[str]:
-    street = " ".join(part for part in (address.street, address.building_number) if part)
-    town = f"{address.postal_code} {address.city}"
-    if address.country not in ("CH", "LI"):
-        town = f"{address.country}-{town}"
-    return [line for line in (name, street, town) if line]
+def _address(party: Party) -> list[str]:
+    street = " ".join(part for part in (party.street, party.house_num) if part)
+    town = f"{party.pcode} {party.city}"
+    if party.country not in ("CH", "LI"):
+        town = f"{party.country}-{town}"
+    return [line for line in (party.name, street, town) if line]
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """A column's type sizes (heading, value) and line step, in points."""
+
+    heading: float
+    value: float
+    step: float
+
+
+# The style guide's sizes first (receipt 6 / 8 pt, payment part 8 / 10 pt), then smaller ones
+# for long names and addresses, so that a column never runs into what is below it.
+RECEIPT_STYLES = (_Style(6, 8, 9), _Style(6, 7, 8), _Style(6, 6, 7))
+PAYMENT_STYLES = (_Style(8, 10, 11), _Style(8, 9, 10), _Style(7, 8, 9))
+# A group: its heading and lines, or its heading and a blank box (width, height) to fill in.
+Group = tuple[str, list[str] | tuple[float, float]]
 
 
 class _Column:
-    """Headings and values written downwards from the top of a part (receipt: 6 / 8 pt on 9 pt
-    lines; payment part: 8 / 10 pt on 11 pt lines), a blank line between groups."""
+    """Headings and values written downwards from ``top`` in ``room`` points of width, a blank
+    line between groups; the values wrapped (never cut) and set in the largest style whose
+    lines end above ``bottom``."""
 
-    def __init__(self, canvas: Canvas, x: float, top: float, heading: float, value: float, step: float):
-        self.canvas, self.x, self.y = canvas, x, top
-        self.heading, self.value, self.step = heading, value, step
-        self.started = False
+    def __init__(self, canvas: Canvas, x: float, room: float, top: float, bottom: float):
+        self.canvas, self.x, self.room, self.top, self.bottom = canvas, x, room, top, bottom
 
-    def group(self, title: str, lines: list[str]) -> None:
-        if self.started:
-            self.y -= self.step * 0.75
-        self.started = True
-        self.y -= self.step
-        write(self.canvas, self.x, self.y, title, size=self.heading, font=BOLD)
-        for line in lines:
-            self.y -= self.step
-            write(self.canvas, self.x, self.y, line, size=self.value)
+    def _lines(self, lines: list[str], style: _Style) -> list[str]:
+        return [part for line in lines for part in wrapped(line, REGULAR, style.value, self.room)]
 
-    def blank_box(self, title: str, width: float, height: float) -> None:
-        self.group(title, [])
-        self.y -= 1 * mm
-        corners(self.canvas, self.x, self.y - height, width, height)
-        self.y -= height
+    def _height(self, groups: list[Group], style: _Style) -> float:
+        height = -style.step * 0.75
+        for _, body in groups:
+            height += style.step * 1.75
+            height += len(self._lines(body, style)) * style.step if isinstance(body, list) else mm + body[1]
+        return height
+
+    def draw(self, groups: list[Group], styles: tuple[_Style, ...]) -> None:
+        style = next((s for s in styles if self._height(groups, s) <= self.top - self.bottom), styles[-1])
+        y = self.top + style.step * 0.75
+        for title, body in groups:
+            y -= style.step * 1.75
+            write(self.canvas, self.x, y, title, size=style.heading, font=BOLD)
+            if isinstance(body, list):
+                for line in self._lines(body, style):
+                    y -= style.step
+                    write(self.canvas, self.x, y, line, size=style.value)
+            else:
+                width, height = body
+                y -= mm + height
+                corners(self.canvas, self.x, y, width, height)
 
 
 def corners(canvas: Canvas, x: float, y: float, width: float, height: float) -> None:
@@ -69,28 +99,30 @@ def corners(canvas: Canvas, x: float, y: float, width: float, height: float) -> 
 def _parts(doc: Document) -> tuple[list[str], list[str] | None, str]:
     account = doc.seller.bank_account
     assert account is not None and doc.payment_reference is not None
-    creditor = [iban.format(account.iban), *_address(doc.seller.legal_name, doc.seller.address)]
-    buyer = doc.buyer
-    debtor = None if buyer.address is None else _address(buyer.legal_name, buyer.address)
-    return creditor, debtor, labels.reference_text(doc.payment_reference)
+    creditor = [iban.format(account.iban), *_address(swiss_qr.creditor(doc))]
+    buyer = swiss_qr.debtor(doc)
+    debtor = None if buyer is None else _address(buyer)
+    return creditor, debtor, formats.reference_text(doc.payment_reference)
 
 
 def _receipt(canvas: Canvas, doc: Document, language: Language) -> None:
     creditor, debtor, reference = _parts(doc)
     left, top = _MARGIN, HEIGHT - _MARGIN
     write(canvas, left, top - 11, labels.label("receipt", language), size=11, font=BOLD)
-    column = _Column(canvas, left, HEIGHT - 12 * mm, 6, 8, 9)
-    column.group(labels.label("account_payable_to", language), creditor)
-    column.group(labels.label("reference", language), [reference])
-    if debtor is None:
-        column.blank_box(labels.label("payable_by_blank", language), 52 * mm, 20 * mm)
-    else:
-        column.group(labels.label("payable_by", language), debtor)
     amount_top = HEIGHT - 68 * mm
+    groups: list[Group] = [
+        (labels.label("account_payable_to", language), creditor),
+        (labels.label("reference", language), [reference]),
+        (labels.label("payable_by_blank", language), (52 * mm, 20 * mm))
+        if debtor is None
+        else (labels.label("payable_by", language), debtor),
+    ]
+    column = _Column(canvas, left, RECEIPT - 2 * _MARGIN, HEIGHT - 12 * mm, amount_top + 2)
+    column.draw(groups, RECEIPT_STYLES)
     write(canvas, left, amount_top - 6, labels.label("currency", language), size=6, font=BOLD)
     write(canvas, left + 12 * mm, amount_top - 6, labels.label("amount", language), size=6, font=BOLD)
     write(canvas, left, amount_top - 6 - 9, "CHF", size=8)
-    write(canvas, left + 12 * mm, amount_top - 6 - 9, labels.qr_amount_text(doc.amount_due), size=8)
+    write(canvas, left + 12 * mm, amount_top - 6 - 9, formats.qr_amount_text(doc.amount_due), size=8)
     acceptance = HEIGHT - 82 * mm - 6
     write(
         canvas,
@@ -108,21 +140,24 @@ def _payment_part(canvas: Canvas, doc: Document, language: Language) -> None:
     left, top = RECEIPT + _MARGIN, HEIGHT - _MARGIN
     write(canvas, left, top - 11, labels.label("payment_part", language), size=11, font=BOLD)
     qr_bottom = HEIGHT - 17 * mm - QR_SIZE
-    draw_matrix(canvas, qr_matrix(swiss_payload(doc)), left, qr_bottom, QR_SIZE)
+    draw_matrix(canvas, qr_matrix(swiss_qr.swiss_payload(doc)), left, qr_bottom, QR_SIZE)
     swiss_cross(canvas, left + QR_SIZE / 2, qr_bottom + QR_SIZE / 2)
     amount_top = HEIGHT - 68 * mm
     write(canvas, left, amount_top - 8, labels.label("currency", language), size=8, font=BOLD)
     write(canvas, left + 17 * mm, amount_top - 8, labels.label("amount", language), size=8, font=BOLD)
     write(canvas, left, amount_top - 8 - 11, "CHF", size=10)
-    write(canvas, left + 17 * mm, amount_top - 8 - 11, labels.qr_amount_text(doc.amount_due), size=10)
-    column = _Column(canvas, left + QR_SIZE + _MARGIN, HEIGHT - _MARGIN, 8, 10, 11)
-    column.group(labels.label("account_payable_to", language), creditor)
-    column.group(labels.label("reference", language), [reference])
-    column.group(labels.label("additional_information", language), [doc.number])
-    if debtor is None:
-        column.blank_box(labels.label("payable_by_blank", language), 65 * mm, 25 * mm)
-    else:
-        column.group(labels.label("payable_by", language), debtor)
+    write(canvas, left + 17 * mm, amount_top - 8 - 11, formats.qr_amount_text(doc.amount_due), size=10)
+    groups: list[Group] = [
+        (labels.label("account_payable_to", language), creditor),
+        (labels.label("reference", language), [reference]),
+        (labels.label("additional_information", language), [swiss_qr.six_text(doc.number, 140)]),
+        (labels.label("payable_by_blank", language), (65 * mm, 25 * mm))
+        if debtor is None
+        else (labels.label("payable_by", language), debtor),
+    ]
+    x = left + QR_SIZE + _MARGIN
+    column = _Column(canvas, x, PAGE_WIDTH_A4 - _MARGIN - x, HEIGHT - _MARGIN, _MARGIN)
+    column.draw(groups, PAYMENT_STYLES)
 
 
 def swiss_cross(canvas: Canvas, cx: float, cy: float) -> None:

@@ -19,7 +19,7 @@ from partnerbilling.documents.layout import (
     TEXT,
     Row,
     notes,
-    totals_count,
+    totals,
 )
 
 
@@ -38,15 +38,15 @@ def draw_table_head(canvas: Canvas, doc: Document, top: float) -> float:
 
 def draw_row(canvas: Canvas, doc: Document, row: Row, top: float) -> float:
     """One line; returns the y below it."""
-    language, line = doc.language, row.line
+    line = row.line
     y = write_lines(canvas, LEFT + 1.5 * mm, top - 2.5, row.description, size=TEXT, leading=LEADING)
     write_lines(canvas, LEFT + 1.5 * mm, y, row.details, size=DETAIL, leading=LEADING, colour=GREY)
     values = {
         "quantity": str(line.quantity),
-        "unit_price": labels.amount_text(line.unit_price, language),
-        "discount": labels.amount_text(line.discount, language),
-        "net": labels.amount_text(line.net_amount, language),
-        "vat": labels.rate_text(doc.tax_rate),
+        "unit_price": labels.money(doc, line.unit_price),
+        "discount": labels.money(doc, line.discount),
+        "net": labels.money(doc, line.net_amount),
+        "vat": labels.rate(doc),
     }
     for key, right in COLUMNS:
         edge = right - 1.5 * mm if key == "vat" else right
@@ -58,28 +58,13 @@ def draw_row(canvas: Canvas, doc: Document, row: Row, top: float) -> float:
     return bottom
 
 
-def _totals(doc: Document) -> list[tuple[str, str, bool]]:
-    language = doc.language
-    vat = labels.label("vat_on", language).format(
-        rate=labels.rate_text(doc.tax_rate), base=labels.amount_text(doc.subtotal, language)
-    )
-    rows = [
-        (labels.label("subtotal", language), labels.amount_text(doc.subtotal, language), False),
-        (vat, labels.amount_text(doc.tax, language), False),
-        (f"{labels.label('total', language)} {doc.currency}", labels.amount_text(doc.total, language), True),
-    ]
-    if totals_count(doc) > 3:
-        due = f"{labels.label('amount_due', language)} {doc.currency}"
-        rows.append((due, labels.amount_text(doc.amount_due, language), True))
-    return rows
-
-
 def draw_tail(canvas: Canvas, doc: Document, top: float) -> float:
     """Totals, the reverse-charge notice and the transfer details from ``top`` down; returns the
     y below them."""
     y = top - GAP
     label_left = RIGHT - 85 * mm
-    for name, value, strong in _totals(doc):
+    for total in totals(doc):
+        name, value, strong = total.name, total.value, total.strong
         font = BOLD if strong else REGULAR
         if strong:
             canvas.setStrokeColorRGB(0, 0, 0)
@@ -92,8 +77,9 @@ def draw_tail(canvas: Canvas, doc: Document, top: float) -> float:
     lines = notes(doc)
     if lines:
         y -= GAP
-        write_lines(canvas, LEFT, y, lines[:1], size=9, leading=12, font=BOLD)
-        y = write_lines(canvas, LEFT, y - 12, lines[1:], size=8.5, leading=12)
+        for line, bold in lines:
+            write(canvas, LEFT, y - 9, line, size=9 if bold else 8.5, font=BOLD if bold else REGULAR)
+            y -= 12
     if has_transfer_details(doc):
         y -= GAP
         canvas.setStrokeColorRGB(*RULE)

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from partnerbilling.billing.domain import PlannedEvent, event_rows
 from partnerbilling.billing.dunning import FINAL_NOTICE, SUSPENSION, next_step, suspends_at
-from partnerbilling.billing.money import format_money
 from partnerbilling.catalog import repository as catalog
+from partnerbilling.catalog.domain import product_of
 from partnerbilling.dunning import repository
 from partnerbilling.dunning.messages import customer_at_risk_mail, payer_mail
 from partnerbilling.events import repository as events
@@ -20,6 +20,8 @@ from partnerbilling.events.domain import NewEvent
 from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices import repository as invoices
 from partnerbilling.invoices.domain import Invoice
+from partnerbilling.issuer import repository as issuer
+from partnerbilling.language import Language
 from partnerbilling.mail import repository as mail
 from partnerbilling.orders import repository as orders
 from partnerbilling.organizations import repository as organizations
@@ -68,11 +70,14 @@ async def _mail_payer(
 ) -> None:
     payer = await organizations.get(conn, invoice.payer_id)
     assert payer is not None  # an invoice's payer is never deleted
-    due = invoice.amount_due
-    language = (invoice.buyer or {}).get("language") or payer.language
+    buyer = invoice.buyer or {}
+    language = Language.of(buyer.get("language") or payer.language)
+    country = (buyer.get("address") or {}).get("country")
+    zone = await issuer.zone(conn)
+    due = (invoice.amount_due, invoice.currency, invoice.dates[1])
     subject, body = payer_mail(
-        language, level, invoice.number, format_money(due), invoice.currency, invoice.due_at,
-        invoice.payment_reference, suspension,
+        language, country, level, invoice.number, due, invoice.payment_reference,
+        suspension.astimezone(zone).date(),
     )  # fmt: skip
     # A CHF invoice's reminder carries its PDF, whose QR-bill pays what is still due in one scan.
     attach = invoice.id if invoice.currency == "CHF" and invoice.seller is not None else None
@@ -131,7 +136,8 @@ async def _mail_customer(
     orgs = await organizations.get_many(conn, [partner_id, customer_id])
     product = await catalog.get_product(conn, sku)
     customer = orgs[customer_id]
-    subject, body = customer_at_risk_mail(
-        customer.language, level, product.name if product else sku, orgs[partner_id].name, suspension
-    )
+    language = Language.of(customer.language)
+    name = product_of(product).name_in(language.value) if product else sku
+    suspends_on = suspension.astimezone(await issuer.zone(conn)).date()
+    subject, body = customer_at_risk_mail(language, level, name, orgs[partner_id].name, suspends_on)
     await mail.queue(conn, customer.billing_email, subject, body, now)

@@ -4,9 +4,10 @@ column (the names are the columns', so a row is made into one by name)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
+from partnerbilling.billing.issue import calendar_dates
 from partnerbilling.billing.payments import amount_due
 from partnerbilling.jsonio import JSON
 
@@ -45,6 +46,15 @@ class Invoice:
     dunning_level: int = 0
     dunning_step_at: datetime | None = None
     dunning_claimed_until: datetime | None = None
+    # ``issued_at`` and ``due_at`` as calendar dates in the issuer's time zone when issued (None:
+    # written without them; :attr:`dates` reads them as Europe/Zurich's).
+    issue_date: date | None = None
+    due_date: date | None = None
+
+    @property
+    def dates(self) -> tuple[date, date]:
+        """Its issue and due dates, as calendar dates in the issuer's time zone."""
+        return calendar_dates(self.issued_at, self.due_at, self.issue_date, self.due_date)
 
     @property
     def amount_due(self) -> Decimal:
@@ -72,3 +82,9 @@ class ExportedInvoice:
     issued_at: datetime
     due_at: datetime
     created_at: datetime
+    issue_date: date | None = None  # as on :class:`Invoice`
+    due_date: date | None = None
+
+    @property
+    def dates(self) -> tuple[date, date]:
+        return calendar_dates(self.issued_at, self.due_at, self.issue_date, self.due_date)

@@ -7,7 +7,9 @@ of the documents', exactly, with no share of a rounded amount invented per line.
 
 from __future__ import annotations
 
-from partnerbilling.csv_cells import Row, date_cell, inert, money_cell, rate_cell
+from datetime import date, timedelta
+
+from partnerbilling.csv_cells import Row, inert, money_cell, rate_cell
 from partnerbilling.invoices.domain import ExportedInvoice
 from partnerbilling.jsonio import JSON
 from partnerbilling.visibility import exported_invoice_view
@@ -16,8 +18,8 @@ from partnerbilling.visibility import exported_invoice_view
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("number", "The document's number (`2026-000042`)."),
     ("kind", "`invoice` or `credit_note`."),
-    ("issue_date", "The day it was issued (UTC)."),
-    ("due_date", "The day it is due (UTC); a credit note's is its issue date."),
+    ("issue_date", "The day it was issued (in the issuer's time zone, as the JSON's `issue_date`)."),
+    ("due_date", "The day it is due (as the JSON's `due_date`); a credit note's is its issue date."),
     ("status", "`issued`, `overdue`, `paid` or `credited`, as the export is read."),
     ("customer_id", "The customer the line is for."),
     ("customer_name", "That customer's name, as on the document."),
@@ -25,7 +27,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("description", "The line's description."),
     ("sku", "The product."),
     ("period_start", "The supply period's first day."),
-    ("period_end", "The supply period's end (the next period's first day), as in the JSON."),
+    ("period_end", "The supply period's last day billed (the JSON's `period_end` is the day after)."),
     ("quantity", "The quantity."),
     ("unit_price", "The public unit price, excluding VAT."),
     ("amount", "Unit price × quantity (negative on a credit note)."),
@@ -38,6 +40,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("amount_paid", "What the document's payments paid of it; on line 1 only, empty on its other lines."),
 )
 HEADER: Row = tuple(name for name, _ in COLUMNS)
+
+
+def last_day(period_end: str) -> str:
+    """A supply period's last day billed, from its end (exclusive) as a line stores it."""
+    return (date.fromisoformat(period_end) - timedelta(days=1)).isoformat()
 
 
 def invoice_rows(viewer: str, invoice: ExportedInvoice) -> list[Row]:
@@ -53,8 +60,8 @@ def _line_row(inv: ExportedInvoice, position: int, line: JSON) -> Row:
     return (
         inert(inv.number),
         inert(inv.kind),
-        date_cell(inv.issued_at),
-        date_cell(inv.due_at),
+        inv.dates[0].isoformat(),
+        inv.dates[1].isoformat(),
         inert(inv.status),
         inert(line["customer_id"]),
         inert(line["customer_name"]),
@@ -62,7 +69,7 @@ def _line_row(inv: ExportedInvoice, position: int, line: JSON) -> Row:
         inert(line["description"]),
         inert(line["sku"]),
         inert(line["period_start"]),
-        inert(line["period_end"]),
+        last_day(line["period_end"]),
         str(int(line["quantity"])),
         money_cell(line["unit_price"]),
         money_cell(line["amount"]),

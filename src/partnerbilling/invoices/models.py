@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
@@ -65,6 +65,10 @@ class Invoice(Base):
     buyer: Mapped[JSON | None] = mapped_column(JSONB)
     due_at: Mapped[datetime]
     payment_reference: Mapped[str | None] = mapped_column(String(32))
+    # ``issued_at`` and ``due_at`` as calendar dates in the issuer's time zone when issued (null:
+    # written without them, read as Europe/Zurich's).
+    issue_date: Mapped[date | None]
+    due_date: Mapped[date | None]
     # What its payments have paid of it (≤ total); it is paid when nothing is due.
     amount_paid: Mapped[Decimal] = mapped_column(Numeric(14, 2), server_default="0")
     paid_at: Mapped[datetime | None]

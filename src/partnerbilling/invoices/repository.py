@@ -20,33 +20,40 @@ from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.journal import kinds as journaled
 from partnerbilling.journal.repository import append as journal
 from partnerbilling.jsonio import JSON
+from partnerbilling.mail.messages import fit_subject
 from partnerbilling.pagination import Batches, KeysetQuery, PageParams, keyset
 from partnerbilling.sql import Connection, Statement, column_values, fetch_all, fetch_one
 from partnerbilling.states import InvoiceStatus
 
-# The next number of the year's series, the moment the document is dated, and the issuer it
-# copies as its seller (null if none is configured). The counter row stays locked until commit,
-# which serialises numbering without gaps; callers take the number at the end of their
-# transaction, right before :data:`_INSERT`, to hold that lock briefly. The document is dated
-# once it has its number (after the lock), so that numbers increase with the dates.
+# The next number of the year's series, the moment the document is dated, the issuer it copies as
+# its seller (null if none is configured) and the zone of its calendar dates. The year is the
+# issue date's in the issuer's zone (Europe/Zurich without an issuer). The counter row stays
+# locked until commit, which serialises numbering without gaps; callers take the number at the
+# end of their transaction, right before :data:`_INSERT`, to hold that lock briefly. The
+# document is dated once it has its number (after the lock), so that numbers increase with the
+# dates.
 _TAKE_NUMBER = Statement(
     text(
         """
-        WITH n AS (
-            INSERT INTO invoice_counters (year, last_number) VALUES (:year, 1)
+        WITH z AS (
+            SELECT coalesce((SELECT time_zone FROM issuer), 'Europe/Zurich') AS time_zone
+        ), n AS (
+            INSERT INTO invoice_counters (year, last_number)
+            SELECT extract(year FROM clock_timestamp() AT TIME ZONE z.time_zone)::int, 1 FROM z
             ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
-            RETURNING last_number
+            RETURNING year, last_number
         )
-        SELECT n.last_number, clock_timestamp() AS at,
+        SELECT n.year, n.last_number, clock_timestamp() AS at, z.time_zone,
                (SELECT to_jsonb(i) - 'id' - 'updated_at' - 'time_zone' - 'payout_accounts'
                 FROM issuer i) AS seller
-        FROM n
+        FROM n, z
         """
     )
 )
 
-# The document and its ``invoice.issued`` event for the payer (with the deliveries), in one
-# statement.
+# The document, its ``invoice.issued`` event for the payer (with the deliveries) and, unless the
+# payer's profile says ``invoice_email: false``, the message that sends it to the payer's billing
+# address (its PDF drawn when it is sent), in one statement.
 _INSERT = Statement(
     text(
         """
@@ -54,10 +61,11 @@ _INSERT = Statement(
             INSERT INTO invoices (id, number, kind, credits_invoice_id, payer_id, customer_id,
                                   order_id, currency, lines, subtotal, tax_rate, tax, total,
                                   status, reason, issued_at, paid_at, created_at, seller, buyer,
-                                  due_at, payment_reference)
+                                  due_at, payment_reference, issue_date, due_date)
             VALUES (:id, :number, :kind, :credits_invoice_id, :payer_id, :customer_id, :order_id,
                     :currency, :lines, :subtotal, :tax_rate, :tax, :total, :status, :reason,
-                    :issued_at, NULL, :issued_at, :seller, :buyer, :due_at, :payment_reference)
+                    :issued_at, NULL, :issued_at, :seller, :buyer, :due_at, :payment_reference,
+                    :issue_date, :due_date)
             RETURNING payer_id
         ), ev AS (
             INSERT INTO events (id, org_id, type, data, created_at)
@@ -67,6 +75,14 @@ _INSERT = Statement(
         """
         + FAN_OUT.replace(":created_at", ":issued_at")
         + """
+        ), mail AS (
+            INSERT INTO outbox_mails (id, to_address, subject, body, attach_invoice_id, status,
+                                      attempt_count, next_attempt_at, created_at)
+            SELECT :mail_id, o.billing_email, :mail_subject, :mail_body, :id, 'pending', 0,
+                   :issued_at, :issued_at
+            FROM doc JOIN organizations o ON o.id = doc.payer_id
+            WHERE o.invoice_email AND :mail_subject IS NOT NULL
+            RETURNING id
         )
         SELECT count(*) FROM doc
         """
@@ -76,6 +92,8 @@ _INSERT = Statement(
         bindparam("buyer", type_=JSONB),
         bindparam("event_type", type_=String),
         bindparam("event_data", type_=JSONB),
+        bindparam("mail_subject", type_=String),
+        bindparam("mail_body", type_=String),
     )
 )
 
@@ -85,24 +103,30 @@ TAKE_NUMBER, INSERT = _TAKE_NUMBER, _INSERT
 
 @dataclass(frozen=True, slots=True)
 class Numbered:
-    """The number a document takes (the year's ``last_number``), when, and from whom (the
-    issuer's snapshot, None if none is configured)."""
+    """The number a document takes (the ``year``'s ``last_number``), when, from whom (the
+    issuer's snapshot, None if none is configured) and the zone of its calendar dates."""
 
+    year: int
     last_number: int
     at: datetime
+    time_zone: str
     seller: JSON | None
 
 
-async def take_number(conn: Connection, year: int) -> Numbered:
-    """The next number of ``year``'s series, locked until commit (see :data:`_TAKE_NUMBER`)."""
-    row = await _TAKE_NUMBER.row(conn, {"year": year}, Numbered)
+async def take_number(conn: Connection) -> Numbered:
+    """The next number of this year's series, locked until commit (see :data:`_TAKE_NUMBER`)."""
+    row = await _TAKE_NUMBER.row(conn, {}, Numbered)
     assert row is not None
     return row
 
 
-async def insert(conn: Connection, document: InvoiceDocument, event_data: JSON) -> None:
-    """Insert a numbered invoice or credit note and its ``invoice.issued`` event (``event_data``,
-    the payer's view of it)."""
+async def insert(
+    conn: Connection, document: InvoiceDocument, event_data: JSON, mail: tuple[str, str] | None
+) -> None:
+    """Insert a numbered invoice or credit note, its ``invoice.issued`` event (``event_data``,
+    the payer's view of it) and the ``mail`` ``(subject, body)`` that sends it to the payer
+    (None: none; nor when the payer's profile says ``invoice_email: false``)."""
+    subject, body = mail if mail is not None else (None, None)
     await _INSERT.execute(
         conn,
         {
@@ -110,6 +134,9 @@ async def insert(conn: Connection, document: InvoiceDocument, event_data: JSON) 
             "event_id": new_id("evt"),
             "event_type": EventType.INVOICE_ISSUED,
             "event_data": event_data,
+            "mail_id": new_id("mail"),
+            "mail_subject": fit_subject(subject) if subject is not None else None,
+            "mail_body": body,
         },
     )
     await journal(conn, journaled.DOCUMENT, document.id)

@@ -10,7 +10,7 @@ from partnerbilling.documents.facturx import facturx_xml
 from partnerbilling.documents.pdf import render_pdf
 from partnerbilling.errors import InvalidState, IssuerNotConfigured
 from partnerbilling.invoices import export, repository, service
-from partnerbilling.invoices.documents import NO_ISSUER
+from partnerbilling.invoices.documents import NO_ISSUER, as_issued
 from partnerbilling.invoices.schemas import CreditNoteCreate, InvoiceList, InvoicePay, InvoiceRead
 from partnerbilling.jsonio import JSON
 from partnerbilling.openapi import problems
@@ -91,11 +91,12 @@ def _binary(media_type: str, description: str) -> JSON:
     },
 )
 async def get_invoice_pdf(conn: Conn, org_id: OrgId, invoice_id: InvoiceId) -> Response:
-    """The invoice or credit note as its payer receives it: PDF/A-3 in the payer's language, with
-    a Swiss QR-bill (CHF) or an EPC QR code (EUR) while an amount is due, and the EN 16931 XML
-    embedded. Only its payer sees it (everyone else gets 404)."""
+    """The invoice or credit note as its payer receives it: PDF/A-3 in the payer's language,
+    showing what was paid so far, with a Swiss QR-bill (CHF) or an EPC QR code (EUR) while an
+    amount is due, and the EN 16931 XML (as issued) embedded. Only its payer sees it (everyone
+    else gets 404)."""
     document = await service.load_document(conn, org_id, invoice_id)
-    pdf = render_pdf(document, facturx_xml(document))
+    pdf = render_pdf(document, facturx_xml(as_issued(document)))
     return _attachment(pdf, "application/pdf", f"{document.number}.pdf")
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.fields import Reason, RequestModel, Timestamp
@@ -8,7 +10,17 @@ from partnerbilling.states import InvoiceKind, InvoiceStatus
 
 
 class InvoiceLine(BaseModel):
-    description: str
+    description: str = Field(
+        examples=["Webhosting Pro, Bestellung, 07.12.2026 – 06.12.2027"],
+        description="In the payer's language: the product, the kind of charge and the first and last "
+        "day billed.",
+    )
+    product_name: str | None = Field(
+        default=None, description="The product's name in the payer's language (null on older lines)."
+    )
+    kind: Literal["order", "renewal"] | None = Field(
+        default=None, description="What the line charges (null on older lines)."
+    )
     sku: str
     quantity: int
     unit_price: str = Field(examples=["120.00"])
@@ -79,6 +91,12 @@ class InvoiceRead(BaseModel):
     issued_at: str
     due_at: str = Field(
         description="The issuer's payment terms after `issued_at` (a credit note: when issued)."
+    )
+    issue_date: str = Field(
+        examples=["2026-12-31"], description="`issued_at` as a calendar date in the issuer's `time_zone`."
+    )
+    due_date: str = Field(
+        examples=["2027-01-30"], description="`due_at` as a calendar date in the issuer's `time_zone`."
     )
     paid_at: str | None
     payment_reference: str | None = Field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,7 +24,10 @@ from partnerbilling.exports import Period, stream_csv
 from partnerbilling.invoices import export, repository
 from partnerbilling.invoices.documents import issued_xml, renderable
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
+from partnerbilling.issuer import repository as issuer
+from partnerbilling.mail.messages import invoice_mail
 from partnerbilling.orders import repository as orders
+from partnerbilling.payments import repository as payments
 from partnerbilling.sql import Connection
 from partnerbilling.states import (
     INVOICE,
@@ -38,15 +42,22 @@ from partnerbilling.subscriptions import repository as subscriptions
 from partnerbilling.visibility import cashback_entry_view, invoice_view, subscription_view
 
 
-async def issue_invoice(conn: Connection, invoice: InvoiceDocument) -> InvoiceDocument:
+async def issue_invoice(
+    conn: Connection, invoice: InvoiceDocument, credited_number: str | None = None
+) -> InvoiceDocument:
     """Number an invoice or credit note, copy its seller, due date and payment reference onto
-    it, store it and announce it to its payer (``invoice.issued``, the payer's view); returns the
-    stored document. Last in its transaction: the number locks the year's counter until commit."""
-    taken = await repository.take_number(conn, invoice.issued_at.year)
-    issued = numbered(invoice, invoice.issued_at.year, taken.last_number, taken.at, taken.seller)
+    it, store it, announce it to its payer (``invoice.issued``, the payer's view) and e-mail it
+    with its PDF (``credited_number``: a credit note's invoice); returns the stored document.
+    Last in its transaction: the number locks the year's counter until commit."""
+    taken = await repository.take_number(conn)
+    issued = numbered(
+        invoice, taken.year, taken.last_number, taken.at, taken.seller, ZoneInfo(taken.time_zone)
+    )
     announcement = invoice_view(None, issued)
     assert announcement is not None
-    await repository.insert(conn, issued, announcement)
+    # A document issued without an issuer has no PDF to send.
+    mail = invoice_mail(issued, credited_number) if issued.seller is not None else None
+    await repository.insert(conn, issued, announcement, mail)
     return issued
 
 
@@ -56,7 +67,7 @@ def document_of(row: Invoice) -> InvoiceDocument:
         row.id, row.kind, row.credits_invoice_id, row.payer_id, row.customer_id, row.order_id,
         row.currency, row.lines, row.subtotal, row.tax_rate, row.tax, row.total, row.status,
         row.reason, row.issued_at, row.buyer, row.number, row.paid_at, row.seller, row.due_at,
-        row.payment_reference,
+        row.payment_reference, row.issue_date, row.due_date,
     )  # fmt: skip
 
 
@@ -69,13 +80,14 @@ async def load_visible(conn: Connection, viewer: str, invoice_id: str) -> Invoic
 
 
 async def load_document(conn: Connection, viewer: str, invoice_id: str) -> Document:
-    """The document of an invoice or credit note the viewer (its payer) may see, or 404; 409 if
-    it was issued without an issuer."""
+    """The document of an invoice or credit note the viewer (its payer) may see, in its state
+    now (what was paid), or 404; 409 if it was issued without an issuer."""
     invoice = await load_visible(conn, viewer, invoice_id)
     credited = None
     if invoice.credits_invoice_id is not None:
         credited = await repository.get(conn, invoice.credits_invoice_id)
-    return renderable(invoice, credited)
+    paid = await payments.of_invoice(conn, invoice.id) if invoice.amount_paid else []
+    return renderable(invoice, credited, paid, await issuer.zone(conn))
 
 
 async def load_issued_xml(conn: Connection, viewer: str, invoice_id: str) -> tuple[str, bytes]:
@@ -131,7 +143,7 @@ async def credit_invoice(conn: Connection, invoice_id: str, reason: str) -> Invo
             )
         )
     await emit_many(conn, batch, now)
-    return await issue_invoice(conn, note)
+    return await issue_invoice(conn, note, invoice.number)
 
 
 async def _return_money(

@@ -3,13 +3,14 @@ the columns', so a row is made into one by name)."""
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from partnerbilling.jsonio import JSON
 
 ISSUER_ID = 1  # the one row
+DEFAULT_TIME_ZONE = "Europe/Zurich"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +32,8 @@ class Issuer:
     updated_at: datetime
 
     @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     @property
     def country(self) -> str:

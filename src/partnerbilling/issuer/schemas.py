@@ -5,8 +5,9 @@ from __future__ import annotations
 import zoneinfo
 from functools import cache
 from typing import Self
+from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from partnerbilling.billing.references import is_qr_iban
@@ -133,8 +134,12 @@ class IssuerPut(RequestModel):
     bank_accounts: BankAccounts
     time_zone: str = Field(
         default="Europe/Zurich",
-        description="IANA time zone of the issuer's calendar dates (invoice dates, due dates, "
-        "payout execution dates).",
+        description="IANA time zone of the issuer's calendar dates "
+        "(invoice dates, due dates, payout execution dates).",
+        json_schema_extra={
+            "enum": list[JsonValue](sorted(available_timezones())),
+            "examples": ["Europe/Zurich"],
+        },
     )
     payout_accounts: PayoutAccounts | None = Field(
         default=None,
@@ -144,10 +149,13 @@ class IssuerPut(RequestModel):
 
     @field_validator("time_zone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value not in _time_zones():
-            raise ValueError("not an IANA time zone (e.g. Europe/Zurich)")
-        return value
+    def _known_zone(cls, zone: str) -> str:
+        if zone not in _ZONES:
+            raise ValueError("not an IANA time zone (such as Europe/Zurich)")
+        return zone
+
+
+_ZONES = frozenset(available_timezones())
 
 
 class IssuerRead(BaseModel):

@@ -174,7 +174,7 @@ def _document_files(invoice: Invoice, credited: Invoice | None) -> list[tuple[st
     content of one issued without an issuer."""
     stem = f"documents/{invoice.number}"
     try:
-        document = renderable(as_issued(invoice), credited)
+        document = as_issued(renderable(invoice, credited))
     except IssuerNotConfigured:
         return [(f"{stem}.json", content.document_content(invoice, credited))]
     xml = content.document_content(invoice, credited)

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BeforeValidator
 
 from partnerbilling.errors import ValidationFailed
-from partnerbilling.issuer.time_zone import issuer_time_zone
+from partnerbilling.issuer.repository import zone as issuer_time_zone
 from partnerbilling.journal.archive import archive_chunks
 from partnerbilling.journal.listing import list_records
 from partnerbilling.journal.schemas import JournalList

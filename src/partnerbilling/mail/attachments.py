@@ -12,7 +12,9 @@ from partnerbilling.documents.facturx import facturx_xml
 from partnerbilling.documents.pdf import render_pdf
 from partnerbilling.errors import IssuerNotConfigured
 from partnerbilling.invoices import repository as invoices
-from partnerbilling.invoices.documents import renderable
+from partnerbilling.invoices.documents import as_issued, renderable
+from partnerbilling.issuer import repository as issuer
+from partnerbilling.payments import repository as payments
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +34,10 @@ async def invoice_pdf(engine: AsyncEngine, invoice_id: str) -> Attachment | None
         credited = (
             await invoices.get(conn, invoice.credits_invoice_id) if invoice.credits_invoice_id else None
         )
+        paid = await payments.of_invoice(conn, invoice.id) if invoice.amount_paid else []
+        zone = await issuer.zone(conn)
     try:
-        document = renderable(invoice, credited)
+        document = renderable(invoice, credited, paid, zone)
     except IssuerNotConfigured:
         return None
-    return Attachment(f"{document.number}.pdf", render_pdf(document, facturx_xml(document)))
+    return Attachment(f"{document.number}.pdf", render_pdf(document, facturx_xml(as_issued(document))))

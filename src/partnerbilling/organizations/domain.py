@@ -31,6 +31,7 @@ class Organization:
     payout_iban: str | None
     auto_pay_from_balance: bool
     reverse_charge: bool
+    invoice_email: bool  # each document issued to it is e-mailed with its PDF
 
 
 class ReverseChargeFault(StrEnum):

@@ -1,7 +1,7 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Numeric, String, false
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Numeric, String, false, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +34,8 @@ class Organization(Base):
     payout_iban: Mapped[str | None] = mapped_column(String(34))
     auto_pay_from_balance: Mapped[bool] = mapped_column(Boolean, server_default=false())
     reverse_charge: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # Whether each invoice and credit note issued to it is e-mailed with its PDF (SPEC §14).
+    invoice_email: Mapped[bool] = mapped_column(Boolean, server_default=true())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -41,6 +41,7 @@ _PAYOUT_IBAN = Field(
     default=None, description="Where payouts go; checked by checksum, else 422 `invalid_iban`."
 )
 _AUTO_PAY = "Pay every invoice issued to it from its balance, when the balance covers it."
+_INVOICE_EMAIL = "E-mail each invoice and credit note issued to it, with its PDF, to `billing_email`."
 _REVERSE_CHARGE = (
     "A business abroad that accounts for VAT itself (charged at VAT 0); needs a `vat_id` and an "
     "address in another country than the issuer's. Platform only."
@@ -62,6 +63,7 @@ class OrganizationCreate(RequestModel):
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool = Field(default=False, description=_AUTO_PAY)
     reverse_charge: bool = Field(default=False, description=_REVERSE_CHARGE)
+    invoice_email: bool = Field(default=True, description=_INVOICE_EMAIL)
 
 
 class OrganizationUpdate(RequestModel):
@@ -88,6 +90,7 @@ class OrganizationUpdate(RequestModel):
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool | None = Field(default=None, description=_AUTO_PAY)
     reverse_charge: bool | None = Field(default=None, description=_REVERSE_CHARGE)
+    invoice_email: bool | None = Field(default=None, description=_INVOICE_EMAIL)
 
 
 def _platform_only(value: object, info: ValidationInfo) -> NoReturn:
@@ -117,6 +120,7 @@ class MyOrganizationUpdate(RequestModel):
     language: Language | None = None
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool | None = Field(default=None, description=_AUTO_PAY)
+    invoice_email: bool | None = Field(default=None, description=_INVOICE_EMAIL)
     name: PlatformOnly = None
     currency: PlatformOnly = None
     vat_rate: PlatformOnly = None
@@ -138,6 +142,7 @@ class OrganizationRead(BaseModel):
     payout_iban: str | None = Field(examples=["CH9300762011623852957"])
     auto_pay_from_balance: bool
     reverse_charge: bool
+    invoice_email: bool
     created_at: str
     updated_at: str
 

@@ -17,6 +17,8 @@ from partnerbilling.errors import (
 from partnerbilling.events.schemas import EventType
 from partnerbilling.events.service import emit
 from partnerbilling.fields import sent_fields
+from partnerbilling.issuer import repository as issuer
+from partnerbilling.language import Language
 from partnerbilling.mail import repository as mail
 from partnerbilling.mail.messages import billing_mode_changed_mail
 from partnerbilling.organizations import repository as organizations
@@ -164,5 +166,8 @@ async def update_partnership(
 
 async def _mail_partner(conn: Connection, p: Partnership, old_mode: str, new_mode: str) -> None:
     orgs = await organizations.get_many(conn, [p.customer_id, p.partner_id])
-    subject, body = billing_mode_changed_mail(orgs[p.customer_id].name, old_mode, new_mode, p.updated_at)
-    await mail.queue(conn, orgs[p.partner_id].billing_email, subject, body, p.updated_at)
+    partner, zone = orgs[p.partner_id], await issuer.zone(conn)
+    subject, body = billing_mode_changed_mail(
+        Language.of(partner.language), orgs[p.customer_id].name, old_mode, new_mode, p.updated_at, zone
+    )
+    await mail.queue(conn, partner.billing_email, subject, body, p.updated_at)

@@ -33,13 +33,14 @@ async def top_up_slip(conn: Connection, org_id: str, currency: str, amount: Deci
     )
     reference = (await top_up_references(conn, org_id))[currency]
     now = utcnow()
+    today = now.astimezone(issuer.zone).date()
     seller = Seller(
         issuer.legal_name, Address.of(issuer.address), issuer.vat_id, issuer.email,
         BankAccount(account["iban"], account.get("bic"), is_qr_iban(account["iban"])),
     )  # fmt: skip
     document = Document(
         id=f"top-up-{org_id}", number=(org.legal_name or org.name)[:140], is_credit_note=False,
-        currency=currency, issued_at=now, due_at=now, seller=seller,
+        currency=currency, issued_at=now, due_at=now, issue_date=today, due_date=today, seller=seller,
         buyer=Buyer(buyer["legal_name"], Address.of(buyer["address"]) if buyer["address"] else None,
                     buyer["vat_id"], Language(buyer["language"]), False),
         payer_id=org_id, customer_id=org_id, lines=(), subtotal=amount, tax_rate=Decimal(0),

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling.db import new_id, transaction
-from partnerbilling.issuer.time_zone import issuer_time_zone
+from partnerbilling.issuer.repository import zone as issuer_time_zone
 from partnerbilling.jobs import repository as jobs
 from partnerbilling.jobs.domain import Job
 from partnerbilling.jsonio import JSON

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order, Subscription
+from partnerbilling.billing.issue import calendar_dates
 from partnerbilling.billing.money import format_money, format_rate
 from partnerbilling.billing.payments import amount_due
 from partnerbilling.cashback.domain import CashbackBalance
@@ -48,6 +49,7 @@ def organization_view(org: Organization) -> JSON:
         "payout_iban": org.payout_iban,
         "auto_pay_from_balance": org.auto_pay_from_balance,
         "reverse_charge": org.reverse_charge,
+        "invoice_email": org.invoice_email,
         "created_at": rfc3339(org.created_at),
         "updated_at": rfc3339(org.updated_at),
     }
@@ -132,6 +134,7 @@ def invoice_view(
         return None
     # A document being issued has no payment yet.
     paid = inv.amount_paid if isinstance(inv, Invoice) else Decimal("0.00")
+    issue_date, due_date = calendar_dates(inv.issued_at, inv.due_at, inv.issue_date, inv.due_date)
     return {
         "id": inv.id,
         "number": inv.number,
@@ -150,6 +153,8 @@ def invoice_view(
         "reason": inv.reason,
         "issued_at": rfc3339(inv.issued_at),
         "due_at": rfc3339(inv.due_at),
+        "issue_date": issue_date.isoformat(),
+        "due_date": due_date.isoformat(),
         "paid_at": rfc3339(inv.paid_at),
         "payment_reference": inv.payment_reference,
         "amount_paid": format_money(paid),

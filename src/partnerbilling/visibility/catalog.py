@@ -25,4 +25,5 @@ def product_view(row: Product) -> JSON:
         "category": row.category,
         "period_months": row.period_months,
         "prices": {k: format_money(Decimal(v)) for k, v in sorted(row.prices.items())},
+        "names": {language: row.names.get(language) for language in ("de", "fr", "it", "en")},
     }

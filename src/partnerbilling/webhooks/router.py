@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from partnerbilling.idempotency.redaction import replayed_without
+from partnerbilling.jsonio import JSON
 from partnerbilling.openapi import problems
 from partnerbilling.settings import Settings
 from partnerbilling.unit_of_work import Conn, TransactionalRoute
@@ -141,18 +142,28 @@ async def list_deliveries(
     return JsonResponse(await service.list_deliveries(conn, org_id, endpoint_id, status, page))
 
 
+def _location(what: str) -> dict[int | str, JSON]:
+    """A 202's ``Location`` header, declared: where to follow what was accepted."""
+    return {202: {"headers": {"Location": {"description": what, "schema": {"type": "string"}}}}}
+
+
 @router.post(
     "/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver",
     status_code=202,
     response_model=DeliveryRead,
     summary="Redeliver a delivery",
     operation_id="redeliverWebhookDelivery",
-    responses=problems(EndpointDisabled),
+    responses={
+        **_location("The endpoint's delivery log, with the delivery's attempts."),
+        **problems(EndpointDisabled),
+    },
 )
 async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery_id: DeliveryId) -> Response:
     """Send the delivery's event again as soon as possible, with the same `webhook-id` and the
     whole retry schedule ahead. 409 `webhook_endpoint_disabled` if the endpoint is disabled."""
-    return JsonResponse(await service.redeliver(conn, org_id, endpoint_id, delivery_id), status_code=202)
+    delivery = await service.redeliver(conn, org_id, endpoint_id, delivery_id)
+    log = f"/v1/webhook-endpoints/{endpoint_id}/deliveries"
+    return JsonResponse(delivery, status_code=202, headers={"Location": log})
 
 
 @router.post(
@@ -161,8 +172,10 @@ async def redeliver(conn: Conn, org_id: OrgId, endpoint_id: EndpointId, delivery
     response_model=DeliveriesScheduled,
     summary="Redeliver an event",
     operation_id="redeliverEvent",
+    responses=_location("The event."),
 )
 async def redeliver_event(conn: Conn, org_id: OrgId, event_id: EventId) -> Response:
     """Send one of your events again to each of your enabled endpoints that takes its type,
     including endpoints created after the event. Returns the scheduled deliveries (possibly none)."""
-    return JsonResponse(await service.redeliver_event(conn, org_id, event_id), status_code=202)
+    scheduled = await service.redeliver_event(conn, org_id, event_id)
+    return JsonResponse(scheduled, status_code=202, headers={"Location": f"/v1/events/{event_id}"})

@@ -1,0 +1,83 @@
+"""Every word the service writes in English: documents (the QR-bill's headings are those of the
+SIX implementation guidelines, annex D) and e-mails. The same keys as every other language's
+table."""
+
+WORDS: dict[str, str] = {
+    # documents
+    "invoice": "Invoice",
+    "credit_note": "Credit note",
+    "top_up": "Top up your account",
+    "number": "Number",
+    "issue_date": "Date",
+    "due_date": "Due date",
+    "vat_id_ch": "VAT no.",
+    "vat_id_eu": "VAT ID",
+    "vat_suffix": "VAT",
+    "payment_reference": "Payment reference",
+    "page": "Page",
+    "description": "Description",
+    "period": "Supply period",
+    "quantity": "Qty",
+    "unit_price": "Unit price",
+    "discount": "Discount",
+    "net": "Net",
+    "vat": "VAT",
+    "customer": "Customer",
+    "order": "order",
+    "renewal": "renewal",
+    "line": "{name}, {kind}, {period}",
+    "subtotal": "Net total",
+    "vat_on": "VAT {rate} on {base}",
+    "total": "Total",
+    "amount_due": "Amount due",
+    "paid_on": "Paid on {date}",
+    "payment_of": "Payment of {date}",
+    "credited_to_account": "The amount of {amount} is credited to your customer account.",
+    "nothing_to_pay": "The invoice was not paid; there is nothing to pay.",
+    "reverse_charge": "Reverse charge",
+    "reverse_charge_note": "VAT is accounted for by the recipient. Supplier: {seller}, recipient: {buyer}",
+    "credits": "Credit note for invoice {number} of {date}",
+    "reason": "Reason",
+    "payment_details": "Payment details",
+    "beneficiary": "Beneficiary",
+    "reference": "Reference",
+    "amount": "Amount",
+    "scan_to_pay": "Scan with your banking app to pay",
+    "payment_part": "Payment part",
+    "receipt": "Receipt",
+    "account_payable_to": "Account / Payable to",
+    "additional_information": "Additional information",
+    "payable_by": "Payable by",
+    "payable_by_blank": "Payable by (name/address)",
+    "currency": "Currency",
+    "acceptance_point": "Acceptance point",
+    "separate": "Separate before paying in",
+    # e-mails
+    "greeting": "Hello,",
+    "invoice_subject": "Invoice {number} from {seller}",
+    "invoice_body": "please find attached our invoice {number} of {date}.\n\n"
+    "Amount: {currency} {amount}\nDue date: {due}\nPayment reference: {reference}\n",
+    "credit_note_subject": "Credit note {number} from {seller}",
+    "credit_note_body": "please find attached our credit note {number} of {date} for invoice {invoice}.\n\n"
+    "Amount: {currency} {amount}\n",
+    "attached": "The document is attached as a PDF (with its Factur-X XML embedded).\n",
+    "mode_subject": "{customer} changed the billing mode to '{new}'",
+    "mode_body": "your customer {customer} changed the billing mode of your partnership on {date} at "
+    "{time} ({zone}):\nfrom '{old}' ({old_words})\nto '{new}' ({new_words})\n\n"
+    "It applies to every order and renewal from now on; existing orders and invoices are unchanged.\n",
+    "mode_customer": "the customer pays",
+    "mode_partner": "you (the partner) pay",
+    "step_1": "Payment reminder",
+    "step_2": "Second payment reminder",
+    "step_3": "Final notice",
+    "step_4": "Suspension",
+    "dunning_body": "your invoice {number} is unpaid.\nAmount due: {currency} {amount}\n"
+    "Due date: {due}\nPayment reference: {reference}\n",
+    "dunning_suspends": "\nUnless it is paid, the subscriptions it charged are suspended on {date}.\n",
+    "dunning_suspended": "\nThe subscriptions it charged are suspended until it is paid.\n",
+    "at_risk_subject": "Your {product} is at risk of suspension",
+    "at_risk_body": "your partner {partner} pays for your {product}, and its invoice for it is "
+    "overdue.\nUnless it is paid, {product} is suspended on {date}.\nYou can act: ask {partner}, "
+    "or switch the billing mode of your partnership so that you pay yourself.\n",
+    "suspended_now": "\n{product} is suspended since {date}.\n",
+}

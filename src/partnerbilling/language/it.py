@@ -1,0 +1,83 @@
+"""Every word the service writes in Italian: documents (the QR-bill's headings are those of the
+SIX implementation guidelines, annex D) and e-mails. The same keys as every other language's
+table."""
+
+WORDS: dict[str, str] = {
+    # documents
+    "invoice": "Fattura",
+    "credit_note": "Nota di credito",
+    "top_up": "Ricaricare il conto",
+    "number": "Numero",
+    "issue_date": "Data",
+    "due_date": "Scadenza",
+    "vat_id_ch": "N. IVA",
+    "vat_id_eu": "P. IVA",
+    "vat_suffix": "IVA",
+    "payment_reference": "Riferimento",
+    "page": "Pagina",
+    "description": "Descrizione",
+    "period": "Periodo",
+    "quantity": "Qtà",
+    "unit_price": "Prezzo unit.",
+    "discount": "Sconto",
+    "net": "Netto",
+    "vat": "IVA",
+    "customer": "Cliente",
+    "order": "ordine",
+    "renewal": "rinnovo",
+    "line": "{name}, {kind}, {period}",
+    "subtotal": "Totale netto",
+    "vat_on": "IVA {rate} su {base}",
+    "total": "Totale",
+    "amount_due": "Importo dovuto",
+    "paid_on": "Pagata il {date}",
+    "payment_of": "Pagamento del {date}",
+    "credited_to_account": "L'importo di {amount} è accreditato sul suo conto cliente.",
+    "nothing_to_pay": "La fattura non era pagata; non c'è nulla da pagare.",
+    "reverse_charge": "Reverse charge – Inversione contabile",
+    "reverse_charge_note": "L'IVA è dovuta dal committente. Prestatore: {seller}, committente: {buyer}",
+    "credits": "Nota di credito relativa alla fattura {number} del {date}",
+    "reason": "Motivo",
+    "payment_details": "Dati di pagamento",
+    "beneficiary": "Beneficiario",
+    "reference": "Riferimento",
+    "amount": "Importo",
+    "scan_to_pay": "Scansionare con l'app bancaria per pagare",
+    "payment_part": "Sezione pagamento",
+    "receipt": "Ricevuta",
+    "account_payable_to": "Conto / Pagabile a",
+    "additional_information": "Informazioni supplementari",
+    "payable_by": "Pagabile da",
+    "payable_by_blank": "Pagabile da (nome/indirizzo)",
+    "currency": "Valuta",
+    "acceptance_point": "Punto di accettazione",
+    "separate": "Da staccare prima del versamento",
+    # e-mails
+    "greeting": "Buongiorno,",
+    "invoice_subject": "Fattura {number} di {seller}",
+    "invoice_body": "in allegato trova la nostra fattura {number} del {date}.\n\n"
+    "Importo: {currency} {amount}\nScadenza: {due}\nRiferimento di pagamento: {reference}\n",
+    "credit_note_subject": "Nota di credito {number} di {seller}",
+    "credit_note_body": "in allegato trova la nostra nota di credito {number} del {date} relativa alla "
+    "fattura {invoice}.\n\nImporto: {currency} {amount}\n",
+    "attached": "Il documento è allegato in PDF (con l'XML Factur-X incorporato).\n",
+    "mode_subject": "{customer} ha cambiato la modalità di fatturazione: {new_words}",
+    "mode_body": "il suo cliente {customer} ha cambiato la modalità di fatturazione della partnership il "
+    "{date} alle {time} ({zone}):\nprima: {old_words}\nora: {new_words}\n\n"
+    "Vale per ogni ordine e rinnovo da ora in poi; ordini e fatture esistenti restano invariati.\n",
+    "mode_customer": "paga il cliente",
+    "mode_partner": "paga lei (il partner)",
+    "step_1": "Promemoria di pagamento",
+    "step_2": "Secondo sollecito",
+    "step_3": "Ultimo avviso",
+    "step_4": "Sospensione",
+    "dunning_body": "la sua fattura {number} non è pagata.\nImporto dovuto: {currency} {amount}\n"
+    "Scadenza: {due}\nRiferimento di pagamento: {reference}\n",
+    "dunning_suspends": "\nSenza pagamento, gli abbonamenti fatturati saranno sospesi il {date}.\n",
+    "dunning_suspended": "\nGli abbonamenti fatturati sono sospesi fino al pagamento.\n",
+    "at_risk_subject": "Il suo {product} rischia la sospensione",
+    "at_risk_body": "il suo partner {partner} paga il suo {product}, e la sua fattura è "
+    "scaduta.\nSenza pagamento, {product} sarà sospeso il {date}.\nPuò agire: contatti {partner}, "
+    "o cambi la modalità di fatturazione della partnership per pagare lei stesso.\n",
+    "suspended_now": "\n{product} è sospeso dal {date}.\n",
+}
