@@ -28,6 +28,7 @@ LISTED_FAILURES = 100
 class JobKind(LiteralEnum):
     RENEWALS = "renewals"
     DUNNING = "dunning"
+    CLOSE = "close"
 
 
 class JobStatus(LiteralEnum):

@@ -14,7 +14,7 @@ class Job(Base):
 
     __tablename__ = "jobs"
     __table_args__ = (
-        CheckConstraint("kind IN ('renewals', 'dunning')", name="kind"),
+        CheckConstraint("kind IN ('renewals', 'dunning', 'close')", name="kind"),
         CheckConstraint("status IN ('queued', 'running', 'completed', 'failed')", name="status"),
         Index("ix_jobs_created", "created_at", "id"),
         # One job of each kind at a time: a second request joins it or is refused.

@@ -31,6 +31,7 @@ class Organization:
     payout_iban: str | None
     auto_pay_from_balance: bool
     reverse_charge: bool
+    invoicing: str  # per_charge | monthly (SPEC §15)
 
 
 class ReverseChargeFault(StrEnum):
@@ -90,4 +91,5 @@ def organization_of(org: Organization) -> planned.Organization:
                                      org.reverse_charge),
         reverse_charge=org.reverse_charge,
         auto_pay_from_balance=org.auto_pay_from_balance,
+        monthly=org.invoicing == "monthly",
     )  # fmt: skip

@@ -15,6 +15,7 @@ class Organization(Base):
         CheckConstraint("currency IN ('CHF', 'EUR')", name="currency"),
         CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate"),
         CheckConstraint("language IN ('de', 'fr', 'it', 'en')", name="language"),
+        CheckConstraint("invoicing IN ('per_charge', 'monthly')", name="invoicing"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -34,6 +35,8 @@ class Organization(Base):
     payout_iban: Mapped[str | None] = mapped_column(String(34))
     auto_pay_from_balance: Mapped[bool] = mapped_column(Boolean, server_default=false())
     reverse_charge: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # per_charge: an invoice per charge; monthly: the charges wait for the monthly close (SPEC §15).
+    invoicing: Mapped[str] = mapped_column(String(16), server_default="per_charge")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated, Literal, NoReturn
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from pydantic.json_schema import SkipJsonSchema
@@ -40,6 +40,11 @@ _VAT_ID = Field(default=None, description="Checked by checksum, else 422 `invali
 _PAYOUT_IBAN = Field(
     default=None, description="Where payouts go; checked by checksum, else 422 `invalid_iban`."
 )
+_INVOICING = (
+    "`per_charge`: an invoice for each order and renewal; `monthly`: the charges wait unbilled "
+    "and the monthly close invoices them together (SPEC §15)."
+)
+Invoicing = Literal["per_charge", "monthly"]
 _AUTO_PAY = "Pay every invoice issued to it from its balance, when the balance covers it."
 _REVERSE_CHARGE = (
     "A business abroad that accounts for VAT itself (charged at VAT 0); needs a `vat_id` and an "
@@ -61,6 +66,7 @@ class OrganizationCreate(RequestModel):
     language: Language = Field(default="en", description="Of documents and e-mails.")
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool = Field(default=False, description=_AUTO_PAY)
+    invoicing: Invoicing = Field(default="per_charge", description=_INVOICING)
     reverse_charge: bool = Field(default=False, description=_REVERSE_CHARGE)
 
 
@@ -87,6 +93,7 @@ class OrganizationUpdate(RequestModel):
     language: Language | None = None
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool | None = Field(default=None, description=_AUTO_PAY)
+    invoicing: Invoicing | None = Field(default=None, description=_INVOICING)
     reverse_charge: bool | None = Field(default=None, description=_REVERSE_CHARGE)
 
 
@@ -117,6 +124,7 @@ class MyOrganizationUpdate(RequestModel):
     language: Language | None = None
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool | None = Field(default=None, description=_AUTO_PAY)
+    invoicing: Invoicing | None = Field(default=None, description=_INVOICING)
     name: PlatformOnly = None
     currency: PlatformOnly = None
     vat_rate: PlatformOnly = None
@@ -138,6 +146,7 @@ class OrganizationRead(BaseModel):
     payout_iban: str | None = Field(examples=["CH9300762011623852957"])
     auto_pay_from_balance: bool
     reverse_charge: bool
+    invoicing: Invoicing
     created_at: str
     updated_at: str
 

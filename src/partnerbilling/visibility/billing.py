@@ -48,6 +48,7 @@ def organization_view(org: Organization) -> JSON:
         "payout_iban": org.payout_iban,
         "auto_pay_from_balance": org.auto_pay_from_balance,
         "reverse_charge": org.reverse_charge,
+        "invoicing": org.invoicing,
         "created_at": rfc3339(org.created_at),
         "updated_at": rfc3339(org.updated_at),
     }
@@ -109,6 +110,7 @@ def order_view(viewer: str | None, o: Order) -> JSON | None:
         "discount": _money(o.discount) if sees_price else None,
         "net_amount": _money(o.net_amount) if sees_price else None,
         "invoice_id": o.invoice_id if sees_price else None,
+        "billing_status": o.billing_status if sees_price else None,
         "cashback": (
             {
                 "rate": _rate(o.cashback_rate),

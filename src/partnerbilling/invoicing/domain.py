@@ -1,0 +1,92 @@
+"""The monthly close (SPEC §15), pure: which charges it bills, and the one invoice per payer and
+currency it issues for them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from partnerbilling.billing.charge import charge_line
+from partnerbilling.billing.domain import InvoiceDocument, Order
+from partnerbilling.billing.money import round_money
+from partnerbilling.jsonio import JSON
+from partnerbilling.states import InvoiceKind, InvoiceStatus
+
+# The issuer's time zone while the issuer does not say one.
+DEFAULT_TIME_ZONE = "Europe/Zurich"
+
+
+def months_zone(issuer: object | None) -> ZoneInfo:
+    """The time zone the months are counted in: the issuer's ``time_zone`` (Europe/Zurich while
+    the issuer has none, or none is configured)."""
+    return ZoneInfo(getattr(issuer, "time_zone", None) or DEFAULT_TIME_ZONE)
+
+
+def cutoff(as_of: datetime, zone: ZoneInfo) -> datetime:
+    """The first moment of ``as_of``'s month in ``zone``: the close bills what was charged before."""
+    local = as_of.astimezone(zone)
+    return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_close(now: datetime, zone: ZoneInfo) -> datetime:
+    """The first moment of the month after ``now``'s (in ``zone``): when a charge made now is
+    invoiced by the monthly close."""
+    local = now.astimezone(zone)
+    year, month = (local.year + 1, 1) if local.month == 12 else (local.year, local.month + 1)
+    return datetime(year, month, 1, tzinfo=zone)
+
+
+@dataclass(frozen=True, slots=True)
+class UnbilledCharge:
+    """An unbilled order with the names its invoice line shows."""
+
+    order: Order
+    product_name: str
+    customer_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Payer:
+    """The payer as its monthly invoice needs it: its VAT rate now, its profile as the buyer."""
+
+    id: str
+    currency: str
+    vat_rate: Decimal  # 0 for reverse charge
+    buyer: JSON
+
+
+def plan_monthly_invoice(
+    payer: Payer, charges: Sequence[UnbilledCharge], invoice_id: str, at: datetime
+) -> InvoiceDocument:
+    """One invoice for the charges: a line per charge (oldest first), the VAT once on the sum of
+    the nets at the payer's rate (EN 16931 BR-CO-17: round(Σ net × rate), not Σ round)."""
+    assert charges, "a monthly invoice has at least one charge"
+    ordered = sorted(charges, key=lambda c: (c.order.created_at, c.order.id))
+    lines = [
+        {**charge_line(c.order, c.product_name, c.customer_name), "order_id": c.order.id} for c in ordered
+    ]
+    subtotal = sum((c.order.net_amount for c in ordered), Decimal("0.00"))
+    tax = round_money(subtotal * payer.vat_rate)
+    first = ordered[0].order
+    return InvoiceDocument(
+        id=invoice_id,
+        kind=InvoiceKind.INVOICE,
+        credits_invoice_id=None,
+        payer_id=payer.id,
+        # The charges are for several customers (each line names its own): the payer's invoice.
+        customer_id=payer.id,
+        order_id=first.id,
+        currency=payer.currency,
+        lines=lines,
+        subtotal=subtotal,
+        tax_rate=payer.vat_rate,
+        tax=tax,
+        total=subtotal + tax,
+        status=InvoiceStatus.ISSUED,
+        reason=None,
+        issued_at=at,
+        buyer=payer.buyer,
+    )
