@@ -51,7 +51,11 @@ async def test_the_worked_example_three_charges_two_customers_one_invoice(api: A
     assert (report["invoices"], report["charges"], report["failed"]) == (1, 3, 0)
 
     [invoice] = (await api.ok(w.agency, "GET", "/v1/invoices"))["data"]
-    assert [line["order_id"] for line in invoice["lines"]] == [hosting["id"], domains["id"], beta_hosting["id"]]
+    assert [line["order_id"] for line in invoice["lines"]] == [
+        hosting["id"],
+        domains["id"],
+        beta_hosting["id"],
+    ]
     assert [line["customer_id"] for line in invoice["lines"]] == [w.acme.id, w.acme.id, beta.id]
     assert invoice["subtotal"] == "232.35"
     # BR-CO-17: round(232.35 × 0.081) = 18.82, where the three taxes apart would add to 18.83.

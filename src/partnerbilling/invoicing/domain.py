@@ -39,6 +39,14 @@ def next_close(now: datetime, zone: ZoneInfo) -> datetime:
     return datetime(year, month, 1, tzinfo=zone)
 
 
+def when_invoiced(charged_at: datetime, unbilled: bool, zone: ZoneInfo | None = None) -> tuple[str, datetime]:
+    """How and when a charge made at ``charged_at`` is invoiced (quotes, previews and
+    explanations say it): ``at_once``, or ``monthly`` at the next monthly close."""
+    if unbilled:
+        return "monthly", next_close(charged_at, zone or months_zone(None))
+    return "at_once", charged_at
+
+
 @dataclass(frozen=True, slots=True)
 class UnbilledCharge:
     """An unbilled order with the names its invoice line shows."""
