@@ -56,6 +56,12 @@ class UnbilledCharge:
     customer_name: str
 
 
+def _line(c: UnbilledCharge) -> JSON:
+    """A charge's line: its order's, naming the customer it is for, and its order."""
+    line = charge_line(c.order, c.product_name, c.customer_name)
+    return {**line, "description": f"{c.customer_name}: {line['description']}", "order_id": c.order.id}
+
+
 @dataclass(frozen=True, slots=True)
 class Payer:
     """The payer as its monthly invoice needs it: its VAT rate now, its profile as the buyer."""
@@ -73,9 +79,7 @@ def plan_monthly_invoice(
     the nets at the payer's rate (EN 16931 BR-CO-17: round(Σ net × rate), not Σ round)."""
     assert charges, "a monthly invoice has at least one charge"
     ordered = sorted(charges, key=lambda c: (c.order.created_at, c.order.id))
-    lines = [
-        {**charge_line(c.order, c.product_name, c.customer_name), "order_id": c.order.id} for c in ordered
-    ]
+    lines = [_line(c) for c in ordered]
     subtotal = sum((c.order.net_amount for c in ordered), Decimal("0.00"))
     tax = round_money(subtotal * payer.vat_rate)
     first = ordered[0].order
