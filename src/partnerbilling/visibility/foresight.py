@@ -40,11 +40,18 @@ def charge_view(
             if entry is not None and sees_cashback
             else None
         ),
-        **invoicing_view(sees_price, *when_invoiced(order.created_at, order.billing_status == "unbilled")),
+        **_invoiced(sees_price, order),
     }
 
 
-def invoicing_view(sees_price: bool, invoiced: str, invoiced_at: datetime) -> JSON:
+def _invoiced(sees_price: bool, order: Order) -> JSON:
+    """A planned charge is invoiced ``at_once`` (``invoiced_at`` null: as it is made), or
+    ``monthly`` at the next monthly close."""
+    how, when = when_invoiced(order.created_at, order.billing_status == "unbilled")
+    return invoicing_view(sees_price, how, when if how == "monthly" else None)
+
+
+def invoicing_view(sees_price: bool, invoiced: str, invoiced_at: datetime | None) -> JSON:
     """When the charge is invoiced (SPEC §15), for the payer only: ``at_once`` or ``monthly``
     at the next monthly close."""
     return {
