@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from partnerbilling.db import utcnow
-from partnerbilling.invoicing.domain import months_zone, next_close
+from partnerbilling.invoicing.calendar import months_zone, next_close
 from partnerbilling.visibility import rfc3339
 from tests.support import Api, Org
 

@@ -13,7 +13,7 @@ from partnerbilling.billing.explanation import Explanation, explain_charge, fact
 from partnerbilling.db import utcnow
 from partnerbilling.errors import NotFound
 from partnerbilling.invoices import repository as invoices
-from partnerbilling.invoicing.domain import when_invoiced
+from partnerbilling.invoicing.calendar import when_invoiced
 from partnerbilling.orders import repository as orders
 from partnerbilling.orders.loading import load_order_inputs, refusals
 from partnerbilling.orders.schemas import OrderCreate

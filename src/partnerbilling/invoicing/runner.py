@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.errors import DomainError
 from partnerbilling.failures import classify_exception
-from partnerbilling.invoicing import close, repository
-from partnerbilling.invoicing.domain import cutoff
+from partnerbilling.invoicing import repository, service
+from partnerbilling.invoicing.calendar import cutoff
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ BatchHook = Callable[[], Awaitable[None]]
 async def before_of(engine: AsyncEngine, as_of: datetime) -> datetime:
     """The first moment of ``as_of``'s month in the issuer's time zone."""
     async with transaction(engine) as conn:
-        return cutoff(as_of, await close.zone(conn))
+        return cutoff(as_of, await service.zone(conn))
 
 
 async def count_payers(engine: AsyncEngine, as_of: datetime) -> int:
@@ -101,7 +101,7 @@ async def _bill(engine: AsyncEngine, payer_id: str, currency: str, report: Close
     report.payers += 1
     try:
         async with transaction(engine) as conn:
-            billed = await close.bill_payer(conn, payer_id, currency, report.billed_before, utcnow())
+            billed = await service.bill_payer(conn, payer_id, currency, report.billed_before, utcnow())
     except Exception as exc:
         report.record_failure(_failure(payer_id, currency, exc))
         return

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order
 from partnerbilling.billing.explanation import Amount, Explanation, Step, StepName, Value, format_exact
 from partnerbilling.billing.money import format_money, format_rate
-from partnerbilling.invoicing.domain import when_invoiced
+from partnerbilling.invoicing.calendar import when_invoiced
 from partnerbilling.jsonio import JSON
 from partnerbilling.visibility.base import rfc3339
 
