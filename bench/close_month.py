@@ -81,7 +81,9 @@ def main() -> int:
     db = open_database("pb_bench_close")
     try:
         migrate(db)
-        sql(db, _SEED.format(payers=args.payers, charges=args.charges))
+        for statement in _SEED.format(payers=args.payers, charges=args.charges).split(";\n"):
+            if statement.strip():
+                sql(db, statement)
         sql(db, "VACUUM ANALYZE")
         log(f"seeded {args.charges:,} unbilled charges of {args.payers:,} monthly payers")
         asyncio.run(run(db.url))
