@@ -1,5 +1,5 @@
-"""The command line: ``partnerbilling serve | worker | migrate | renew-due | dunning-run | demo | check |
-verify | verify-archive``."""
+"""The command line: ``partnerbilling serve | worker | migrate | renew-due | dunning-run |
+close-month | demo | check | verify | verify-archive``."""
 
 from __future__ import annotations
 
@@ -151,6 +151,16 @@ def _verify(_: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(run())
 
 
+def _close_month(args: argparse.Namespace, settings: Settings) -> int:
+    from partnerbilling.invoicing.console import close_month_run
+
+    async def run() -> int:
+        async with database(settings) as engine:
+            return await close_month_run(engine, args.as_of)
+
+    return asyncio.run(run())
+
+
 def _verify_archive(args: argparse.Namespace, _: Settings) -> int:
     from partnerbilling.journal.archive_check import verify_archive
 
@@ -166,6 +176,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "migrate": _migrate,
     "renew-due": _renew_due,
     "dunning-run": _dunning_run,
+    "close-month": _close_month,
     "worker": _worker,
     "demo": _demo,
     "check": _check,
@@ -194,6 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dun = sub.add_parser("dunning-run", help="take the dunning steps due by --as-of")
     dun.add_argument(
+        "--as-of", metavar="T", type=_as_of, default=None, help="RFC 3339 time or date (default: now)"
+    )
+    close = sub.add_parser(
+        "close-month", help="invoice what monthly payers were charged before --as-of's month"
+    )
+    close.add_argument(
         "--as-of", metavar="T", type=_as_of, default=None, help="RFC 3339 time or date (default: now)"
     )
     sub.add_parser(

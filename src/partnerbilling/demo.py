@@ -257,7 +257,7 @@ async def _walk(
         order = OrderCreate(customer_id=acme.id, sku=case.sku, quantity=case.quantity)
         order_id = (await orders.place_order(conn, placed_by, order)).id
     o = await orders_repository.get(conn, order_id)
-    invoice = await invoices.get(conn, o.invoice_id) if o is not None else None
+    invoice = await invoices.get(conn, o.invoice_id) if o is not None and o.invoice_id else None
     assert o is not None and invoice is not None
     amounts = (o.public_amount, o.discount, o.net_amount, invoice.tax, invoice.total)
     return Outcome(

@@ -17,16 +17,27 @@ from partnerbilling.sql import Statement, fetch_all
 SAMPLE = 20
 
 CHECKS: dict[str, str] = {
-    "every order has exactly one invoice, addressed to its payer": """
+    # A monthly invoice (SPEC §15) bills many orders, a line each (its ``order_id``); its own
+    # ``order_id`` is its first line's. An unbilled order waits for the monthly close.
+    "every billed order is on exactly one invoice line, addressed to its payer": """
         SELECT o.id FROM orders o
         LEFT JOIN invoices i ON i.id = o.invoice_id
-        WHERE i.id IS NULL OR i.kind <> 'invoice' OR i.order_id <> o.id OR i.payer_id <> o.payer_id
-           OR i.currency <> o.currency
-           OR (SELECT count(*) FROM invoices j WHERE j.order_id = o.id AND j.kind = 'invoice') <> 1
+        WHERE (o.billing_status = 'unbilled') <> (o.invoice_id IS NULL)
+           OR (o.billing_status = 'billed' AND (
+                 i.id IS NULL OR i.kind <> 'invoice' OR i.payer_id <> o.payer_id
+                 OR i.currency <> o.currency
+                 OR (SELECT count(*) FROM jsonb_array_elements(i.lines) l
+                     WHERE coalesce(l->>'order_id', i.order_id) = o.id) <> 1
+                 OR (SELECT count(*) FROM invoices j
+                     WHERE j.order_id = o.id AND j.kind = 'invoice') > 1))
     """,
-    "every invoice has its order": """
+    "every invoice has its orders": """
         SELECT i.id FROM invoices i LEFT JOIN orders o ON o.id = i.order_id
-        WHERE o.id IS NULL OR (i.kind = 'invoice' AND o.invoice_id <> i.id)
+        WHERE o.id IS NULL OR (i.kind = 'invoice' AND o.invoice_id IS DISTINCT FROM i.id)
+        UNION ALL
+        SELECT i.id FROM invoices i CROSS JOIN jsonb_array_elements(i.lines) l
+        WHERE i.kind = 'invoice' AND l ? 'order_id' AND NOT EXISTS (
+            SELECT 1 FROM orders o WHERE o.id = l->>'order_id' AND o.invoice_id = i.id)
     """,
     "invoice totals are the sum of their lines": """
         SELECT i.id FROM invoices i

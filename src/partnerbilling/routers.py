@@ -13,6 +13,7 @@ from partnerbilling.events import router as events
 from partnerbilling.foresight import preview_router
 from partnerbilling.foresight import router as foresight
 from partnerbilling.invoices import router as invoices
+from partnerbilling.invoicing import router as invoicing
 from partnerbilling.issuer import router as issuer
 from partnerbilling.jobs import router as jobs
 from partnerbilling.journal import router as journal
@@ -32,6 +33,7 @@ from partnerbilling.webhooks import router as webhooks
 ALL_ROUTERS: list[APIRouter] = [
     orders.router,
     foresight.router,
+    invoicing.router,
     invoices.router,
     payments.router,
     organizations.router,
@@ -53,6 +55,7 @@ ALL_ROUTERS: list[APIRouter] = [
     receipts_router.admin,
     renewals.admin,
     dunning.admin,
+    invoicing.admin,
     jobs.admin,
     payouts.admin,
     accounts.admin,

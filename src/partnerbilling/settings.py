@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=1200, ge=0)
 
     # Schedules (SPEC §15): cron expressions in the issuer's time zone; empty disables one. The
-    # monthly close has its setting and its entry; its job is a no-op until the close exists.
+    # monthly close is the job of POST /v1/admin/invoicing/close.
     schedule_renewals: str = "0 2 * * *"
     schedule_dunning: str = "0 6 * * *"
     schedule_close: str = "30 0 1 * *"

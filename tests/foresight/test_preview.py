@@ -69,6 +69,8 @@ def _charge(payer: Org, channel: str, public: str, price: tuple[str, ...] | None
         "tax": tax,
         "total": total,
         "cashback": cashback,
+        "invoiced": "at_once" if price else None,
+        "invoiced_at": None,
     }
 
 

@@ -138,7 +138,8 @@ def _as_charged(order: Any) -> dict[str, Any]:
 def _as_previewed(payers: dict[str, dict[str, Any]], partner_view: dict[str, Any]) -> dict[str, Any]:
     """The previewed charge with every field seen by someone: the price as its payer sees it,
     the cashback as the partner sees it."""
-    return {**payers[partner_view["payer_id"]], "cashback": partner_view["cashback"]}
+    previewed = {**payers[partner_view["payer_id"]], "cashback": partner_view["cashback"]}
+    return {key: value for key, value in previewed.items() if key not in ("invoiced", "invoiced_at")}
 
 
 def _normalised_rate(charge: dict[str, Any]) -> dict[str, Any]:

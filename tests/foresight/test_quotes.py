@@ -23,6 +23,8 @@ from tests.support import Api, build_world, counts
 
 CHARGE_KEYS = {"payer_id", "channel", "currency", "public_amount", "discount", "net_amount", "tax_rate",
                "tax", "total", "cashback"}  # fmt: skip
+# When the charge is invoiced (SPEC §15).
+INVOICED = ("invoiced", "invoiced_at")
 
 
 @pytest.mark.parametrize("row", WHO_PAYS, ids=ROW_IDS)
@@ -34,7 +36,10 @@ async def test_a_quote_then_the_order_gives_the_same_charge(api: Api, db: AsyncE
     assert await counts(db) == before, "a quote writes nothing and takes no number"
     order = await api.ok(caller, "POST", "/v1/orders", json=body(world, quantity=3))
 
-    assert quote.keys() == CHARGE_KEYS | {"customer_id", "sku", "quantity", "explanation"}
+    assert quote.keys() == CHARGE_KEYS | {"customer_id", "sku", "quantity", "explanation", *INVOICED}
+    assert (quote["invoiced"], quote["invoiced_at"]) == (
+        ("at_once", None) if caller.id == order["payer_id"] else (None, None)
+    )
     assert (quote["customer_id"], quote["sku"], quote["quantity"]) == (world.acme.id, "web-hosting-pro", 3)
     assert quote["payer_id"] == order["payer_id"] == org(world, row.payer).id
     for key in ("channel", "currency", "public_amount", "discount", "net_amount"):
@@ -50,7 +55,10 @@ async def test_a_quote_then_the_order_gives_the_same_charge(api: Api, db: AsyncE
         assert quote["tax"] is quote["total"] is quote["tax_rate"] is None
 
     explained = await api.ok(caller, "GET", f"/v1/orders/{order['id']}/explanation")
-    assert explained == {"order_id": order["id"], "explanation": quote["explanation"]}
+    assert {k: v for k, v in explained.items() if k not in INVOICED} == {
+        "order_id": order["id"],
+        "explanation": quote["explanation"],
+    }
     assert assert_recomputes_stored(quote["explanation"], stored) >= 1
 
 

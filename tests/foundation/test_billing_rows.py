@@ -39,7 +39,7 @@ async def test_orders_invoices_and_cashback_are_read_as_domain_objects(api: Api,
     w, order_id = await _ordered(api)
     async with transaction(db) as conn:
         order = await orders.get(conn, order_id)
-        assert order is not None
+        assert order is not None and order.invoice_id is not None
         invoice = await invoices.get(conn, order.invoice_id)
         seen_by_partner = await orders.list_visible(conn, w.agency.id, FIRST)
         payers_page = await invoices.list_for_payer(conn, w.acme.id, FIRST)
@@ -59,7 +59,7 @@ async def test_an_invoice_changes_into_the_stored_document(api: Api, db: AsyncEn
     _, order_id = await _ordered(api)
     async with transaction(db) as conn:
         order = await orders.get(conn, order_id)
-        assert order is not None
+        assert order is not None and order.invoice_id is not None
         before = await invoices.get(conn, order.invoice_id, lock=True)
         assert before is not None
         paid = await invoices.set_status(conn, before.id, InvoiceStatus.PAID, paid_at=before.issued_at)

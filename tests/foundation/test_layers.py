@@ -31,6 +31,8 @@ KNOWN_SERVICE_TO_SERVICE = {
     ("partnerbilling.accounts.service", "partnerbilling.events.service"),
     ("partnerbilling.invoices.service", "partnerbilling.accounts.service"),
     ("partnerbilling.invoices.service", "partnerbilling.events.service"),
+    # The monthly close issues its invoices through the one issuing path.
+    ("partnerbilling.invoicing.service", "partnerbilling.invoices.service"),
     ("partnerbilling.orders.service", "partnerbilling.invoices.service"),
     ("partnerbilling.orders.service", "partnerbilling.payments.service"),
     ("partnerbilling.partnerships.service", "partnerbilling.events.service"),

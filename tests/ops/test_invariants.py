@@ -33,7 +33,11 @@ async def test_a_consistent_database_has_no_breach(api: Api, db: AsyncEngine) ->
 
 
 CORRUPTIONS = {
-    "every order has exactly one invoice, addressed to its payer": (
+    "every invoice has its orders": (
+        "UPDATE invoices SET lines = jsonb_set(lines, '{0,order_id}', '\"ord_elsewhere\"')"
+        " WHERE id = (SELECT min(id) FROM invoices)"
+    ),
+    "every billed order is on exactly one invoice line, addressed to its payer": (
         "UPDATE invoices SET payer_id = (SELECT id FROM organizations WHERE name = 'Stranger')"
         " WHERE id = (SELECT invoice_id FROM orders WHERE payer_id = customer_id LIMIT 1)"
     ),

@@ -208,6 +208,7 @@ async def test_the_profile_is_documented_for_both_callers(api: Api) -> None:
         "payout_iban",
         "auto_pay_from_balance",
         "invoice_email",
+        "invoicing",
     }
     assert set(schemas["OrganizationUpdate"]["properties"]) >= PROFILE_KEYS
     assert set(schemas["OrganizationRead"]["required"]) >= PROFILE_KEYS

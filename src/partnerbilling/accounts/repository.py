@@ -103,7 +103,8 @@ _LOCK_OF_INVOICE = Statement(
         _LOCK_ORDERED.format(
             keys="""SELECT payer_id AS org_id, currency FROM invoices WHERE id = :invoice_id
                     UNION SELECT c.partner_id, c.currency FROM invoices i
-                    JOIN cashback_entries c ON c.order_id = i.order_id WHERE i.id = :invoice_id"""
+                    JOIN orders o ON o.invoice_id = i.id
+                    JOIN cashback_entries c ON c.order_id = o.id WHERE i.id = :invoice_id"""
         )
     ).bindparams(bindparam("invoice_id", type_=String), bindparam("at", type_=DateTime(timezone=True)))
 )

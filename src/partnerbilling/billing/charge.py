@@ -26,6 +26,7 @@ from partnerbilling.billing.periods import add_months
 from partnerbilling.billing.pricing import Price, price_charge
 from partnerbilling.billing.routing import ActivePartnership, Benefit, Channel, Route, route_charge
 from partnerbilling.events.schemas import EventType
+from partnerbilling.jsonio import JSON
 from partnerbilling.language import Language, word
 from partnerbilling.states import CashbackStatus, InvoiceKind, InvoiceStatus, OrderKind, SubscriptionStatus
 from partnerbilling.visibility import cashback_entry_view, order_view
@@ -74,6 +75,9 @@ class ChargePlan:
     invoice: InvoiceDocument
     # The payer pays its invoices from its balance as they are issued (when it covers them).
     auto_pay: bool = False
+    # The payer is invoiced monthly (SPEC §15): the order waits unbilled, ``invoice`` is what
+    # its line would be alone and is not issued.
+    unbilled: bool = False
 
 
 def plan_subscription(
@@ -162,8 +166,12 @@ def plan_charge(c: ChargeRequest, new_id: NewId) -> ChargePlan:
             EventType.CASHBACK_CREDITED, (entry.partner_id,), lambda v: cashback_entry_view(v, entry)
         )
         events.append(credited)
-    invoice = _invoice(c, payer, order, price)
-    return ChargePlan(None, order, entry, (*events, *c.also_emit), invoice, payer.auto_pay_from_balance)
+    invoice = _invoice(c, payer, order, price, invoice_id)
+    if payer.monthly:
+        order = replace(order, invoice_id=None, billing_status="unbilled")
+    return ChargePlan(
+        None, order, entry, (*events, *c.also_emit), invoice, payer.auto_pay_from_balance, payer.monthly
+    )
 
 
 def _order(
@@ -228,32 +236,15 @@ def _partner_rate(partner: Organization | None, category: str) -> Decimal:
     return partner.tier.rate_for(category)
 
 
-def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) -> InvoiceDocument:
-    """The payer's invoice for the charge: one line, the order's, in the payer's language (the
-    product's name in it, the kind of charge; its period's days and description are written as
-    it is issued, in the issuer's time zone: :func:`partnerbilling.billing.issue.numbered`)."""
+def _invoice(
+    c: ChargeRequest, payer: Organization, order: Order, price: Price, invoice_id: str
+) -> InvoiceDocument:
+    """The payer's invoice for the charge: one line, the order's, in the payer's language."""
     buyer = payer.buyer or buyer_snapshot(payer.name, None, None, None, "en", payer.reverse_charge)
     language = Language.of(buyer.get("language"))
-    kind = "renewal" if c.kind == OrderKind.RENEWAL else "order"
-    name = c.product.name_in(language.value)
-    line = {
-        "description": f"{name}, {word(kind, language)}",
-        "product_name": name,
-        "kind": kind,
-        "sku": c.product.sku,
-        "quantity": price.quantity,
-        "unit_price": format_money(price.unit_price),
-        "amount": format_money(price.public_amount),
-        "discount": format_money(price.discount),
-        "net_amount": format_money(price.net_amount),
-        "customer_id": c.customer.id,
-        "customer_name": c.customer.name,
-        "period_start": f"{c.period_start:%Y-%m-%d}",
-        "period_end": f"{c.period_end:%Y-%m-%d}",
-        PERIOD_MOMENTS: (c.period_start, c.period_end),
-    }
+    line = charge_line(order, c.product.name_in(language.value), c.customer.name, language)
     return InvoiceDocument(
-        id=order.invoice_id,
+        id=invoice_id,
         kind=InvoiceKind.INVOICE,
         credits_invoice_id=None,
         payer_id=payer.id,
@@ -270,3 +261,26 @@ def _invoice(c: ChargeRequest, payer: Organization, order: Order, price: Price) 
         issued_at=c.at,
         buyer=buyer,
     )
+
+
+def charge_line(order: Order, product_name: str, customer_name: str, language: Language) -> JSON:
+    """The invoice line of a charge, in the payer's ``language``: the product's name in it, the
+    kind of charge, the customer it is for; its period's days and description are written as it
+    is issued, in the issuer's time zone (:func:`partnerbilling.billing.issue.dated_lines`)."""
+    kind = "renewal" if order.kind == OrderKind.RENEWAL else "order"
+    return {
+        "description": f"{product_name}, {word(kind, language)}",
+        "product_name": product_name,
+        "kind": kind,
+        "sku": order.sku,
+        "quantity": order.quantity,
+        "unit_price": format_money(order.unit_price),
+        "amount": format_money(order.public_amount),
+        "discount": format_money(order.discount),
+        "net_amount": format_money(order.net_amount),
+        "customer_id": order.customer_id,
+        "customer_name": customer_name,
+        "period_start": f"{order.period_start:%Y-%m-%d}",
+        "period_end": f"{order.period_end:%Y-%m-%d}",
+        PERIOD_MOMENTS: (order.period_start, order.period_end),
+    }

@@ -52,6 +52,8 @@ class Organization:
     reverse_charge: bool = False
     # Invoices to it are paid from its balance as they are issued, when it covers them.
     auto_pay_from_balance: bool = False
+    # Invoiced once a month (SPEC §15): its charges wait unbilled for the monthly close.
+    monthly: bool = False
 
     @property
     def charged_vat_rate(self) -> Decimal:
@@ -117,7 +119,7 @@ class Order:
     discount: Decimal
     net_amount: Decimal
     partner_rate: Decimal | None
-    invoice_id: str
+    invoice_id: str | None  # None while unbilled
     period_start: datetime
     period_end: datetime
     created_at: datetime
@@ -132,6 +134,7 @@ class Order:
     tier_code: str | None = None
     category: str | None = None
     rate_source: str | None = None
+    billing_status: str = "billed"  # unbilled: waiting for the monthly close (SPEC §15)
 
 
 @dataclass(frozen=True, slots=True)

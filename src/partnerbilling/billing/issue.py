@@ -33,6 +33,9 @@ def calendar_dates(
 # The key of a planned line's period as moments (its first and end instants), until it is issued
 # and they become its days in the issuer's zone; never stored.
 PERIOD_MOMENTS = "_period_moments"
+# The key of a planned line that names the customer it is for in its description (a monthly
+# invoice's lines are for several customers); never stored.
+NAMES_CUSTOMER = "_names_customer"
 
 
 def dated_lines(lines: list[JSON], language: Language, zone: ZoneInfo) -> list[JSON]:
@@ -44,13 +47,14 @@ def dated_lines(lines: list[JSON], language: Language, zone: ZoneInfo) -> list[J
         if PERIOD_MOMENTS not in line:
             dated.append(line)
             continue
-        fields = {k: v for k, v in line.items() if k != PERIOD_MOMENTS}
+        fields = {k: v for k, v in line.items() if k not in (PERIOD_MOMENTS, NAMES_CUSTOMER)}
         start, end = (moment.astimezone(zone).date() for moment in line[PERIOD_MOMENTS])
         period = formats.period_text(start, end, language)
         kind = word(fields["kind"], language)
-        fields["description"] = word("line", language).format(
-            name=fields["product_name"], kind=kind, period=period
-        )
+        description = word("line", language).format(name=fields["product_name"], kind=kind, period=period)
+        if line.get(NAMES_CUSTOMER):
+            description = f"{fields['customer_name']}: {description}"
+        fields["description"] = description
         dated.append(fields | {"period_start": start.isoformat(), "period_end": end.isoformat()})
     return dated
 

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, bindparam, case, func, or_, select, update
 from partnerbilling.cashback.domain import CashbackBalance, CashbackEntry, ExportedCashbackEntry
 from partnerbilling.cashback.models import CashbackEntry as CashbackEntries
 from partnerbilling.invoices.models import Invoice as Invoices
+from partnerbilling.orders.models import Order as Orders
 from partnerbilling.organizations.models import Organization as Organizations
 from partnerbilling.pagination import Batches, KeysetQuery, PageParams
 from partnerbilling.sql import Connection, Statement
@@ -39,6 +40,35 @@ async def move_to(
     """Move the order's entry to ``to_status`` if its lifecycle allows it from where it is (else
     leave it, and return None)."""
     return await _MOVE_TO[to_status].row(conn, {"target_order_id": order_id, "moved_at": at}, CashbackEntry)
+
+
+def _move_of_invoice(to_status: CashbackStatus) -> Statement:
+    of_invoice = select(Orders.id).where(Orders.invoice_id == bindparam("target_invoice_id"))
+    return Statement(
+        update(CashbackEntries)
+        .where(
+            CashbackEntries.order_id.in_(of_invoice.scalar_subquery()),
+            or_(*(CashbackEntries.status == source for source in sources_of(CASHBACK, to_status))),
+        )
+        .values(status=to_status, updated_at=bindparam("moved_at"))
+        .returning(CashbackEntries)
+    )
+
+
+_MOVE_OF_INVOICE = {
+    status: _move_of_invoice(status) for status in CashbackStatus if sources_of(CASHBACK, status)
+}
+
+
+async def move_of_invoice(
+    conn: Connection, invoice_id: str, to_status: CashbackStatus, at: datetime
+) -> list[CashbackEntry]:
+    """Move the entries of every order the invoice bills (one, or a monthly invoice's many) to
+    ``to_status`` where their lifecycle allows it; the entries moved, by order id."""
+    moved = await _MOVE_OF_INVOICE[to_status].rows(
+        conn, {"target_invoice_id": invoice_id, "moved_at": at}, CashbackEntry
+    )
+    return sorted(moved, key=lambda entry: entry.order_id)
 
 
 # A list page: precompiled (partnerbilling.sql).

@@ -5,6 +5,7 @@ placed order's explanation, drawn from the values stored on it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from partnerbilling.billing.charge import ChargePlan, plan_order
 from partnerbilling.billing.domain import Order
@@ -12,9 +13,12 @@ from partnerbilling.billing.explanation import Explanation, explain_charge, fact
 from partnerbilling.db import utcnow
 from partnerbilling.errors import NotFound
 from partnerbilling.invoices import repository as invoices
+from partnerbilling.invoicing.calendar import when_invoiced
 from partnerbilling.orders import repository as orders
 from partnerbilling.orders.loading import load_order_inputs, refusals
 from partnerbilling.orders.schemas import OrderCreate
+from partnerbilling.organizations import repository as organizations
+from partnerbilling.organizations.domain import organization_of
 from partnerbilling.sql import Connection
 from partnerbilling.states import OrderKind
 from partnerbilling.visibility import order_view
@@ -44,14 +48,24 @@ async def quote_charge(conn: Connection, caller_id: str, data: OrderCreate) -> Q
     return Quote(plan, explain_charge(facts))
 
 
-async def explain_order(conn: Connection, viewer: str, order_id: str) -> tuple[Order, Explanation]:
+async def explain_order(
+    conn: Connection, viewer: str, order_id: str
+) -> tuple[Order, Explanation, tuple[str, datetime]]:
     """A placed order the viewer may see (else 404), explained from what was stored when it was
-    priced: its own columns and its invoice's VAT rate and reverse charge."""
+    priced: its own columns and its invoice's VAT rate and reverse charge (an unbilled one's:
+    its payer's now, as the monthly close will invoice it); and when it is (was) invoiced."""
     order = await orders.get(conn, order_id)
     if order is None or order_view(viewer, order) is None:
         raise NotFound("No such order.")
+    if order.invoice_id is None:
+        payer = await organizations.get(conn, order.payer_id)
+        assert payer is not None  # orders reference their payer
+        planned = organization_of(payer)
+        facts = facts_of_order(order, planned.charged_vat_rate, planned.reverse_charge)
+        return order, explain_charge(facts), when_invoiced(order.created_at, unbilled=True)
     invoice = await invoices.get(conn, order.invoice_id)
     if invoice is None:  # issued in the order's own transaction: never missing
         raise NotFound("No such order.")
     facts = facts_of_order(order, invoice.tax_rate, reverse_charged(invoice.buyer))
-    return order, explain_charge(facts)
+    monthly = any("order_id" in line for line in invoice.lines)
+    return order, explain_charge(facts), ("monthly" if monthly else "at_once", invoice.issued_at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from partnerbilling.billing.explanation import Rounding, StepName
@@ -61,3 +63,9 @@ class OrderExplanationRead(BaseModel):
 
     order_id: str
     explanation: list[ExplanationStep] = Field(description=_STEPS)
+    invoiced: Literal["at_once", "monthly"] | None = Field(
+        description="Seen by the payer only: invoiced at once, or by the monthly close (SPEC §15)."
+    )
+    invoiced_at: str | None = Field(
+        description="Seen by the payer only: when it is (or was) invoiced; for `monthly`, the next close."
+    )

@@ -48,5 +48,5 @@ async def explain_order(conn: Conn, org_id: OrgId, order_id: Annotated[str, Path
     """How an order you may see was routed and priced, step by step, from the values stored on
     it when it was charged; the steps you may not see are left out (the customer never sees the
     rate or the cashback)."""
-    order, explanation = await quotes.explain_order(conn, org_id, order_id)
-    return JsonResponse(order_explanation_view(org_id, order, explanation))
+    order, explanation, invoiced = await quotes.explain_order(conn, org_id, order_id)
+    return JsonResponse(order_explanation_view(org_id, order, explanation, invoiced))

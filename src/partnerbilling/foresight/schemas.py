@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from partnerbilling.billing.routing import Channel
@@ -26,3 +28,9 @@ class ChargeRead(BaseModel):
     tax: str | None = Field(description="Seen by the payer only.", examples=["9.72"])
     total: str | None = Field(description="Seen by the payer only.", examples=["129.72"])
     cashback: ChargeCashbackRead | None = Field(description="Seen by the partner only.")
+    invoiced: Literal["at_once", "monthly"] | None = Field(
+        description="Seen by the payer only: invoiced at once, or by the monthly close (SPEC §15)."
+    )
+    invoiced_at: str | None = Field(
+        description="Seen by the payer only: when it is (or was) invoiced; for `monthly`, the next close."
+    )

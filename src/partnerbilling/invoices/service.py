@@ -122,18 +122,15 @@ async def credit_invoice(conn: Connection, invoice_id: str, reason: str) -> Invo
     ended = sub_id is not None and await _cancel_subscription(conn, sub_id, now)
     await accounts.lock_of_invoice(conn, invoice.id, now)
     credited = await repository.set_status(conn, invoice.id, InvoiceStatus.CREDITED)
-    entry = await cashback.move_to(conn, invoice.order_id, CashbackStatus.REVERSED, now)
-    await _return_money(conn, invoice, entry, now)
+    entries = await cashback.move_of_invoice(conn, invoice.id, CashbackStatus.REVERSED, now)
+    await _return_money(conn, invoice, entries, now)
     note = plan_credit_note(document_of(invoice), new_id("inv"), reason, now)
     cancelled = await subscriptions.get(conn, sub_id) if sub_id is not None and ended else None
     batch = [
         PlannedEvent(EventType.INVOICE_CREDITED, (credited.payer_id,), lambda v: invoice_view(v, credited))
     ]
-    if entry is not None:
-        reversed_ = PlannedEvent(
-            EventType.CASHBACK_REVERSED, (entry.partner_id,), lambda v: cashback_entry_view(v, entry)
-        )
-        batch.append(reversed_)
+    for entry in entries:
+        batch.append(_reversed(entry))
     if cancelled is not None:
         batch.append(
             PlannedEvent(
@@ -146,8 +143,14 @@ async def credit_invoice(conn: Connection, invoice_id: str, reason: str) -> Invo
     return await issue_invoice(conn, note, invoice.number)
 
 
+def _reversed(entry: CashbackEntry) -> PlannedEvent:
+    return PlannedEvent(
+        EventType.CASHBACK_REVERSED, (entry.partner_id,), lambda v: cashback_entry_view(v, entry)
+    )
+
+
 async def _return_money(
-    conn: Connection, invoice: Invoice, entry: CashbackEntry | None, now: datetime
+    conn: Connection, invoice: Invoice, entries: list[CashbackEntry], now: datetime
 ) -> None:
     """The money of a credited invoice, before its credit note takes the number (which every
     charge waits for): what was paid goes back to the payer's account (``refund``); a cashback
@@ -157,10 +160,11 @@ async def _return_money(
         await move(
             conn, invoice.payer_id, invoice.currency, invoice.amount_paid, EntryKind.REFUND, what, now, about
         )
-    if entry is not None and invoice.status == InvoiceStatus.PAID and entry.amount > 0:
-        what, about = f"Cashback on order {entry.order_id} reversed", Movement(cashback_entry_id=entry.id)
-        kind = EntryKind.CASHBACK_REVERSAL
-        await move(conn, entry.partner_id, entry.currency, -entry.amount, kind, what, now, about)
+    for entry in entries:
+        if invoice.status == InvoiceStatus.PAID and entry.amount > 0:
+            what, about = f"Cashback on order {entry.order_id} reversed", Movement(cashback_entry_id=entry.id)
+            kind = EntryKind.CASHBACK_REVERSAL
+            await move(conn, entry.partner_id, entry.currency, -entry.amount, kind, what, now, about)
 
 
 async def _cancel_subscription(conn: Connection, subscription_id: str, now: datetime) -> bool:

@@ -28,8 +28,7 @@ LISTED_FAILURES = 100
 class JobKind(LiteralEnum):
     RENEWALS = "renewals"
     DUNNING = "dunning"
-    # Started by the schedules (SPEC §15, §17). CLOSE is the monthly close's, a no-op until the
-    # close exists.
+    # Started by the schedules (SPEC §15, §17). CLOSE is the monthly close.
     CLOSE = "close"
     RETENTION = "retention"
     SEAL = "seal"

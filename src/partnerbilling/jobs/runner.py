@@ -28,6 +28,7 @@ from partnerbilling.events.domain import NewEvent
 from partnerbilling.events.repository import record_platform
 from partnerbilling.events.schemas import EventType
 from partnerbilling.failures import classify_exception
+from partnerbilling.invoicing.runner import CloseReport, close_month, count_payers
 from partnerbilling.jobs import repository
 from partnerbilling.jobs.domain import Job, JobKind, JobStatus, merge_reports
 from partnerbilling.journal.seal import seal
@@ -36,8 +37,8 @@ from partnerbilling.renewals import repository as renewals
 from partnerbilling.renewals.runner import RunReport, renew_due_subscriptions
 from partnerbilling.retention.purge import purge_old
 from partnerbilling.settings import Settings
-from partnerbilling.visibility.base import rfc3339
 from partnerbilling.visibility.dunning import dunning_result
+from partnerbilling.visibility.invoicing import close_result
 from partnerbilling.visibility.jobs import job_view
 from partnerbilling.visibility.renewals import run_result
 
@@ -176,9 +177,15 @@ async def _run_seal(run: _Run, settings: Settings, after_batch: Callable[[], Awa
 
 
 async def _run_close(run: _Run, settings: Settings, after_batch: Callable[[], Awaitable[None]]) -> JSON:
-    # To be filled by the monthly close (SPEC §15): its schedule and job kind are in place, the
-    # run closes nothing until then.
-    return {"as_of": rfc3339(run.job.as_of), "closed": 0}
+    def progress(report: CloseReport) -> None:
+        run.report, run.done = close_result(report), report.payers
+
+    report = await close_month(
+        run.engine, run.job.as_of, batch_size=settings.job_batch_size, on_progress=progress,
+        after_batch=after_batch,
+    )  # fmt: skip
+    progress(report)
+    return run.report
 
 
 _RUNNERS: dict[JobKind, Runner] = {
@@ -191,6 +198,8 @@ _RUNNERS: dict[JobKind, Runner] = {
 
 
 async def _count_due(engine: AsyncEngine, job: Job, settings: Settings) -> int:
+    if job.kind == JobKind.CLOSE:
+        return await count_payers(engine, job.as_of)
     async with transaction(engine) as conn:
         if job.kind == JobKind.RENEWALS:
             return await renewals.count_due(conn, job.as_of)

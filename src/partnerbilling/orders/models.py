@@ -23,6 +23,21 @@ class Order(Base):
         Index("ix_orders_customer_created", "customer_id", "created_at", "id"),
         Index("ix_orders_partner_created", "partner_id", "created_at", "id"),
         Index("ix_orders_payer_created", "payer_id", "created_at", "id"),
+        # A monthly payer's charge waits unbilled, without an invoice, for the monthly close.
+        CheckConstraint(
+            "(billing_status = 'billed' AND invoice_id IS NOT NULL)"
+            " OR (billing_status = 'unbilled' AND invoice_id IS NULL)",
+            name="billing_status",
+        ),
+        Index(
+            "ix_orders_unbilled",
+            "payer_id",
+            "currency",
+            "created_at",
+            "id",
+            postgresql_where="billing_status = 'unbilled'",
+        ),
+        Index("ix_orders_invoice_id", "invoice_id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -43,7 +58,7 @@ class Order(Base):
     net_amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     # The partner's rate d, copied when priced; null without an active partnership.
     partner_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
-    invoice_id: Mapped[str] = mapped_column(String(40))
+    invoice_id: Mapped[str | None] = mapped_column(String(40))
     period_start: Mapped[datetime]
     period_end: Mapped[datetime]
     created_at: Mapped[datetime]
@@ -55,3 +70,4 @@ class Order(Base):
     tier_code: Mapped[str | None] = mapped_column(String(64))
     category: Mapped[str | None] = mapped_column(String(64))
     rate_source: Mapped[str | None] = mapped_column(String(16))
+    billing_status: Mapped[str] = mapped_column(String(16), server_default="billed")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerbilling.billing.routing import Channel
@@ -41,7 +43,10 @@ class OrderRead(BaseModel):
     public_amount: str = Field(examples=["120.00"])
     discount: str | None = Field(description="Seen by the payer only.", examples=["0.00"])
     net_amount: str | None = Field(description="Seen by the payer only.", examples=["120.00"])
-    invoice_id: str | None = Field(description="Seen by the payer only.")
+    invoice_id: str | None = Field(description="Seen by the payer only; null while unbilled.")
+    billing_status: Literal["billed", "unbilled"] | None = Field(
+        description="Seen by the payer only: `unbilled` until the monthly close invoices it."
+    )
     cashback: CashbackRead | None = Field(description="Seen by the partner only.")
     created_at: str
 

@@ -40,6 +40,8 @@ async def save_charge(conn: Connection, plan: ChargePlan) -> Order:
     await repository.add_charge(
         conn, plan.subscription, plan.order, plan.cashback, events, plan.order.created_at
     )
+    if plan.unbilled:
+        return plan.order  # the monthly close invoices it (SPEC §15)
     # An auto-paying payer's balance is locked before the number, in the order a credit note
     # takes them (balances, then counter), so that the two never deadlock; with it the partner's
     # that the payment credits with cashback, in the global order of balance locks.

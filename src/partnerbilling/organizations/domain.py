@@ -32,6 +32,7 @@ class Organization:
     auto_pay_from_balance: bool
     reverse_charge: bool
     invoice_email: bool  # each document issued to it is e-mailed with its PDF
+    invoicing: str  # per_charge | monthly (SPEC §15)
 
 
 class ReverseChargeFault(StrEnum):
@@ -91,4 +92,5 @@ def organization_of(org: Organization) -> planned.Organization:
                                      org.reverse_charge),
         reverse_charge=org.reverse_charge,
         auto_pay_from_balance=org.auto_pay_from_balance,
+        monthly=org.invoicing == "monthly",
     )  # fmt: skip

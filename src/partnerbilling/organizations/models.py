@@ -15,6 +15,7 @@ class Organization(Base):
         CheckConstraint("currency IN ('CHF', 'EUR')", name="currency"),
         CheckConstraint("vat_rate >= 0 AND vat_rate < 1", name="vat_rate"),
         CheckConstraint("language IN ('de', 'fr', 'it', 'en')", name="language"),
+        CheckConstraint("invoicing IN ('per_charge', 'monthly')", name="invoicing"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -36,6 +37,8 @@ class Organization(Base):
     reverse_charge: Mapped[bool] = mapped_column(Boolean, server_default=false())
     # Whether each invoice and credit note issued to it is e-mailed with its PDF (SPEC §14).
     invoice_email: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # per_charge: an invoice per charge; monthly: the charges wait for the monthly close (SPEC §15).
+    invoicing: Mapped[str] = mapped_column(String(16), server_default="per_charge")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

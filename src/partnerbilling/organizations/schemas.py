@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated, Literal, NoReturn
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from pydantic.json_schema import SkipJsonSchema
@@ -40,6 +40,11 @@ _VAT_ID = Field(default=None, description="Checked by checksum, else 422 `invali
 _PAYOUT_IBAN = Field(
     default=None, description="Where payouts go; checked by checksum, else 422 `invalid_iban`."
 )
+_INVOICING = (
+    "`per_charge`: an invoice for each order and renewal; `monthly`: the charges wait unbilled "
+    "and the monthly close invoices them together (SPEC §15)."
+)
+Invoicing = Literal["per_charge", "monthly"]
 _AUTO_PAY = "Pay every invoice issued to it from its balance, when the balance covers it."
 _INVOICE_EMAIL = "E-mail each invoice and credit note issued to it, with its PDF, to `billing_email`."
 _REVERSE_CHARGE = (
@@ -62,6 +67,7 @@ class OrganizationCreate(RequestModel):
     language: Language = Field(default="en", description="Of documents and e-mails.")
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool = Field(default=False, description=_AUTO_PAY)
+    invoicing: Invoicing = Field(default="per_charge", description=_INVOICING)
     reverse_charge: bool = Field(default=False, description=_REVERSE_CHARGE)
     invoice_email: bool = Field(default=True, description=_INVOICE_EMAIL)
 
@@ -89,6 +95,7 @@ class OrganizationUpdate(RequestModel):
     language: Language | None = None
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool | None = Field(default=None, description=_AUTO_PAY)
+    invoicing: Invoicing | None = Field(default=None, description=_INVOICING)
     reverse_charge: bool | None = Field(default=None, description=_REVERSE_CHARGE)
     invoice_email: bool | None = Field(default=None, description=_INVOICE_EMAIL)
 
@@ -121,6 +128,7 @@ class MyOrganizationUpdate(RequestModel):
     payout_iban: Iban | None = _PAYOUT_IBAN
     auto_pay_from_balance: bool | None = Field(default=None, description=_AUTO_PAY)
     invoice_email: bool | None = Field(default=None, description=_INVOICE_EMAIL)
+    invoicing: Invoicing | None = Field(default=None, description=_INVOICING)
     name: PlatformOnly = None
     currency: PlatformOnly = None
     vat_rate: PlatformOnly = None
@@ -143,6 +151,7 @@ class OrganizationRead(BaseModel):
     auto_pay_from_balance: bool
     reverse_charge: bool
     invoice_email: bool
+    invoicing: Invoicing
     created_at: str
     updated_at: str
 

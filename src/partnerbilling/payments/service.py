@@ -13,6 +13,7 @@ from partnerbilling.accounts.service import InsufficientBalance, Movement, move,
 from partnerbilling.billing.domain import View
 from partnerbilling.billing.payments import from_balance, split_payment
 from partnerbilling.cashback import repository as cashback
+from partnerbilling.cashback.domain import CashbackEntry
 from partnerbilling.db import new_id, utcnow
 from partnerbilling.dunning import settlement as dunning
 from partnerbilling.errors import InvalidState, NotFound, ValidationFailed
@@ -245,9 +246,12 @@ async def _completed(conn: Connection, paid: Invoice, now: datetime) -> None:
     reactivated = await dunning.settled(conn, paid)
     if reactivated:
         await emit_many(conn, reactivated, now)
-    entry = await cashback.move_to(conn, paid.order_id, CashbackStatus.AVAILABLE, now)
-    if entry is None:
-        return
+    # The cashback of each order it bills (a monthly invoice bills many: SPEC §15).
+    for entry in await cashback.move_of_invoice(conn, paid.id, CashbackStatus.AVAILABLE, now):
+        await _cashback_available(conn, entry, now)
+
+
+async def _cashback_available(conn: Connection, entry: CashbackEntry, now: datetime) -> None:
     await emit(
         conn, EventType.CASHBACK_AVAILABLE, [entry.partner_id], lambda v: cashback_entry_view(v, entry), now
     )

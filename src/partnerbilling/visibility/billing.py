@@ -50,6 +50,7 @@ def organization_view(org: Organization) -> JSON:
         "auto_pay_from_balance": org.auto_pay_from_balance,
         "reverse_charge": org.reverse_charge,
         "invoice_email": org.invoice_email,
+        "invoicing": org.invoicing,
         "created_at": rfc3339(org.created_at),
         "updated_at": rfc3339(org.updated_at),
     }
@@ -111,6 +112,7 @@ def order_view(viewer: str | None, o: Order) -> JSON | None:
         "discount": _money(o.discount) if sees_price else None,
         "net_amount": _money(o.net_amount) if sees_price else None,
         "invoice_id": o.invoice_id if sees_price else None,
+        "billing_status": o.billing_status if sees_price else None,
         "cashback": (
             {
                 "rate": _rate(o.cashback_rate),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from partnerbilling.billing.domain import CashbackEntry, InvoiceDocument, Order
 from partnerbilling.billing.explanation import Amount, Explanation, Step, StepName, Value, format_exact
 from partnerbilling.billing.money import format_money, format_rate
+from partnerbilling.invoicing.calendar import when_invoiced
 from partnerbilling.jsonio import JSON
+from partnerbilling.visibility.base import rfc3339
 
 if TYPE_CHECKING:  # billing.charge renders its events with this package's views
     from partnerbilling.billing.charge import ChargePlan
@@ -37,6 +40,23 @@ def charge_view(
             if entry is not None and sees_cashback
             else None
         ),
+        **_invoiced(sees_price, order),
+    }
+
+
+def _invoiced(sees_price: bool, order: Order) -> JSON:
+    """A planned charge is invoiced ``at_once`` (``invoiced_at`` null: as it is made), or
+    ``monthly`` at the next monthly close."""
+    how, when = when_invoiced(order.created_at, order.billing_status == "unbilled")
+    return invoicing_view(sees_price, how, when if how == "monthly" else None)
+
+
+def invoicing_view(sees_price: bool, invoiced: str, invoiced_at: datetime | None) -> JSON:
+    """When the charge is invoiced (SPEC §15), for the payer only: ``at_once`` or ``monthly``
+    at the next monthly close."""
+    return {
+        "invoiced": invoiced if sees_price else None,
+        "invoiced_at": rfc3339(invoiced_at) if sees_price else None,
     }
 
 
@@ -105,6 +125,14 @@ def quote_view(viewer: str | None, plan: ChargePlan, explanation: Explanation) -
     }
 
 
-def order_explanation_view(viewer: str | None, order: Order, explanation: Explanation) -> JSON:
-    """A placed order's explanation (SPEC §11), as the viewer may see it."""
-    return {"order_id": order.id, "explanation": explanation_view(viewer, explanation)}
+def order_explanation_view(
+    viewer: str | None, order: Order, explanation: Explanation, invoiced: tuple[str, datetime]
+) -> JSON:
+    """A placed order's explanation (SPEC §11), as the viewer may see it, and when it is (or
+    was) invoiced."""
+    sees_price = viewer is None or viewer == order.payer_id
+    return {
+        "order_id": order.id,
+        "explanation": explanation_view(viewer, explanation),
+        **invoicing_view(sees_price, *invoiced),
+    }
