@@ -15,6 +15,7 @@ from partnerbilling.errors import PROBLEM_JSON
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}
 ORDER_KEYS = {
     "id",
+    "billing_status",
     "kind",
     "channel",
     "customer_id",

@@ -18,6 +18,7 @@ from partnerbilling.accounts.service import move
 from partnerbilling.db import transaction, utcnow
 from partnerbilling.states import EntryKind
 from tests.asserts import assert_problem
+from tests.payments.camt_files import camt054
 from tests.payouts.support import PAYOUT_ACCOUNTS
 from tests.profiles.helpers import issuer_body
 from tests.support import Api, World, build_world, counts, rows
@@ -76,6 +77,7 @@ ADMIN_PARAMETERS = {
     "job_id": "job",
     "operator_key_id": "api_key",
     "batch_id": "payout_batch",
+    "receipt_id": "receipt",
 }
 
 # What the stranger must not be able to change (compared before and after its calls).
@@ -94,6 +96,7 @@ WATCHED_TABLES = (
     "payments",
     "payouts",
     "payout_batches",
+    "receipts",
     "account_entries",
 )
 
@@ -133,6 +136,8 @@ async def _objects(
         ids["payout"] = await _payout(api, db, w)
     if ("POST", "/v1/admin/payout-batches") in operations:
         ids["payout_batch"] = await _payout_batch(api)
+    if ("GET", "/v1/admin/receipts/{receipt_id}") in operations:
+        ids["receipt"] = await _receipt(api)
     if ("GET", "/v1/admin/jobs/{job_id}") in operations:
         await api.ok(None, "POST", "/v1/admin/renewals/run", json={})
         [ids["job"]] = [r.id for r in await rows(db, "SELECT id FROM jobs")]
@@ -152,6 +157,18 @@ async def _payout(api: Api, db: AsyncEngine, w: World) -> str:
     await api.ok(w.acme, "PATCH", "/v1/organizations/me", json={"payout_iban": "CH9300762011623852957"})
     payout = await api.ok(w.acme, "POST", "/v1/payouts", json={"currency": "CHF", "amount": "50.00"})
     return str(payout["id"])
+
+
+async def _receipt(api: Api) -> str:
+    """An open receipt: a bank credit that quotes no reference of ours."""
+    answer = await api.ok(
+        None,
+        "POST",
+        "/v1/admin/payments/import",
+        content=camt054([(None, "50.00", "CHF", "NOT-OURS")]),
+        headers={"Content-Type": "application/xml"},
+    )
+    return str(answer["unmatched"][0]["receipt_id"])
 
 
 async def _payout_batch(api: Api) -> str:

@@ -126,7 +126,14 @@ async def test_keys_and_webhook_secrets_never_leak(
     # Reads: every parameterless GET of the API, as the org, and the endpoint itself.
     document = (await api.client.get("/openapi.json")).json()
     for path, item in document["paths"].items():
-        if "get" in item and "{" not in path and path.startswith("/v1/") and "/admin/" not in path:
+        required = any(p.get("required") for p in item.get("get", {}).get("parameters", []))
+        if (
+            "get" in item
+            and "{" not in path
+            and path.startswith("/v1/")
+            and "/admin/" not in path
+            and not required
+        ):
             assert (await api.call(acme, "GET", path)).status_code == 200, path
     for path in (
         f"/v1/webhook-endpoints/{endpoint['id']}",

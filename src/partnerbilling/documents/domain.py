@@ -152,6 +152,8 @@ class Document:
 
     @property
     def names_customers(self) -> bool:
-        """Whether the lines name their customer: the payer is not the customer (a partner pays
-        and re-bills its clients)."""
-        return self.payer_id != self.customer_id
+        """Whether the lines name their customer: a line's customer is not the payer (a partner
+        pays and re-bills its clients; a monthly invoice's lines are for several customers)."""
+        return self.payer_id != self.customer_id or any(
+            line.customer_id != self.payer_id for line in self.lines
+        )
