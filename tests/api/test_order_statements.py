@@ -1,7 +1,7 @@
 """What an order sends to the database: the API key, one read of what it is planned from, one
 statement for its rows and events, then the invoice number and the invoice, and last the
 invoice's journal record (the number locks the year's counter until commit, and the record the
-journal's head: only the record, which needs the invoice as stored, may follow the number)."""
+journal's head: only the record, which needs the invoice's number, may follow the number)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from partnerbilling import sql
 from partnerbilling.invoices import repository as invoices
-from partnerbilling.journal import content as journal_content
 from partnerbilling.journal import repository as journal
 from partnerbilling.orders import repository as orders
 from tests.support import Api, build_world
@@ -61,13 +60,12 @@ def _charge(with_subscription: bool, with_cashback: bool) -> list[str]:
         orders.ADD_CHARGE[with_subscription, with_cashback].sql,
         invoices.TAKE_NUMBER.sql,
         invoices.INSERT.sql,
-        # The journal reads the document as stored (its XML is the record's content) and chains it.
-        journal_content._DOCUMENTS.sql,
+        # The invoice's journal record (its content the XML of the document in hand), chained.
         journal._APPEND.sql,
     ]
 
 
-async def test_a_partners_order_with_cashback_is_seven_statements_the_journal_last(
+async def test_a_partners_order_with_cashback_is_six_statements_the_journal_last(
     api: Api, db: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = await build_world(api)  # customer billing mode: the partner earns cashback
@@ -75,12 +73,12 @@ async def test_a_partners_order_with_cashback_is_seven_statements_the_journal_la
     with sent_statements(db, monkeypatch) as sent:
         placed = await api.order(w.agency, w.acme, "web-hosting-pro")
     assert placed["cashback"]["amount"] == "24.00"
-    assert len(sent) == 7
+    assert len(sent) == 6
     assert "FROM api_keys" in sent[0]
     assert sent[1:] == _charge(with_subscription=True, with_cashback=True)
 
 
-async def test_a_direct_order_without_a_partnership_is_seven_statements_too(
+async def test_a_direct_order_without_a_partnership_is_six_statements_too(
     api: Api, db: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     w = await build_world(api)

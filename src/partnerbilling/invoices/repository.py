@@ -18,6 +18,7 @@ from partnerbilling.events.schemas import EventType
 from partnerbilling.invoices.domain import ExportedInvoice, Invoice
 from partnerbilling.invoices.models import Invoice as Invoices
 from partnerbilling.journal import kinds as journaled
+from partnerbilling.journal.content import issued_content
 from partnerbilling.journal.repository import append as journal
 from partnerbilling.jsonio import JSON
 from partnerbilling.mail.messages import fit_subject
@@ -139,7 +140,7 @@ async def insert(
             "mail_body": body,
         },
     )
-    await journal(conn, journaled.DOCUMENT, document.id)
+    await journal(conn, journaled.DOCUMENT, document.id, issued_content(document))
 
 
 _GET = Statement(select(Invoices).where(Invoices.id == bindparam("invoice_id")))

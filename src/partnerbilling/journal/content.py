@@ -5,12 +5,14 @@ content a record was made with and the one it is checked against are computed al
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import orjson
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import String
 
+from partnerbilling.billing.domain import InvoiceDocument
 from partnerbilling.errors import IssuerNotConfigured
 from partnerbilling.invoices.documents import issued_xml
 from partnerbilling.invoices.domain import Invoice
@@ -19,6 +21,7 @@ from partnerbilling.journal.domain import canonical_row
 from partnerbilling.journal.kinds import JournaledKind
 from partnerbilling.jsonio import JSON
 from partnerbilling.sql import Connection, Statement
+from partnerbilling.states import InvoiceKind
 
 _IDS = bindparam("ids", type_=ARRAY(String))
 _DOCUMENTS = Statement(select(Invoices).where(Invoices.id == _IDS.any_()))
@@ -52,6 +55,30 @@ def row_content(journaled: JournaledKind, row: JSON) -> bytes:
         if values[name] is not None:
             values[name] = orjson.loads(values[name])
     return canonical_row(values)
+
+
+def issued_content(document: InvoiceDocument) -> bytes | None:
+    """The content of an invoice (not a credit note, whose XML names the invoice it credits) as
+    issued, from the document in hand: the same bytes as :func:`document_content` of its row,
+    without reading it back."""
+    if document.kind != InvoiceKind.INVOICE or document.number is None or document.due_at is None:
+        return None
+    fields = {name: getattr(document, name) for name in _AS_STORED}
+    invoice = Invoice(
+        **fields,
+        number=document.number,
+        due_at=document.due_at,
+        amount_paid=Decimal("0.00"),
+        created_at=document.issued_at,
+    )
+    return document_content(invoice, None)
+
+
+_AS_STORED = (
+    "id", "kind", "credits_invoice_id", "payer_id", "customer_id", "order_id", "currency", "lines",
+    "subtotal", "tax_rate", "tax", "total", "status", "reason", "issued_at", "paid_at", "seller",
+    "buyer", "payment_reference", "issue_date", "due_date",
+)  # fmt: skip
 
 
 def document_content(invoice: Invoice, credited: Invoice | None) -> bytes:

@@ -47,14 +47,20 @@ _APPEND = Statement(
 )
 
 
-async def append(conn: Connection, journaled: JournaledKind, object_id: str) -> None:
+async def append(
+    conn: Connection, journaled: JournaledKind, object_id: str, known: bytes | None = None
+) -> None:
     """Journal ``object_id`` (inserted or changed in this transaction) as a record of
-    ``journaled``; the head stays locked until the transaction ends."""
+    ``journaled``; the head stays locked until the transaction ends. ``known``: the object's
+    canonical content, when the caller has it without reading the object back (an invoice just
+    issued: its XML, from the document in hand)."""
     snapshot = None
     if journaled.state:
         row = (await content.rows(conn, journaled, [object_id]))[object_id]
         body = content.row_content(journaled, row)
         snapshot = orjson.loads(body)
+    elif known is not None:
+        body = known
     else:
         body = (await content.contents(conn, journaled, [object_id]))[object_id]
     values = {"kind": journaled.kind, "object_id": object_id, "content_hash": sha256_hex(body)}
