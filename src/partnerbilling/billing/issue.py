@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from partnerbilling.billing.domain import InvoiceDocument
 from partnerbilling.billing.references import is_qr_iban, payment_reference
+from partnerbilling.issuer.domain import DEFAULT_TIME_ZONE
 from partnerbilling.jsonio import JSON
 from partnerbilling.language import Language, formats, word
 from partnerbilling.states import InvoiceKind
@@ -16,7 +17,7 @@ from partnerbilling.states import InvoiceKind
 # The payment terms of a document issued while no issuer is configured.
 DEFAULT_PAYMENT_TERMS_DAYS = 30
 # The zone of the calendar dates of a document stored without them (the issuer's default).
-DEFAULT_ZONE = ZoneInfo("Europe/Zurich")
+DEFAULT_ZONE = ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 def calendar_dates(
